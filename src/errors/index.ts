@@ -1,0 +1,1 @@
+export { ColonyError, isColonyError } from './colony-error.ts'
