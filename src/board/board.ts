@@ -1,0 +1,250 @@
+import {
+  VersionConflictError,
+  type NewEvent,
+  type NewTask,
+  type Store,
+  type Task,
+  type TaskChange,
+  type TaskStatus,
+} from '../store/index.ts'
+import { IllegalTransitionError, LeaseLostError } from './errors.ts'
+import { canTransition, eventTypeFor, leasedStatuses } from './transitions.ts'
+
+export interface BoardOptions {
+  store: Store
+  /** How long a claim or heartbeat holds a task. */
+  leaseMs?: number
+  now?: () => number
+}
+
+export interface ClaimOptions {
+  runId: number
+  owner: string
+  kinds?: readonly Task['kind'][]
+  /** Skip tasks this claimer must not take now (e.g. their scope overlaps running work). */
+  accept?: (task: Task) => boolean
+}
+
+/**
+ * The rules of a task's life over the store: only legal transitions, claims
+ * and heartbeats by compare-and-swap, leases that expire, retries up to
+ * `maxAttempts`, and readiness from dependencies. Every change appends an event
+ * in the same transaction.
+ */
+export interface Board {
+  addTask(input: NewTask): Promise<Task>
+  /** Takes the most important ready task whose dependencies have merged; undefined when there is none. */
+  claim(options: ClaimOptions): Promise<Task | undefined>
+  /** Extends the owner's lease. Throws LeaseLostError when the task was taken back. */
+  heartbeat(task: Task): Promise<Task>
+  /** An owner's move of its task to another status (claimed → running → integrating → merged). */
+  advance(task: Task, to: TaskStatus, details?: { result?: Task['result']; reason?: string; data?: Record<string, unknown> }): Promise<Task>
+  /** Ends the owner's attempt as failed: back to ready for another attempt, or failed for good after maxAttempts. */
+  failAttempt(task: Task, reason: string): Promise<Task>
+  /** Gives a task back without counting the attempt (the run is pausing or stopping). */
+  release(task: Task, reason: string): Promise<Task>
+  /** Returns tasks whose owners stopped heartbeating to ready (or failed), and says which. */
+  expireLeases(runId?: number): Promise<Task[]>
+  /** A person's (or the orchestrator's) change of a task by id, retried over concurrent heartbeats. */
+  transition(taskId: number, to: TaskStatus, details?: { reason?: string; actor?: string; data?: Record<string, unknown> }): Promise<Task>
+  cancel(taskId: number, reason?: string, actor?: string): Promise<Task>
+  /** Gives a failed, reverted or blocked task a fresh set of attempts. */
+  retry(taskId: number, reason?: string, actor?: string): Promise<Task>
+}
+
+const defaultLeaseMs = 60_000
+const maxConflictRetries = 20
+
+export function createBoard(options: BoardOptions): Board {
+  const { store } = options
+  const leaseMs = options.leaseMs ?? defaultLeaseMs
+  const now = options.now ?? Date.now
+
+  function assertLegal(task: Task, to: TaskStatus) {
+    if (!canTransition(task.status, to)) throw new IllegalTransitionError(task.id, task.status, to)
+  }
+
+  /** Retries a change when only a concurrent write (a heartbeat, usually) moved the version. */
+  async function withFreshTask(taskId: number, apply: (task: Task) => Promise<Task>): Promise<Task> {
+    for (let tries = 0; ; tries++) {
+      const task = await store.getTask(taskId)
+      try {
+        return await apply(task)
+      } catch (error) {
+        if (!(error instanceof VersionConflictError) || tries >= maxConflictRetries) throw error
+      }
+    }
+  }
+
+  /** An owner's write: a concurrent heartbeat of its own is retried; anyone else's change means the lease is lost. */
+  async function ownerUpdate(task: Task, change: TaskChange, events: NewEvent[]): Promise<Task> {
+    let current = task
+    for (let tries = 0; ; tries++) {
+      try {
+        return await store.updateTask(current.id, current.version, change, events)
+      } catch (error) {
+        if (!(error instanceof VersionConflictError) || tries >= maxConflictRetries) throw error
+        const latest = await store.getTask(task.id)
+        if (latest.owner !== task.owner || latest.status !== task.status) {
+          throw new LeaseLostError(task.id, task.owner ?? 'nobody', `it is now ${latest.status}${latest.owner ? ` (owner ${latest.owner})` : ''}`)
+        }
+        current = latest
+      }
+    }
+  }
+
+  function endAttempt(task: Task, reason: string, cause: string): { change: TaskChange; events: NewEvent[] } {
+    const exhausted = task.attempt >= task.maxAttempts
+    const next: TaskStatus = exhausted ? 'failed' : 'ready'
+    assertLegal(task, next)
+    const change: TaskChange = exhausted
+      ? { status: 'failed', owner: null, leaseUntil: null, reason: `${reason} (after ${task.attempt} of ${task.maxAttempts} attempts)` }
+      : { status: 'ready', owner: null, leaseUntil: null, attempt: task.attempt + 1, reason }
+    const events: NewEvent[] = [
+      { type: cause, data: { owner: task.owner, attempt: task.attempt, maxAttempts: task.maxAttempts, reason, next } },
+      { type: eventTypeFor(next), data: { from: task.status, reason: change.reason, attempt: change.attempt ?? task.attempt } },
+    ]
+    return { change, events }
+  }
+
+  /** Dependents of a task that can no longer merge wait as blocked, and come back when it is retried. */
+  async function blockDependents(task: Task) {
+    for (const dependent of await store.listTasks({ dependsOn: task.id, statuses: ['ready'] })) {
+      await withFreshTask(dependent.id, async (fresh) => {
+        if (fresh.status !== 'ready') return fresh
+        return store.updateTask(fresh.id, fresh.version, { status: 'blocked', reason: `dependency ${task.id} is ${task.status}` }, [
+          { type: 'task-blocked', data: { from: 'ready', dependency: task.id, reason: `dependency ${task.id} is ${task.status}` } },
+        ])
+      })
+    }
+  }
+
+  async function unblockDependents(task: Task) {
+    for (const dependent of await store.listTasks({ dependsOn: task.id, statuses: ['blocked'] })) {
+      const dependencies = await Promise.all(dependent.dependsOn.map((id) => store.getTask(id)))
+      if (dependencies.some((dependency) => dependency.status === 'failed' || dependency.status === 'cancelled')) continue
+      await withFreshTask(dependent.id, async (fresh) => {
+        if (fresh.status !== 'blocked') return fresh
+        return store.updateTask(fresh.id, fresh.version, { status: 'ready', reason: null }, [
+          { type: 'task-ready', data: { from: 'blocked', dependency: task.id } },
+        ])
+      })
+    }
+  }
+
+  async function afterSettled(task: Task) {
+    if (task.status === 'failed' || task.status === 'cancelled') await blockDependents(task)
+    return task
+  }
+
+  const board: Board = {
+    async addTask(input) {
+      const task = await store.createTask(input, [
+        { type: 'task-created', data: { title: input.title, kind: input.kind ?? 'work', status: input.status ?? 'ready', createdBy: input.createdBy, dependsOn: input.dependsOn ?? [] } },
+      ])
+      return task
+    },
+
+    async claim({ runId, owner, kinds, accept }) {
+      await board.expireLeases(runId)
+      const candidates = await store.listTasks({ runId, statuses: ['ready'], dependenciesMerged: true })
+      for (const task of candidates) {
+        if (kinds && !kinds.includes(task.kind)) continue
+        if (accept && !accept(task)) continue
+        const leaseUntil = now() + leaseMs
+        try {
+          return await store.updateTask(task.id, task.version, { status: 'claimed', owner, leaseUntil }, [
+            { type: 'task-claimed', data: { owner, attempt: task.attempt, leaseUntil } },
+          ])
+        } catch (error) {
+          // Lost the race for this task: someone else claimed it. Try the next one.
+          if (error instanceof VersionConflictError) continue
+          throw error
+        }
+      }
+      return undefined
+    },
+
+    async heartbeat(task) {
+      if (!leasedStatuses.includes(task.status)) throw new LeaseLostError(task.id, task.owner ?? 'nobody', `it is ${task.status}`)
+      return ownerUpdate(task, { leaseUntil: now() + leaseMs }, [])
+    },
+
+    async advance(task, to, details = {}) {
+      assertLegal(task, to)
+      const leased = leasedStatuses.includes(to)
+      const change: TaskChange = {
+        status: to,
+        ...(leased ? { leaseUntil: now() + leaseMs } : { owner: null, leaseUntil: null }),
+        ...(details.result !== undefined && { result: details.result }),
+        ...(details.reason !== undefined && { reason: details.reason }),
+      }
+      const updated = await ownerUpdate(task, change, [
+        { type: eventTypeFor(to), data: { from: task.status, owner: task.owner, ...(details.reason && { reason: details.reason }), ...details.data, ...(details.result && { result: details.result }) } },
+      ])
+      return afterSettled(updated)
+    },
+
+    async failAttempt(task, reason) {
+      const { change, events } = endAttempt(task, reason, 'task-attempt-failed')
+      return afterSettled(await ownerUpdate(task, change, events))
+    },
+
+    async release(task, reason) {
+      assertLegal(task, 'ready')
+      return ownerUpdate(task, { status: 'ready', owner: null, leaseUntil: null, reason }, [
+        { type: 'task-released', data: { from: task.status, owner: task.owner, reason } },
+      ])
+    },
+
+    async expireLeases(runId) {
+      const expired = await store.listTasks({
+        ...(runId !== undefined && { runId }),
+        statuses: leasedStatuses,
+        leaseExpiredBefore: now(),
+      })
+      const returned: Task[] = []
+      for (const task of expired) {
+        const { change, events } = endAttempt(task, `lease expired: ${task.owner ?? 'its owner'} stopped heartbeating`, 'task-lease-expired')
+        try {
+          returned.push(await afterSettled(await store.updateTask(task.id, task.version, change, events)))
+        } catch (error) {
+          // A heartbeat or another sweeper got there first: the task is in good hands.
+          if (!(error instanceof VersionConflictError)) throw error
+        }
+      }
+      return returned
+    },
+
+    async transition(taskId, to, details = {}) {
+      const updated = await withFreshTask(taskId, (task) => {
+        assertLegal(task, to)
+        const change: TaskChange = {
+          status: to,
+          ...(!leasedStatuses.includes(to) && { owner: null, leaseUntil: null }),
+          ...(details.reason !== undefined && { reason: details.reason }),
+        }
+        return store.updateTask(task.id, task.version, change, [
+          { type: eventTypeFor(to), data: { from: task.status, ...(details.actor && { actor: details.actor }), ...(details.reason && { reason: details.reason }), ...details.data } },
+        ])
+      })
+      return afterSettled(updated)
+    },
+
+    cancel(taskId, reason = 'cancelled', actor) {
+      return board.transition(taskId, 'cancelled', { reason, ...(actor && { actor }) })
+    },
+
+    async retry(taskId, reason = 'retried', actor) {
+      const updated = await withFreshTask(taskId, (task) => {
+        if (!['failed', 'reverted', 'blocked'].includes(task.status)) throw new IllegalTransitionError(task.id, task.status, 'ready')
+        return store.updateTask(task.id, task.version, { status: 'ready', attempt: 1, owner: null, leaseUntil: null, reason: null }, [
+          { type: 'task-retried', data: { from: task.status, reason, previousAttempt: task.attempt, ...(actor && { actor }) } },
+        ])
+      })
+      await unblockDependents(updated)
+      return updated
+    },
+  }
+  return board
+}

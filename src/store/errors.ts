@@ -1,0 +1,92 @@
+import { ColonyError } from '../errors/index.ts'
+
+/** A compare-and-swap lost: someone else changed the row since it was read. */
+export class VersionConflictError extends ColonyError {
+  override readonly name = 'VersionConflictError'
+  readonly table: string
+  readonly id: number
+  readonly expectedVersion: number
+  readonly actualVersion: number
+
+  constructor(table: string, id: number, expectedVersion: number, actualVersion: number) {
+    super(`${table} ${id} changed meanwhile (expected version ${expectedVersion}, found ${actualVersion})`, {
+      hint: 'read it again and retry the change',
+    })
+    this.table = table
+    this.id = id
+    this.expectedVersion = expectedVersion
+    this.actualVersion = actualVersion
+  }
+}
+
+export class TaskNotFoundError extends ColonyError {
+  override readonly name = 'TaskNotFoundError'
+  readonly taskId: number
+
+  constructor(taskId: number) {
+    super(`no task with id ${taskId}`, { hint: 'see the tasks with `colony task list`' })
+    this.taskId = taskId
+  }
+}
+
+export class RunNotFoundError extends ColonyError {
+  override readonly name = 'RunNotFoundError'
+  readonly runId: number
+
+  constructor(runId: number) {
+    super(`no run with id ${runId}`, { hint: 'see the current run with `colony status`' })
+    this.runId = runId
+  }
+}
+
+export class AgentNotFoundError extends ColonyError {
+  override readonly name = 'AgentNotFoundError'
+  readonly agentId: number
+
+  constructor(agentId: number) {
+    super(`no agent with id ${agentId}`, { hint: 'see the agents with `colony status`' })
+    this.agentId = agentId
+  }
+}
+
+/** Another process held the database longer than the busy timeout. */
+export class StoreLockedError extends ColonyError {
+  override readonly name = 'StoreLockedError'
+  readonly location: string
+
+  constructor(location: string, cause: unknown) {
+    super(`the database ${location} is locked by another process`, {
+      hint: 'wait for the other colony command to finish, or stop it; if none is running, a crashed process may hold the lock: retry in a moment',
+      cause,
+    })
+    this.location = location
+  }
+}
+
+/** The database file is not a database, or is damaged. */
+export class StoreCorruptError extends ColonyError {
+  override readonly name = 'StoreCorruptError'
+  readonly location: string
+
+  constructor(location: string, detail: string, cause: unknown) {
+    super(`the database ${location} is damaged or not a Colony database (${detail})`, {
+      hint: `move it aside (mv ${location} ${location}.broken) and run \`colony init\` to start a fresh one; your git branches are not affected`,
+      cause,
+    })
+    this.location = location
+  }
+}
+
+/** The store could not be reached or opened for a reason other than a lock or corruption. */
+export class StoreUnavailableError extends ColonyError {
+  override readonly name = 'StoreUnavailableError'
+  readonly location: string
+
+  constructor(location: string, detail: string, cause: unknown) {
+    super(`cannot use the database ${location}: ${detail}`, {
+      hint: 'check that the path or connection string is right and reachable',
+      cause,
+    })
+    this.location = location
+  }
+}

@@ -1,0 +1,120 @@
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { DatabaseSync } from 'node:sqlite'
+import { Kysely, Migrator, PostgresDialect } from 'kysely'
+import pg from 'pg'
+import { createKyselyStore } from './kysely-store.ts'
+import { createMigrationProvider, type StoreKind } from './migrations.ts'
+import { createNodeSqliteDialect } from './node-sqlite-dialect.ts'
+import { StoreCorruptError, StoreLockedError, StoreUnavailableError } from './errors.ts'
+import type { Store } from './store.ts'
+import type { Tables } from './tables.ts'
+import { isColonyError } from '../errors/index.ts'
+
+export interface OpenStoreOptions {
+  /** How long a write waits for another process's lock before failing (SQLite). */
+  busyTimeoutMs?: number
+  /** The clock, for tests of leases. */
+  now?: () => number
+  /** Create the database file when it does not exist (SQLite). Default true. */
+  create?: boolean
+}
+
+const defaultBusyTimeoutMs = 10_000
+
+/**
+ * Opens the store at `location`, a SQLite file path or a `postgres://` URL, and
+ * brings its schema up to date. Several processes may open the same location.
+ *
+ * @example
+ *   const store = await openStore('.colony/colony.db')
+ *   const store = await openStore('postgres://colony@localhost/colony')
+ */
+export async function openStore(location: string, options: OpenStoreOptions = {}): Promise<Store> {
+  return isPostgresUrl(location) ? openPostgresStore(location, options) : openSqliteStore(location, options)
+}
+
+export function isPostgresUrl(location: string): boolean {
+  return /^postgres(ql)?:\/\//.test(location)
+}
+
+async function openSqliteStore(path: string, options: OpenStoreOptions): Promise<Store> {
+  if (options.create !== false) mkdirSync(dirname(path), { recursive: true })
+  const translateError = (error: unknown) => translateSqliteError(error, path)
+  let database: DatabaseSync
+  try {
+    database = new DatabaseSync(path, { open: true })
+    database.exec(`pragma busy_timeout = ${options.busyTimeoutMs ?? defaultBusyTimeoutMs}`)
+    database.exec('pragma journal_mode = wal')
+    database.exec('pragma synchronous = normal')
+    database.exec('pragma foreign_keys = on')
+  } catch (error) {
+    throw translateError(error)
+  }
+  const db = new Kysely<Tables>({ dialect: createNodeSqliteDialect(database, { translateError }) })
+  return migrateAndCreate(db, 'sqlite', path, options)
+}
+
+async function openPostgresStore(url: string, options: OpenStoreOptions): Promise<Store> {
+  const location = redactPassword(url)
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 4,
+    // bigint columns (times) come back as numbers rather than strings.
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary'): unknown =>
+        oid === 20 ? Number : (pg.types.getTypeParser(oid, format) as unknown)) as typeof pg.types.getTypeParser,
+    },
+  })
+  const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) })
+  try {
+    return await migrateAndCreate(db, 'postgres', location, options)
+  } catch (error) {
+    if (isColonyError(error)) throw error
+    throw new StoreUnavailableError(location, error instanceof Error ? error.message : String(error), error)
+  }
+}
+
+async function migrateAndCreate(db: Kysely<Tables>, kind: StoreKind, location: string, options: OpenStoreOptions): Promise<Store> {
+  const migrator = new Migrator({
+    db,
+    provider: createMigrationProvider(kind),
+    migrationTableName: 'colony_migrations',
+    migrationLockTableName: 'colony_migration_lock',
+  })
+  const { error } = await migrator.migrateToLatest()
+  if (error) {
+    await db.destroy()
+    throw error instanceof Error ? error : new Error(`migration failed: ${JSON.stringify(error)}`)
+  }
+  return createKyselyStore({ db, kind, location, ...(options.now && { now: options.now }) })
+}
+
+function redactPassword(url: string): string {
+  try {
+    const parsed = new URL(url)
+    if (parsed.password) parsed.password = '***'
+    return parsed.toString()
+  } catch {
+    return 'postgres://(unparseable url)'
+  }
+}
+
+interface SqliteError {
+  errcode?: number
+  errstr?: string
+  message?: string
+}
+
+// SQLite result codes: 5 BUSY, 6 LOCKED, 11 CORRUPT, 14 CANTOPEN, 26 NOTADB.
+function translateSqliteError(error: unknown, path: string): Error {
+  if (isColonyError(error)) return error
+  if (typeof error !== 'object' || error === null) return new Error(String(error))
+  const { errcode, errstr, message } = error as SqliteError
+  const primary = errcode === undefined ? undefined : errcode & 0xff
+  const detail = errstr ?? message ?? 'unknown error'
+  if (primary === 5 || primary === 6) return new StoreLockedError(path, error)
+  if (primary === 11 || primary === 26) return new StoreCorruptError(path, detail, error)
+  if (primary === 14) return new StoreUnavailableError(path, detail, error)
+  return error instanceof Error ? error : new Error(detail)
+}

@@ -1,0 +1,184 @@
+/** The shapes Colony keeps in its store, as callers see them (parsed, camelCase). */
+
+export const taskStatuses = [
+  'proposed',
+  'awaiting_approval',
+  'ready',
+  'claimed',
+  'running',
+  'integrating',
+  'merged',
+  'failed',
+  'blocked',
+  'cancelled',
+  'reverted',
+] as const
+export type TaskStatus = (typeof taskStatuses)[number]
+
+export const taskKinds = ['plan', 'work'] as const
+export type TaskKind = (typeof taskKinds)[number]
+
+export interface TaskResult {
+  commit?: string
+  handoff?: string
+  [key: string]: unknown
+}
+
+export interface Task {
+  id: number
+  runId: number
+  parentId: number | null
+  kind: TaskKind
+  title: string
+  description: string
+  acceptance: string[]
+  scope: string[]
+  dependsOn: number[]
+  priority: number
+  status: TaskStatus
+  attempt: number
+  maxAttempts: number
+  owner: string | null
+  /** Epoch milliseconds; null when nobody holds the task. */
+  leaseUntil: number | null
+  version: number
+  createdBy: string
+  result: TaskResult | null
+  /** Why the task is in its current state, when that needs saying (failed, blocked, reverted). */
+  reason: string | null
+  createdAt: number
+  updatedAt: number
+}
+
+export interface NewTask {
+  runId: number
+  parentId?: number | null
+  kind?: TaskKind
+  title: string
+  description?: string
+  acceptance?: string[]
+  scope?: string[]
+  dependsOn?: number[]
+  priority?: number
+  status?: TaskStatus
+  maxAttempts?: number
+  createdBy: string
+}
+
+/** The fields of a task that change over its life; `version` is handled by the store. */
+export type TaskChange = Partial<
+  Pick<Task, 'status' | 'attempt' | 'owner' | 'leaseUntil' | 'result' | 'reason' | 'priority' | 'title' | 'description'>
+>
+
+export const runStatuses = ['pending', 'running', 'paused', 'stopping', 'stopped', 'done', 'failed'] as const
+export type RunStatus = (typeof runStatuses)[number]
+
+export interface Run {
+  id: number
+  goal: string | null
+  status: RunStatus
+  target: string
+  reason: string | null
+  version: number
+  createdAt: number
+  updatedAt: number
+}
+
+export type RunChange = Partial<Pick<Run, 'goal' | 'status' | 'target' | 'reason'>>
+
+export interface Agent {
+  id: number
+  runId: number
+  role: string
+  taskId: number | null
+  status: string
+  model: string | null
+  activity: string | null
+  version: number
+  createdAt: number
+  updatedAt: number
+}
+
+export interface NewAgent {
+  runId: number
+  role: string
+  taskId?: number | null
+  status?: string
+  model?: string | null
+}
+
+export type AgentChange = Partial<Pick<Agent, 'status' | 'taskId' | 'activity' | 'model'>>
+
+export interface ColonyEvent {
+  id: number
+  runId: number | null
+  taskId: number | null
+  agentId: number | null
+  type: string
+  data: Record<string, unknown>
+  createdAt: number
+}
+
+export interface NewEvent {
+  runId?: number | null
+  taskId?: number | null
+  agentId?: number | null
+  type: string
+  data?: Record<string, unknown>
+}
+
+export interface Handoff {
+  id: number
+  runId: number
+  taskId: number
+  agentId: number | null
+  summary: string
+  concerns: string | null
+  data: Record<string, unknown>
+  createdAt: number
+}
+
+export type NewHandoff = Omit<Handoff, 'id' | 'createdAt' | 'concerns' | 'data' | 'agentId'> & {
+  agentId?: number | null
+  concerns?: string | null
+  data?: Record<string, unknown>
+}
+
+export interface TranscriptEntry {
+  agentId: number
+  seq: number
+  role: string
+  content: unknown
+  createdAt: number
+}
+
+export interface UsageRecord {
+  runId: number
+  agentId?: number | null
+  taskId?: number | null
+  role?: string | null
+  model: string
+  inputTokens: number
+  outputTokens: number
+  cachedTokens?: number
+  costUsd: number
+}
+
+export interface UsageTotals {
+  calls: number
+  inputTokens: number
+  outputTokens: number
+  cachedTokens: number
+  costUsd: number
+}
+
+export interface Note {
+  id: number
+  runId: number | null
+  agentId: number | null
+  taskId: number | null
+  text: string
+  createdAt: number
+}
+
+export type NewNote = Pick<Note, 'text'> & Partial<Pick<Note, 'runId' | 'agentId' | 'taskId'>>

@@ -1,0 +1,97 @@
+import type {
+  Agent,
+  AgentChange,
+  ColonyEvent,
+  Handoff,
+  NewAgent,
+  NewEvent,
+  NewHandoff,
+  NewNote,
+  NewTask,
+  Note,
+  Run,
+  RunChange,
+  Task,
+  TaskChange,
+  TaskStatus,
+  TranscriptEntry,
+  UsageRecord,
+  UsageTotals,
+} from './records.ts'
+import type { StoreKind } from './migrations.ts'
+
+export interface TaskFilter {
+  runId?: number
+  statuses?: readonly TaskStatus[]
+  /** Only tasks whose dependencies have all merged. */
+  dependenciesMerged?: boolean
+  /** Only tasks holding a lease that ended before this time (epoch ms). */
+  leaseExpiredBefore?: number
+  /** Only tasks that depend on this task. */
+  dependsOn?: number
+  parentId?: number
+}
+
+export interface EventFilter {
+  /** Events with an id greater than this one, oldest first. */
+  afterId?: number
+  runId?: number
+  taskId?: number
+  types?: readonly string[]
+  limit?: number
+}
+
+export interface UsageFilter {
+  runId?: number
+  taskId?: number
+  agentId?: number
+}
+
+/**
+ * Colony's durable state. Every mutable row carries a `version`; every update
+ * names the version it read and fails with VersionConflictError when someone
+ * else got there first, so no update is ever silently lost. Events passed with
+ * an update are written in the same transaction as the update.
+ *
+ * Implementations run the same contract suite (store-contract.ts).
+ */
+export interface Store {
+  readonly kind: StoreKind
+  /** Where the data lives: a file path or a connection string without password. */
+  readonly location: string
+
+  createRun(input: { goal?: string | null; target: string }, events?: NewEvent[]): Promise<Run>
+  getRun(id: number): Promise<Run>
+  latestRun(): Promise<Run | undefined>
+  updateRun(id: number, expectedVersion: number, change: RunChange, events?: NewEvent[]): Promise<Run>
+
+  createTask(input: NewTask, events?: NewEvent[]): Promise<Task>
+  getTask(id: number): Promise<Task>
+  findTask(id: number): Promise<Task | undefined>
+  listTasks(filter?: TaskFilter): Promise<Task[]>
+  countTasksByStatus(runId?: number): Promise<Partial<Record<TaskStatus, number>>>
+  updateTask(id: number, expectedVersion: number, change: TaskChange, events?: NewEvent[]): Promise<Task>
+
+  createAgent(input: NewAgent, events?: NewEvent[]): Promise<Agent>
+  getAgent(id: number): Promise<Agent>
+  listAgents(filter?: { runId?: number; statuses?: readonly string[] }): Promise<Agent[]>
+  updateAgent(id: number, expectedVersion: number, change: AgentChange, events?: NewEvent[]): Promise<Agent>
+
+  appendEvents(events: NewEvent[]): Promise<ColonyEvent[]>
+  listEvents(filter?: EventFilter): Promise<ColonyEvent[]>
+
+  addHandoff(input: NewHandoff, events?: NewEvent[]): Promise<Handoff>
+  listHandoffs(filter: { runId?: number; taskId?: number; afterId?: number }): Promise<Handoff[]>
+
+  appendTranscript(agentId: number, entries: { role: string; content: unknown }[]): Promise<void>
+  getTranscript(agentId: number): Promise<TranscriptEntry[]>
+
+  recordUsage(record: UsageRecord): Promise<void>
+  usageTotals(filter?: UsageFilter): Promise<UsageTotals>
+
+  addNote(input: NewNote): Promise<Note>
+  /** Full-text search over notes, best match first. Plain words; no query syntax. */
+  searchNotes(query: string, options?: { runId?: number; limit?: number }): Promise<Note[]>
+
+  close(): Promise<void>
+}

@@ -1,0 +1,219 @@
+import { execFile } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { IllegalTransitionError, LeaseLostError, createBoard } from '../../src/board/index.ts'
+import { TaskNotFoundError, VersionConflictError, openStore, type Run, type Store } from '../../src/store/index.ts'
+
+const execFileAsync = promisify(execFile)
+const raceChild = fileURLToPath(new URL('./race-child.ts', import.meta.url))
+
+export interface StoreBackend {
+  name: string
+  /** A fresh, empty location (file path or URL) and how to dispose of it. */
+  createLocation(): Promise<{ location: string; dispose(): Promise<void> }>
+}
+
+/**
+ * The behaviour every store backend must have, run unchanged against each one
+ * (SQLite, PostgreSQL): compare-and-swap updates, ordered events, search, and
+ * the board's claims and leases across real OS processes.
+ */
+export function describeStoreContract(backend: StoreBackend) {
+  describe(`store contract: ${backend.name}`, () => {
+    let fresh: { location: string; dispose(): Promise<void> }
+    let location: string
+    let store: Store
+    let run: Run
+    let clock = 1_000_000
+    const now = () => clock
+
+    beforeEach(async () => {
+      fresh = await backend.createLocation()
+      location = fresh.location
+      store = await openStore(location, { now })
+      run = await store.createRun({ goal: 'test', target: 'colony/main' })
+    })
+
+    afterEach(async () => {
+      await store.close()
+      await fresh.dispose()
+    })
+
+    it('creates, reads and lists tasks with their dependencies', async () => {
+      const first = await store.createTask({ runId: run.id, title: 'first', acceptance: ['npm test'], scope: ['src/**'], createdBy: 'test' })
+      const second = await store.createTask({ runId: run.id, title: 'second', dependsOn: [first.id], createdBy: 'test', priority: 5 })
+      expect(await store.getTask(second.id)).toMatchObject({ title: 'second', dependsOn: [first.id], status: 'ready', attempt: 1, version: 1 })
+      expect((await store.listTasks({ runId: run.id })).map((task) => task.title)).toEqual(['second', 'first'])
+      expect((await store.listTasks({ runId: run.id, dependenciesMerged: true })).map((task) => task.title)).toEqual(['first'])
+      expect((await store.listTasks({ dependsOn: first.id })).map((task) => task.id)).toEqual([second.id])
+      expect(await store.countTasksByStatus(run.id)).toEqual({ ready: 2 })
+    })
+
+    it('refuses a dependency on a missing task and creates nothing', async () => {
+      await expect(store.createTask({ runId: run.id, title: 'orphan', dependsOn: [999], createdBy: 'test' })).rejects.toBeInstanceOf(TaskNotFoundError)
+      expect(await store.listTasks()).toEqual([])
+      expect(await store.listEvents()).toEqual([])
+    })
+
+    it('updates by compare-and-swap: a stale version is a typed error and changes nothing', async () => {
+      const task = await store.createTask({ runId: run.id, title: 't', createdBy: 'test' })
+      const updated = await store.updateTask(task.id, task.version, { priority: 3 }, [{ type: 'task-edited' }])
+      expect(updated.version).toBe(2)
+      const stale = store.updateTask(task.id, task.version, { priority: 9 }, [{ type: 'task-edited' }])
+      await expect(stale).rejects.toBeInstanceOf(VersionConflictError)
+      await expect(stale).rejects.toMatchObject({ expectedVersion: 1, actualVersion: 2 })
+      expect((await store.getTask(task.id)).priority).toBe(3)
+      expect((await store.listEvents({ taskId: task.id })).map((event) => event.type)).toEqual(['task-edited'])
+      await expect(store.updateTask(404, 1, { priority: 1 })).rejects.toBeInstanceOf(TaskNotFoundError)
+    })
+
+    it('keeps events append-only and ordered, readable after an id', async () => {
+      const appended = await store.appendEvents([{ runId: run.id, type: 'a' }, { runId: run.id, type: 'b', data: { n: 1 } }])
+      await store.appendEvents([{ runId: run.id, type: 'c' }])
+      const all = await store.listEvents({ runId: run.id })
+      expect(all.map((event) => event.type)).toEqual(['a', 'b', 'c'])
+      expect(all[1]?.data).toEqual({ n: 1 })
+      expect((await store.listEvents({ afterId: appended[1]!.id })).map((event) => event.type)).toEqual(['c'])
+    })
+
+    it('stores handoffs, transcripts, usage and agents', async () => {
+      const task = await store.createTask({ runId: run.id, title: 't', createdBy: 'test' })
+      const agent = await store.createAgent({ runId: run.id, role: 'worker', taskId: task.id, model: 'openai:gpt' })
+      await expect(store.updateAgent(agent.id, agent.version + 1, { status: 'x' })).rejects.toBeInstanceOf(VersionConflictError)
+      expect((await store.updateAgent(agent.id, agent.version, { status: 'running', activity: 'editing src/a.ts' })).activity).toBe('editing src/a.ts')
+      await store.addHandoff({ runId: run.id, taskId: task.id, agentId: agent.id, summary: 'did it', concerns: 'none' })
+      expect(await store.listHandoffs({ taskId: task.id })).toMatchObject([{ summary: 'did it', concerns: 'none' }])
+      await store.appendTranscript(agent.id, [{ role: 'user', content: 'hi' }])
+      await store.appendTranscript(agent.id, [{ role: 'assistant', content: [{ type: 'text', text: 'hello' }] }])
+      expect((await store.getTranscript(agent.id)).map((entry) => [entry.seq, entry.role])).toEqual([[0, 'user'], [1, 'assistant']])
+      await store.recordUsage({ runId: run.id, agentId: agent.id, taskId: task.id, model: 'm', inputTokens: 100, outputTokens: 20, costUsd: 0.25 })
+      await store.recordUsage({ runId: run.id, agentId: agent.id, model: 'm', inputTokens: 50, outputTokens: 5, cachedTokens: 10, costUsd: 0.5 })
+      expect(await store.usageTotals({ runId: run.id })).toEqual({ calls: 2, inputTokens: 150, outputTokens: 25, cachedTokens: 10, costUsd: 0.75 })
+      expect((await store.usageTotals({ taskId: task.id })).costUsd).toBe(0.25)
+    })
+
+    it('finds memory notes by full-text search, best match first', async () => {
+      await store.addNote({ runId: run.id, text: 'The parser lives in src/parse.ts and handles quoted strings' })
+      await store.addNote({ runId: run.id, text: 'Run the integration tests with npm run test:e2e' })
+      await store.addNote({ runId: run.id, text: 'parser parser: flaky test in the parser suite' })
+      const found = await store.searchNotes('parser')
+      expect(found.map((note) => note.text)).toEqual([expect.stringContaining('parser parser'), expect.stringContaining('src/parse.ts')])
+      expect(await store.searchNotes('"; drop table notes; --')).toEqual([])
+      expect(await store.searchNotes('integration')).toHaveLength(1)
+    })
+
+    it('lets two handles on the same location race without losing an update', async () => {
+      const other = await openStore(location, { now })
+      try {
+        const task = await store.createTask({ runId: run.id, title: 't', createdBy: 'test' })
+        const viaOther = await other.getTask(task.id)
+        await store.updateTask(task.id, task.version, { priority: 1 })
+        await expect(other.updateTask(viaOther.id, viaOther.version, { priority: 2 })).rejects.toBeInstanceOf(VersionConflictError)
+        expect((await other.getTask(task.id)).priority).toBe(1)
+      } finally {
+        await other.close()
+      }
+    })
+
+    describe('board', () => {
+      it('claims by priority once dependencies merge, and refuses illegal transitions', async () => {
+        const board = createBoard({ store, now, leaseMs: 1000 })
+        const base = await board.addTask({ runId: run.id, title: 'base', createdBy: 'test' })
+        const top = await board.addTask({ runId: run.id, title: 'top', createdBy: 'test', priority: 9, dependsOn: [base.id] })
+        let claimed = await board.claim({ runId: run.id, owner: 'w1' })
+        expect(claimed?.id).toBe(base.id)
+        expect(await board.claim({ runId: run.id, owner: 'w2' })).toBeUndefined()
+        claimed = await board.advance(claimed!, 'running')
+        claimed = await board.advance(claimed, 'integrating')
+        const merged = await board.advance(claimed, 'merged', { result: { commit: 'abc' } })
+        expect(merged).toMatchObject({ status: 'merged', owner: null, result: { commit: 'abc' } })
+        expect((await board.claim({ runId: run.id, owner: 'w2' }))?.id).toBe(top.id)
+
+        const cancelMerged = board.cancel(base.id)
+        await expect(cancelMerged).rejects.toBeInstanceOf(IllegalTransitionError)
+        await expect(cancelMerged).rejects.toThrow(expect.objectContaining({ hint: expect.stringContaining('colony revert') as unknown }))
+        expect((await store.getTask(base.id)).status).toBe('merged')
+        await expect(board.cancel(12345)).rejects.toBeInstanceOf(TaskNotFoundError)
+        const types = (await store.listEvents({ taskId: base.id })).map((event) => event.type)
+        expect(types).toEqual(['task-created', 'task-claimed', 'task-started', 'task-integrating', 'task-merged'])
+      })
+
+      it('returns a task whose owner stopped heartbeating after its lease, and fails it after max attempts', async () => {
+        const board = createBoard({ store, now, leaseMs: 1000 })
+        const task = await board.addTask({ runId: run.id, title: 'flaky', createdBy: 'test', maxAttempts: 2 })
+        const first = await board.claim({ runId: run.id, owner: 'w1' })
+        clock += 500
+        const beat = await board.heartbeat(first!)
+        clock += 900
+        expect(await board.expireLeases(run.id)).toEqual([])
+        clock += 200
+        expect(beat.leaseUntil).toBeLessThan(clock)
+        const [expired] = await board.expireLeases(run.id)
+        expect(expired).toMatchObject({ id: task.id, status: 'ready', attempt: 2, owner: null })
+        await expect(board.heartbeat(beat)).rejects.toBeInstanceOf(LeaseLostError)
+
+        const second = await board.claim({ runId: run.id, owner: 'w2' })
+        const failed = await board.failAttempt(second!, 'tests keep failing: expected 3, got 4')
+        expect(failed).toMatchObject({ status: 'failed', reason: 'tests keep failing: expected 3, got 4 (after 2 of 2 attempts)' })
+        const events = await store.listEvents({ taskId: task.id })
+        expect(events.map((event) => event.type)).toEqual([
+          'task-created', 'task-claimed', 'task-lease-expired', 'task-ready', 'task-claimed', 'task-attempt-failed', 'task-failed',
+        ])
+        expect(events[2]?.data).toMatchObject({ owner: 'w1', reason: expect.stringContaining('stopped heartbeating') as unknown, next: 'ready' })
+
+        const retried = await board.retry(task.id, 'fixed the flaky test', 'person')
+        expect(retried).toMatchObject({ status: 'ready', attempt: 1 })
+      })
+
+      it('blocks dependents of a failed or cancelled task and unblocks them on retry', async () => {
+        const board = createBoard({ store, now })
+        const base = await board.addTask({ runId: run.id, title: 'base', createdBy: 'test' })
+        const dependent = await board.addTask({ runId: run.id, title: 'dependent', createdBy: 'test', dependsOn: [base.id] })
+        await board.transition(base.id, 'claimed', { actor: 'test' })
+        await board.transition(base.id, 'failed', { reason: 'broken' })
+        expect(await store.getTask(dependent.id)).toMatchObject({ status: 'blocked', reason: `dependency ${base.id} is failed` })
+        await board.retry(base.id)
+        expect((await store.getTask(dependent.id)).status).toBe('ready')
+      })
+
+      it('20 claimers in 20 OS processes over 200 tasks: each task claimed exactly once, no lost update', async () => {
+        const board = createBoard({ store })
+        for (let index = 0; index < 200; index++) await board.addTask({ runId: run.id, title: `task ${index}`, createdBy: 'test' })
+        const reports = await Promise.all(
+          Array.from({ length: 20 }, async (_, index) => {
+            const { stdout } = await execFileAsync(process.execPath, [raceChild, 'claim', location, String(run.id), `claimer-${index}`])
+            return JSON.parse(stdout) as { owner: string; claimed: number[]; errors: string[] }
+          }),
+        )
+        expect(reports.flatMap((report) => report.errors)).toEqual([])
+        const claimedIds = reports.flatMap((report) => report.claimed)
+        expect(claimedIds).toHaveLength(200)
+        expect(new Set(claimedIds).size).toBe(200)
+        expect(reports.filter((report) => report.claimed.length > 0).length).toBeGreaterThan(1)
+
+        const tasks = await store.listTasks({ runId: run.id })
+        const ownerOf = new Map(reports.flatMap((report) => report.claimed.map((id) => [id, report.owner] as const)))
+        for (const task of tasks) {
+          // created (1) → claimed → running → integrating → merged: exactly four successful writes.
+          expect(task).toMatchObject({ status: 'merged', version: 5, result: { commit: ownerOf.get(task.id) } })
+        }
+        const claims = await store.listEvents({ runId: run.id, types: ['task-claimed'] })
+        expect(claims).toHaveLength(200)
+        expect(new Set(claims.map((event) => event.taskId)).size).toBe(200)
+      })
+
+      it('20 processes incrementing one row by compare-and-swap lose no update', async () => {
+        const task = await store.createTask({ runId: run.id, title: 'counter', createdBy: 'test' })
+        const reports = await Promise.all(
+          Array.from({ length: 20 }, async () => {
+            const { stdout } = await execFileAsync(process.execPath, [raceChild, 'increment', location, String(task.id), '10'])
+            return JSON.parse(stdout) as { conflicts: number; errors: string[] }
+          }),
+        )
+        expect(reports.flatMap((report) => report.errors)).toEqual([])
+        expect(await store.getTask(task.id)).toMatchObject({ priority: 200, version: 201 })
+      })
+    })
+  })
+}
