@@ -26,6 +26,12 @@ export function createKyselyStore(options: {
 
   async function insertEvents(database: Database, events: NewEvent[]) {
     if (events.length === 0) return []
+    if (kind === 'postgres') {
+      // Identity values are handed out before commit, so concurrent writers could
+      // commit event 12 before event 11 and a reader following by id would skip 11.
+      // One appender at a time keeps id order equal to commit order.
+      await sql`select pg_advisory_xact_lock(7325101)`.execute(database)
+    }
     const time = now()
     const rows = await database
       .insertInto('events')
