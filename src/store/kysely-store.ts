@@ -222,7 +222,9 @@ export function createKyselyStore(options: {
           ),
         )
       }
-      const rows = await query.orderBy('tasks.priority', 'desc').orderBy('tasks.id').execute()
+      let ordered = query.orderBy('tasks.priority', 'desc').orderBy('tasks.id')
+      if (filter.limit !== undefined) ordered = ordered.limit(filter.limit).offset(filter.offset ?? 0)
+      const rows = await ordered.execute()
       const dependencies = await dependenciesOf(db, rows.map((row) => Number(row.id)))
       return rows.map((row) => toTask(row, dependencies.get(Number(row.id)) ?? []))
     },

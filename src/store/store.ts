@@ -30,6 +30,9 @@ export interface TaskFilter {
   /** Only tasks that depend on this task. */
   dependsOn?: number
   parentId?: number
+  /** At most this many, in priority order (highest first, then oldest). */
+  limit?: number
+  offset?: number
 }
 
 export interface EventFilter {
