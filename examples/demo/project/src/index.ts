@@ -1,0 +1,2 @@
+export { slugify } from './slugify.ts'
+export { wordCount } from './word-count.ts'

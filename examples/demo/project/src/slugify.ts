@@ -1,0 +1,3 @@
+export function slugify(_text: string): string {
+  throw new Error('not implemented')
+}

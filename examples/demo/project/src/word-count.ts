@@ -1,0 +1,3 @@
+export function wordCount(_text: string): number {
+  throw new Error('not implemented')
+}

@@ -1,0 +1,94 @@
+import type { Board } from '../board/index.ts'
+import { ColonyError } from '../errors/index.ts'
+import { VersionConflictError, type Run, type RunStatus, type Store, type Task } from '../store/index.ts'
+
+export class RunStateError extends ColonyError {
+  override readonly name = 'RunStateError'
+  readonly runId: number
+  readonly status: RunStatus
+
+  constructor(run: Run, action: string, hint: string) {
+    super(`run ${run.id} is ${run.status}; cannot ${action}`, { hint })
+    this.runId = run.id
+    this.status = run.status
+  }
+}
+
+export class NotAwaitingApprovalError extends ColonyError {
+  override readonly name = 'NotAwaitingApprovalError'
+  readonly taskId: number
+
+  constructor(task: Task) {
+    super(`task ${task.id} is ${task.status}, not awaiting approval`, {
+      hint: 'see what waits for you with `colony task list --status awaiting_approval`',
+    })
+    this.taskId = task.id
+  }
+}
+
+/** What a task waits for a person to approve: its plan (before work) or its merge (after the gate). */
+export type ApprovalKind = 'plan' | 'merge'
+
+export function approvalKindOf(task: Task): ApprovalKind {
+  return task.result?.awaiting === 'merge' ? 'merge' : 'plan'
+}
+
+const activeStatuses: readonly RunStatus[] = ['pending', 'running', 'paused']
+
+/**
+ * A person's controls over a run, acting through the store so they work from
+ * any terminal while the run goes on elsewhere. The supervisor notices each
+ * change at its next step.
+ */
+export function createControls({ store, board, actor = 'person' }: { store: Store; board: Board; actor?: string }) {
+  async function changeRun(runId: number, action: string, from: readonly RunStatus[], to: RunStatus, event: string, hint: string) {
+    for (;;) {
+      const run = await store.getRun(runId)
+      if (run.status === to) return run
+      if (!from.includes(run.status)) throw new RunStateError(run, action, hint)
+      try {
+        return await store.updateRun(run.id, run.version, { status: to }, [{ type: event, data: { from: run.status, actor } }])
+      } catch (error) {
+        if (!(error instanceof VersionConflictError)) throw error
+      }
+    }
+  }
+
+  return {
+    /** Agents finish their current step; nothing new starts until resume. */
+    pause: (runId: number) => changeRun(runId, 'pause', ['pending', 'running'], 'paused', 'run-paused', 'only an active run can pause; see `colony status`'),
+    resume: (runId: number) => changeRun(runId, 'resume', ['paused'], 'running', 'run-resumed', 'only a paused run can resume'),
+    /** The run ends cleanly: agents stop after their current step, held tasks go back to ready. */
+    stop: (runId: number) =>
+      changeRun(runId, 'stop', activeStatuses, 'stopping', 'run-stop-requested', 'the run has already ended; start another with `colony run`'),
+
+    /** A message for the planners' next turn, recorded in the event log. */
+    async steer(runId: number, text: string) {
+      const run = await store.getRun(runId)
+      const [event] = await store.appendEvents([{ runId: run.id, type: 'run-steered', data: { text, actor } }])
+      return event!
+    },
+
+    async approve(taskId: number) {
+      const task = await store.getTask(taskId)
+      if (task.status !== 'awaiting_approval') throw new NotAwaitingApprovalError(task)
+      const kind = approvalKindOf(task)
+      // An approved merge goes to `integrating` with no owner: the supervisor lands it.
+      return board.transition(taskId, kind === 'plan' ? 'ready' : 'integrating', { actor, data: { approved: kind } })
+    },
+
+    async reject(taskId: number, reason: string) {
+      const task = await store.getTask(taskId)
+      if (task.status !== 'awaiting_approval') throw new NotAwaitingApprovalError(task)
+      const kind = approvalKindOf(task)
+      if (kind === 'plan') return board.transition(taskId, 'cancelled', { actor, reason: `plan rejected: ${reason}`, data: { rejected: kind } })
+      // A rejected merge is another attempt's work: the reason reaches the next worker.
+      return board.transition(taskId, 'ready', { actor, reason: `merge rejected: ${reason}`, data: { rejected: kind } })
+    },
+
+    retry: (taskId: number, reason?: string) => board.retry(taskId, reason ?? 'retried by a person', actor),
+    cancel: (taskId: number, reason?: string) => board.cancel(taskId, reason ?? 'cancelled by a person', actor),
+  }
+}
+
+export type Controls = ReturnType<typeof createControls>

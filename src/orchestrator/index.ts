@@ -1,0 +1,1 @@
+export { createControls, approvalKindOf, RunStateError, NotAwaitingApprovalError, type Controls, type ApprovalKind } from './controls.ts'

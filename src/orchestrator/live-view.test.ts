@@ -1,0 +1,55 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { PassThrough } from 'node:stream'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { createBoard } from '../board/index.ts'
+import { openStore, type Store } from '../store/index.ts'
+import { createLiveView } from './live-view.ts'
+
+describe('live view', () => {
+  let directory: string
+  let store: Store
+  beforeEach(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'colony-view-'))
+    store = await openStore(join(directory, 'colony.db'))
+  })
+  afterEach(async () => {
+    await store.close()
+    await rm(directory, { recursive: true, force: true })
+  })
+
+  function capture(isTTY: boolean) {
+    const stream = Object.assign(new PassThrough(), { isTTY, columns: 200 })
+    let text = ''
+    stream.on('data', (chunk: Buffer) => (text += chunk.toString()))
+    return { stream, text: () => text }
+  }
+
+  it('prints plain lines with tasks, agents, spend and notable events when stdout is not a terminal', async () => {
+    const run = await store.createRun({ goal: 'ship textkit', target: 'colony/main' })
+    const board = createBoard({ store })
+    const task = await board.addTask({ runId: run.id, title: 'slugify', createdBy: 'planner' })
+    await board.claim({ runId: run.id, owner: 'worker-1' })
+    await store.createAgent({ runId: run.id, role: 'worker', taskId: task.id, status: 'running' })
+    await store.recordUsage({ runId: run.id, model: 'openai:gpt', inputTokens: 900, outputTokens: 100, costUsd: 1.5 })
+    const { stream, text } = capture(false)
+    const view = createLiveView({ store, runId: run.id, output: stream, budget: { usd: 10 }, intervalMs: 60_000 })
+    await view.stop()
+    expect(text()).toContain('task-created task 1: slugify')
+    expect(text()).toContain('task-claimed task 1: worker-1')
+    expect(text()).toContain('colony run 1 — pending: ship textkit | tasks   claimed 1 | merged  0    spend $1.50 of $10 · 1000 tokens')
+    expect(text()).not.toContain('\x1b[')
+  })
+
+  it('redraws in place on a terminal', async () => {
+    const run = await store.createRun({ goal: 'g', target: 'colony/main' })
+    const { stream, text } = capture(true)
+    const view = createLiveView({ store, runId: run.id, output: stream, budget: {}, intervalMs: 60_000 })
+    await view.refresh()
+    await createBoard({ store }).addTask({ runId: run.id, title: 'later', createdBy: 'planner' })
+    await view.stop()
+    expect(text()).toMatch(/\x1b\[\d+F\x1b\[J· task-created task 1: later/)
+    expect(text()).toContain('stop with Ctrl-C or `colony stop`')
+  })
+})

@@ -1,0 +1,122 @@
+import type { Writable } from 'node:stream'
+import { taskStatuses, type ColonyEvent, type Store } from '../store/index.ts'
+
+export interface LiveViewOptions {
+  store: Store
+  runId: number
+  output: Writable & { isTTY?: boolean; columns?: number }
+  budget: { usd?: number | undefined; tokens?: number | undefined; hours?: number | undefined }
+  intervalMs?: number
+  now?: () => number
+}
+
+export interface LiveView {
+  /** Draws once now (and prints new events, when not on a terminal). */
+  refresh(): Promise<void>
+  stop(): Promise<void>
+}
+
+// Events a person wants to see scroll by; agent steps and tool calls stay in `colony events`.
+const notable = /^(run-|task-(created|claimed|merged|failed|reverted|cancelled|blocked|lease-expired|attempt-failed|awaiting-approval)|merge-conflict|gate-failed|deep-gate|budget-|verdict|judge-)/
+
+function formatDuration(ms: number): string {
+  const seconds = Math.floor(ms / 1000)
+  const hours = Math.floor(seconds / 3600)
+  const minutes = Math.floor((seconds % 3600) / 60)
+  return `${hours > 0 ? `${hours}h` : ''}${String(minutes).padStart(hours > 0 ? 2 : 1, '0')}m${String(seconds % 60).padStart(2, '0')}s`
+}
+
+function describeEvent(event: ColonyEvent): string {
+  const subject = event.taskId === null ? '' : ` task ${event.taskId}`
+  const detail = ['title', 'owner', 'reason', 'commit', 'decision', 'files']
+    .map((key) => event.data[key])
+    .filter((value) => value !== undefined && value !== null)
+    .map((value) => (typeof value === 'string' ? value : JSON.stringify(value)))
+    .join(' · ')
+  return `${event.type}${subject}${detail ? `: ${detail}` : ''}`
+}
+
+/**
+ * What a person sees while `colony run` is in the foreground: agents and what
+ * each is doing, tasks by status, merges, spend against budget and elapsed
+ * time, redrawn in place on a terminal. When stdout is not a terminal it prints
+ * plain lines instead: a status line now and then, and each notable event.
+ */
+export function createLiveView(options: LiveViewOptions): LiveView {
+  const { store, runId, output } = options
+  const now = options.now ?? Date.now
+  const interactive = output.isTTY === true
+  let drawnLines = 0
+  let lastEventId = 0
+  let lastSummary = ''
+  let timer: NodeJS.Timeout | undefined
+
+  async function snapshot() {
+    const run = await store.getRun(runId)
+    const counts = await store.countTasksByStatus(runId)
+    const agents = (await store.listAgents({ runId })).filter((agent) => !['stopped', 'finished', 'failed'].includes(agent.status))
+    const usage = await store.usageTotals({ runId })
+    const events = await store.listEvents({ runId, afterId: lastEventId })
+    lastEventId = events.at(-1)?.id ?? lastEventId
+    return { run, counts, agents, usage, events }
+  }
+
+  function summaryLines(state: Awaited<ReturnType<typeof snapshot>>): string[] {
+    const { run, counts, agents, usage } = state
+    const elapsed = now() - run.createdAt
+    const tasks = taskStatuses.filter((status) => counts[status]).map((status) => `${status} ${counts[status]}`).join(' · ') || 'no tasks yet'
+    const spend = [
+      `$${usage.costUsd.toFixed(2)}${options.budget.usd !== undefined ? ` of $${options.budget.usd}` : ''}`,
+      `${usage.inputTokens + usage.outputTokens} tokens${options.budget.tokens !== undefined ? ` of ${options.budget.tokens}` : ''}`,
+      `${formatDuration(elapsed)}${options.budget.hours !== undefined ? ` of ${options.budget.hours}h` : ''}`,
+    ].join(' · ')
+    return [
+      `colony run ${run.id} — ${run.status}${run.goal ? `: ${run.goal}` : ''}`,
+      `tasks   ${tasks}`,
+      `merged  ${counts.merged ?? 0}    spend ${spend}`,
+      ...agents.map((agent) => `  ${agent.role} ${agent.id}${agent.taskId === null ? '' : ` (task ${agent.taskId})`}: ${agent.activity ?? agent.status}`),
+      `stop with Ctrl-C or \`colony stop\`; pause with \`colony pause\``,
+    ]
+  }
+
+  function clip(line: string): string {
+    const width = output.columns ?? 120
+    return line.length > width ? `${line.slice(0, width - 1)}…` : line
+  }
+
+  async function refresh() {
+    const state = await snapshot()
+    const lines = summaryLines(state)
+    if (interactive) {
+      const scrolled = state.events.filter((event) => notable.test(event.type)).map((event) => `· ${describeEvent(event)}`)
+      // Move up over the last drawing, print new events above it, then redraw it.
+      const erase = drawnLines > 0 ? `\x1b[${drawnLines}F\x1b[J` : ''
+      output.write(`${erase}${[...scrolled, ...lines].map(clip).join('\n')}\n`)
+      drawnLines = lines.length
+      return
+    }
+    for (const event of state.events) if (notable.test(event.type)) output.write(`${describeEvent(event)}\n`)
+    const summary = lines.slice(0, 3).join(' | ')
+    if (summary !== lastSummary) output.write(`${summary}\n`)
+    lastSummary = summary
+  }
+
+  let refreshing: Promise<void> = Promise.resolve()
+  const tick = () => {
+    refreshing = refreshing.then(refresh).catch((error: unknown) => {
+      output.write(`(live view could not refresh: ${error instanceof Error ? error.message : String(error)})\n`)
+    })
+  }
+  timer = setInterval(tick, options.intervalMs ?? (interactive ? 500 : 2000))
+  timer.unref()
+
+  return {
+    refresh,
+    async stop() {
+      if (timer) clearInterval(timer)
+      timer = undefined
+      await refreshing
+      await refresh()
+    },
+  }
+}
