@@ -49,7 +49,7 @@ describe('live view', () => {
     await view.refresh()
     await createBoard({ store }).addTask({ runId: run.id, title: 'later', createdBy: 'planner' })
     await view.stop()
-    expect(text()).toMatch(/\x1b\[\d+F\x1b\[J· task-created task 1: later/)
+    expect(text()).toContain(`\x1b[4F\x1b[J· task-created task 1: later`)
     expect(text()).toContain('stop with Ctrl-C or `colony stop`')
   })
 })
