@@ -77,7 +77,7 @@ export function createBoard(options: BoardOptions): Board {
   const now = options.now ?? Date.now
 
   function assertLegal(task: Task, to: TaskStatus) {
-    if (!canTransition(task.status, to)) throw new IllegalTransitionError(task.id, task.status, to)
+    if (!canTransition(task.status, to, task.kind)) throw new IllegalTransitionError(task.id, task.status, to)
   }
 
   /** Retries a change when only a concurrent write (a heartbeat, usually) moved the version. */

@@ -1,4 +1,4 @@
-import type { TaskStatus } from '../store/index.ts'
+import type { TaskKind, TaskStatus } from '../store/index.ts'
 
 /**
  * The task state machine (DESIGN.md, Contracts: Task). A status maps to the
@@ -24,7 +24,12 @@ export const leasedStatuses: readonly TaskStatus[] = ['claimed', 'running', 'int
 /** Statuses a task never leaves on its own. */
 export const settledStatuses: readonly TaskStatus[] = ['merged', 'failed', 'cancelled']
 
-export function canTransition(from: TaskStatus, to: TaskStatus): boolean {
+/**
+ * Whether a task may move from one status to another. A plan task has no code to
+ * integrate: it goes from running straight to merged when its plan is complete.
+ */
+export function canTransition(from: TaskStatus, to: TaskStatus, kind: TaskKind = 'work'): boolean {
+  if (kind === 'plan' && from === 'running' && to === 'merged') return true
   return legalTransitions[from].includes(to)
 }
 

@@ -1,0 +1,59 @@
+import type { Handoff, Run, Task } from '../store/index.ts'
+import type { TaskHandle } from './task-handle.ts'
+
+/** What a planner turn is given. A plan task gets a turn when it is claimed and again when its tasks report back. */
+export interface PlannerTurn {
+  run: Run
+  handle: TaskHandle
+  /** 1 for the first turn on this plan task. */
+  turn: number
+  /** Handoffs of this plan task's children that arrived since its last turn. */
+  handoffs: Handoff[]
+  /** Messages from people (`colony steer`) since the last turn. */
+  steering: string[]
+  /** The judge asked for a fresh start: plan from the summary, not from the old context. */
+  fresh: boolean
+  /** The judge's reason, when the judge asked for this turn. */
+  feedback?: string
+  owner: string
+  signal: AbortSignal
+}
+
+export interface PlannerOutcome {
+  /** How many tasks the turn created. */
+  created: number
+  /** The planner says this plan is complete once its tasks settle. */
+  complete: boolean
+}
+
+export interface WorkerAttempt {
+  run: Run
+  handle: TaskHandle
+  owner: string
+  signal: AbortSignal
+}
+
+export type WorkerOutcome = { merged: true; commit: string } | { merged: false; reason: string }
+
+export interface JudgeCall {
+  run: Run
+  cycle: number
+  signal: AbortSignal
+}
+
+export interface Verdict {
+  decision: 'continue' | 'replan' | 'done'
+  reason: string
+}
+
+/**
+ * The three roles as the supervisor sees them. src/roles provides the real ones
+ * (agents over models, git and the gate); tests may pass their own.
+ */
+export interface Roles {
+  plan(turn: PlannerTurn): Promise<PlannerOutcome>
+  work(attempt: WorkerAttempt): Promise<WorkerOutcome>
+  judge(call: JudgeCall): Promise<Verdict>
+}
+
+export type { Task }

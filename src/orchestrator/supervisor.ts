@@ -1,0 +1,406 @@
+import { setTimeout as delay } from 'node:timers/promises'
+import { LeaseLostError, leasedStatuses, settledStatuses, type Board } from '../board/index.ts'
+import type { Handoff, Run, Store, Task } from '../store/index.ts'
+import { budgetExceeded, type Budget } from './budget.ts'
+import { createInstanceId, ownerIsGone } from './owner-id.ts'
+import type { Roles, Verdict } from './roles.ts'
+import { scopesOverlap } from './scope-overlap.ts'
+import { createTaskHandle, type TaskHandle } from './task-handle.ts'
+
+export interface SupervisorOptions {
+  store: Store
+  board: Board
+  runId: number
+  roles: Roles
+  workers: number
+  budget?: Budget
+  /** Per attempt (worker) or turn (planner). */
+  attemptMinutes?: number
+  /** The judge runs when no work is left, or when a cycle has lasted this long. */
+  cycleMinutes?: number
+  leaseMs?: number
+  /** Let tasks whose scopes overlap run at the same time. */
+  allowOverlap?: boolean
+  /** Finds the target commit that already carries `Colony-Task: <id>`, for crash recovery. */
+  findLandedCommit?: (taskId: number) => Promise<string | undefined>
+  pollMs?: number
+  now?: () => number
+}
+
+export interface RunResult {
+  status: 'done' | 'stopped' | 'failed'
+  reason: string
+  cycles: number
+}
+
+interface Slot {
+  task: Task
+  abort: AbortController
+  done: Promise<void>
+}
+
+interface WaitingPlan {
+  handle: TaskHandle
+  turn: number
+  complete: boolean
+  lastHandoffId: number
+}
+
+class StopRequested extends Error {
+  override readonly name = 'StopRequested'
+}
+
+class TimeBoxExceeded extends Error {
+  override readonly name = 'TimeBoxExceeded'
+}
+
+/**
+ * Runs a goal to its end: claims tasks into a pool of `workers` slots (plan
+ * tasks get planner turns, work tasks get worker attempts), keeps their leases,
+ * time-boxes every attempt, wakes planners when their tasks report back, calls
+ * the judge at the end of each cycle, and stops cleanly on a person's word, a
+ * spent budget, or the judge's `done`. Everything it decides is in the store,
+ * so a killed supervisor is resumed by starting another.
+ */
+export function createSupervisor(options: SupervisorOptions) {
+  const { store, board, roles, runId } = options
+  const now = options.now ?? Date.now
+  const leaseMs = options.leaseMs ?? 60_000
+  const pollMs = options.pollMs ?? 250
+  const attemptMs = (options.attemptMinutes ?? 30) * 60_000
+  const cycleMs = (options.cycleMinutes ?? 240) * 60_000
+  const instanceId = createInstanceId()
+  const slots = new Map<number, Slot>()
+  const waitingPlans = new Map<number, WaitingPlan>()
+  let slotCounter = 0
+  let steeringCursor = 0
+  let stopping: string | undefined
+  let wake: (() => void) | undefined
+
+  const event = (type: string, data: Record<string, unknown> = {}, taskId?: number) =>
+    store.appendEvents([{ runId, type, data, ...(taskId !== undefined && { taskId }) }])
+
+  function signalChange() {
+    wake?.()
+  }
+
+  /** Waits while the run is paused; throws when it is stopping. Roles call it before each model call. */
+  async function gate(signal?: AbortSignal): Promise<void> {
+    for (;;) {
+      if (stopping) throw new StopRequested(stopping)
+      signal?.throwIfAborted()
+      const run = await store.getRun(runId)
+      if (run.status === 'stopping') throw new StopRequested('stopped by a person')
+      if (run.status !== 'paused') return
+      await delay(pollMs, undefined, signal ? { signal } : {})
+    }
+  }
+
+  async function recover() {
+    const held = await store.listTasks({ runId, statuses: leasedStatuses })
+    for (const task of held) {
+      if (!task.owner || !ownerIsGone(task.owner, instanceId)) continue
+      const landed = task.kind === 'work' && options.findLandedCommit ? await options.findLandedCommit(task.id) : undefined
+      const handle = createTaskHandle(board, task)
+      try {
+        if (landed && task.status === 'integrating') {
+          await handle.advance('merged', { result: { ...task.result, commit: landed }, data: { recovered: true } })
+        } else {
+          await handle.release(`recovered after its holder ${task.owner} stopped`)
+        }
+      } catch (error) {
+        if (!(error instanceof LeaseLostError)) throw error
+      }
+    }
+    const steered = await store.listEvents({ runId, types: ['planner-turn-started'] })
+    steeringCursor = Number(steered.at(-1)?.data.steeringCursor ?? 0)
+  }
+
+  async function startRun(): Promise<Run> {
+    for (;;) {
+      const run = await store.getRun(runId)
+      if (run.status === 'running' || run.status === 'paused') return run
+      if (run.status === 'done') return run
+      try {
+        return await store.updateRun(run.id, run.version, { status: 'running', reason: null }, [{ type: 'run-started', data: { from: run.status, instance: instanceId } }])
+      } catch (error) {
+        if (!(error instanceof Error && error.name === 'VersionConflictError')) throw error
+      }
+    }
+  }
+
+  async function seedRootPlan(run: Run) {
+    const existing = await store.listTasks({ runId, statuses: undefined })
+    if (existing.some((task) => task.kind === 'plan' && task.parentId === null) || !run.goal) return
+    await board.addTask({ runId, kind: 'plan', title: `Plan: ${run.goal}`, description: run.goal, createdBy: 'colony', priority: 100 })
+  }
+
+  async function newSteering(): Promise<{ texts: string[]; cursor: number }> {
+    const events = await store.listEvents({ runId, types: ['run-steered'], afterId: steeringCursor })
+    return { texts: events.map((steer) => String(steer.data.text)), cursor: events.at(-1)?.id ?? steeringCursor }
+  }
+
+  async function childHandoffs(planId: number, afterId: number): Promise<Handoff[]> {
+    const children = new Set((await store.listTasks({ parentId: planId })).map((task) => task.id))
+    return (await store.listHandoffs({ runId, afterId })).filter((handoff) => children.has(handoff.taskId))
+  }
+
+  async function childrenSettled(planId: number): Promise<boolean> {
+    const children = await store.listTasks({ parentId: planId })
+    return children.every((task) => settledStatuses.includes(task.status))
+  }
+
+  function startSlot(task: Task, body: (signal: AbortSignal) => Promise<void>) {
+    const abort = new AbortController()
+    const timer = setTimeout(() => abort.abort(new TimeBoxExceeded(`time box of ${attemptMs / 60_000} minutes ran out`)), attemptMs)
+    const done = body(abort.signal).finally(() => {
+      clearTimeout(timer)
+      slots.delete(task.id)
+      signalChange()
+    })
+    slots.set(task.id, { task, abort, done })
+  }
+
+  function heartbeatWhile(handle: TaskHandle, abort: AbortController): () => void {
+    const interval = setInterval(() => {
+      handle.heartbeat().catch((error: unknown) => abort.abort(error))
+    }, leaseMs / 3)
+    return () => clearInterval(interval)
+  }
+
+  function abortReason(signal: AbortSignal, error: unknown): string {
+    const reason: unknown = signal.aborted ? signal.reason : error
+    return reason instanceof Error ? reason.message : String(reason)
+  }
+
+  async function settleFailure(handle: TaskHandle, signal: AbortSignal, error: unknown) {
+    const reason: unknown = signal.aborted ? signal.reason : error
+    if (reason instanceof LeaseLostError || error instanceof LeaseLostError) return
+    if (reason instanceof StopRequested || error instanceof StopRequested || stopping) {
+      await handle.release(`run stopping: ${stopping ?? abortReason(signal, error)}`).catch(() => undefined)
+      return
+    }
+    const failed = await handle.failAttempt(abortReason(signal, error))
+    if (failed.status === 'failed' && failed.parentId !== null) {
+      await store.addHandoff({ runId, taskId: failed.id, summary: `failed for good: ${failed.reason ?? 'no reason recorded'}`, data: { failed: true } })
+    }
+  }
+
+  async function runWorker(task: Task, owner: string) {
+    const handle = createTaskHandle(board, task)
+    startSlot(task, async (signal) => {
+      const abort = new AbortController()
+      signal.addEventListener('abort', () => abort.abort(signal.reason), { once: true })
+      const stopBeating = heartbeatWhile(handle, abort)
+      try {
+        await handle.advance('running')
+        const run = await store.getRun(runId)
+        const outcome = await roles.work({ run, handle, owner, signal: abort.signal })
+        if (!outcome.merged) await settleFailure(handle, abort.signal, new Error(outcome.reason))
+      } catch (error) {
+        await settleFailure(handle, abort.signal, error)
+      } finally {
+        stopBeating()
+      }
+    })
+  }
+
+  async function planTurn(handle: TaskHandle, plan: Omit<WaitingPlan, 'handle'>, extra: { fresh?: boolean; feedback?: string } = {}) {
+    const task = handle.task
+    startSlot(task, async (signal) => {
+      const abort = new AbortController()
+      signal.addEventListener('abort', () => abort.abort(signal.reason), { once: true })
+      const stopBeating = heartbeatWhile(handle, abort)
+      waitingPlans.delete(task.id)
+      try {
+        const handoffs = await childHandoffs(task.id, plan.lastHandoffId)
+        const steering = await newSteering()
+        steeringCursor = steering.cursor
+        await event('planner-turn-started', { turn: plan.turn, handoffs: handoffs.length, steeringCursor: steering.cursor }, task.id)
+        const run = await store.getRun(runId)
+        const outcome = await roles.plan({
+          run,
+          handle,
+          turn: plan.turn,
+          handoffs,
+          steering: steering.texts,
+          fresh: extra.fresh ?? false,
+          ...(extra.feedback !== undefined && { feedback: extra.feedback }),
+          owner: handle.task.owner ?? 'planner',
+          signal: abort.signal,
+        })
+        await event('planner-turn-finished', { turn: plan.turn, created: outcome.created, complete: outcome.complete }, task.id)
+        waitingPlans.set(task.id, {
+          handle,
+          turn: plan.turn + 1,
+          complete: outcome.complete,
+          lastHandoffId: handoffs.at(-1)?.id ?? plan.lastHandoffId,
+        })
+      } catch (error) {
+        await settleFailure(handle, abort.signal, error)
+      } finally {
+        stopBeating()
+      }
+    })
+  }
+
+  async function fillSlots(capacity: number) {
+    const inFlight = await store.listTasks({ runId, statuses: leasedStatuses })
+    const busyScopes = inFlight.filter((task) => task.kind === 'work' && !waitingPlans.has(task.id)).map((task) => task.scope)
+    while (slots.size < capacity) {
+      const owner = `${instanceId}/slot-${++slotCounter}`
+      const task = await board.claim({
+        runId,
+        owner,
+        accept: (candidate) => candidate.kind === 'plan' || options.allowOverlap === true || !busyScopes.some((scope) => scopesOverlap(scope, candidate.scope)),
+      })
+      if (!task) return
+      if (task.kind === 'work') {
+        busyScopes.push(task.scope)
+        await runWorker(task, owner)
+      } else {
+        const handle = createTaskHandle(board, task)
+        await handle.advance('running')
+        const turns = await store.listEvents({ runId, taskId: task.id, types: ['planner-turn-finished'] })
+        await planTurn(handle, { turn: turns.length + 1, complete: false, lastHandoffId: 0 })
+      }
+    }
+  }
+
+  async function wakePlanners(capacity: number) {
+    for (const [planId, plan] of waitingPlans) {
+      if (slots.size >= capacity) return
+      const handoffs = await childHandoffs(planId, plan.lastHandoffId)
+      const settled = await childrenSettled(planId)
+      if (handoffs.length > 0 && (!plan.complete || settled)) {
+        await planTurn(plan.handle, plan)
+      } else if (plan.complete && settled && plan.handle.task.parentId !== null) {
+        waitingPlans.delete(planId)
+        const done = await plan.handle.advance('merged', { result: { plan: 'complete' } })
+        const children = await store.listTasks({ parentId: planId })
+        const merged = children.filter((task) => task.status === 'merged').length
+        await store.addHandoff({ runId, taskId: done.id, summary: `plan "${done.title}" complete: ${merged} of ${children.length} tasks merged` })
+      }
+    }
+  }
+
+  async function heartbeatWaitingPlans() {
+    for (const [planId, plan] of waitingPlans) {
+      try {
+        await plan.handle.heartbeat()
+      } catch (error) {
+        if (!(error instanceof LeaseLostError)) throw error
+        waitingPlans.delete(planId)
+      }
+    }
+  }
+
+  async function workRemains(): Promise<boolean> {
+    if (slots.size > 0) return true
+    const open = await store.listTasks({ runId, statuses: ['ready', 'claimed', 'running', 'integrating', 'awaiting_approval', 'proposed'] })
+    return open.some((task) => !waitingPlans.has(task.id))
+  }
+
+  async function rootPlan(): Promise<WaitingPlan | undefined> {
+    return [...waitingPlans.values()].find((plan) => plan.handle.task.parentId === null)
+  }
+
+  async function shutdown(status: RunResult['status'], reason: string, cycles: number): Promise<RunResult> {
+    stopping = reason
+    for (const slot of slots.values()) slot.abort.abort(new StopRequested(reason))
+    await Promise.allSettled([...slots.values()].map((slot) => slot.done))
+    for (const [planId, plan] of waitingPlans) {
+      waitingPlans.delete(planId)
+      if (status === 'done') await plan.handle.advance('merged', { result: { plan: 'complete' } }).catch(() => undefined)
+      else await plan.handle.release(`run ${status}: ${reason}`).catch(() => undefined)
+    }
+    for (;;) {
+      const run = await store.getRun(runId)
+      try {
+        await store.updateRun(run.id, run.version, { status, reason }, [{ type: `run-${status}`, data: { reason, cycles } }])
+        break
+      } catch (error) {
+        if (!(error instanceof Error && error.name === 'VersionConflictError')) throw error
+      }
+    }
+    return { status, reason, cycles }
+  }
+
+  async function callJudge(cycle: number): Promise<Verdict> {
+    await event('judge-started', { cycle })
+    const run = await store.getRun(runId)
+    const abort = new AbortController()
+    const timer = setTimeout(() => abort.abort(new TimeBoxExceeded('the judge ran out of time')), attemptMs)
+    try {
+      const verdict = await roles.judge({ run, cycle, signal: abort.signal })
+      await event('verdict', { cycle, decision: verdict.decision, reason: verdict.reason })
+      return verdict
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  return {
+    gate,
+    instanceId,
+
+    async run(): Promise<RunResult> {
+      await recover()
+      const started = await startRun()
+      if (started.status === 'done') return { status: 'done', reason: started.reason ?? 'done', cycles: 0 }
+      await seedRootPlan(started)
+      let cycle = (await store.listEvents({ runId, types: ['verdict'] })).length + 1
+      let cycleStartedAt = now()
+      const sessionStartedAt = now()
+      try {
+        for (;;) {
+          const run = await store.getRun(runId)
+          if (run.status === 'stopping') return await shutdown('stopped', 'stopped by a person', cycle - 1)
+          const spent = await budgetExceeded(store, { ...run, createdAt: sessionStartedAt }, options.budget ?? {}, now())
+          if (spent) {
+            await event('budget-exceeded', { reason: spent })
+            return await shutdown('stopped', `budget exceeded: ${spent}`, cycle - 1)
+          }
+          await heartbeatWaitingPlans()
+          if (run.status !== 'paused') {
+            await wakePlanners(options.workers)
+            await fillSlots(options.workers)
+          }
+          const timeBoxOver = now() - cycleStartedAt > cycleMs
+          if (run.status !== 'paused' && (timeBoxOver || !(await workRemains()))) {
+            const root = await rootPlan()
+            const idle = slots.size === 0
+            if (idle || timeBoxOver) {
+              const verdict = await callJudge(cycle)
+              if (verdict.decision === 'done') return await shutdown('done', verdict.reason, cycle)
+              cycle++
+              cycleStartedAt = now()
+              if (verdict.decision === 'replan') {
+                for (const task of await store.listTasks({ runId, statuses: ['ready', 'blocked', 'proposed'] })) {
+                  await board.cancel(task.id, `replanned: ${verdict.reason}`, 'judge').catch(() => undefined)
+                }
+              }
+              if (root && slots.size < options.workers) {
+                await planTurn(root.handle, root, { fresh: verdict.decision === 'replan', feedback: verdict.reason })
+              } else if (!root) {
+                return await shutdown('failed', 'the judge asked for more work but no planner is left to plan it', cycle)
+              }
+            }
+          }
+          await Promise.race([
+            ...[...slots.values()].map((slot) => slot.done),
+            new Promise<void>((resolve) => {
+              wake = resolve
+              setTimeout(resolve, pollMs).unref()
+            }),
+          ])
+        }
+      } catch (error) {
+        await shutdown('failed', error instanceof Error ? error.message : String(error), cycle).catch(() => undefined)
+        throw error
+      }
+    },
+  }
+}
+
+export type Supervisor = ReturnType<typeof createSupervisor>
