@@ -56,7 +56,8 @@ function percentile(sorted: number[], share: number): number {
 }
 
 async function measure(processes: number) {
-  const { location, dispose } = await freshLocation()
+  const fresh = await freshLocation()
+  const location = fresh.location
   try {
     const store = await openStore(location)
     const run = await store.createRun({ target: 'colony/main' })
@@ -74,7 +75,7 @@ async function measure(processes: number) {
     if (latencies.length !== taskCount) throw new Error(`expected ${taskCount} claims, got ${latencies.length}`)
     return { processes, claims: latencies.length, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), perSecond: latencies.length / seconds }
   } finally {
-    await dispose()
+    await fresh.dispose()
   }
 }
 

@@ -1,0 +1,42 @@
+import { setTimeout as delay } from 'node:timers/promises'
+import type { Command } from 'commander'
+import type { ColonyEvent } from '../../store/index.ts'
+import { eventToJson, formatEventLine } from '../format.ts'
+import { withSession } from '../session.ts'
+import { parseTaskId } from '../usage-error.ts'
+
+const followIntervalMs = 500
+
+export function registerEvents(program: Command): void {
+  program
+    .command('events')
+    .description('the audit trail: every event of the current run, oldest first')
+    .option('--follow', 'keep printing new events as they happen (Ctrl-C to stop)')
+    .option('--json', 'one JSON object per line (see docs/cli.md)')
+    .option('--task <id>', 'only the events of this task')
+    .option('--after <eventId>', 'only events after this event id', '0')
+    .action(async (options: { follow?: boolean; json?: boolean; task?: string; after: string }) => {
+      const taskId = options.task === undefined ? undefined : parseTaskId(options.task, '--task')
+      const print = (event: ColonyEvent) =>
+        process.stdout.write(`${options.json ? JSON.stringify(eventToJson(event)) : formatEventLine(event)}\n`)
+      await withSession(process.cwd(), async ({ store, run }) => {
+        let afterId = Number(options.after) || 0
+        const stop = new AbortController()
+        const onSignal = () => stop.abort()
+        process.once('SIGINT', onSignal)
+        process.once('SIGTERM', onSignal)
+        try {
+          do {
+            const events = await store.listEvents({ runId: run.id, afterId, ...(taskId !== undefined && { taskId }), limit: 1000 })
+            for (const event of events) print(event)
+            afterId = events.at(-1)?.id ?? afterId
+            if (events.length === 1000) continue
+            if (options.follow) await delay(followIntervalMs, undefined, { signal: stop.signal }).catch(() => undefined)
+          } while (options.follow && !stop.signal.aborted)
+        } finally {
+          process.off('SIGINT', onSignal)
+          process.off('SIGTERM', onSignal)
+        }
+      })
+    })
+}

@@ -1,0 +1,3 @@
+export { configSchema, type ColonyConfig } from './schema.ts'
+export { loadConfig, parseConfig, defaultConfig, starterConfigText, configFileName } from './load-config.ts'
+export { ConfigError } from './errors.ts'

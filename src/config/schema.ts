@@ -1,0 +1,62 @@
+import { z } from 'zod'
+
+const modelSpec = z
+  .string()
+  .regex(/^[a-z][a-z0-9_-]*:.+$/, 'expected "provider:model", e.g. "anthropic:claude-sonnet-4-5" or "openai:gpt-5.2"')
+
+const commandList = z.array(z.string().min(1, 'a command cannot be empty'))
+
+/** `colony.json` (DESIGN.md, Configuration). Unknown keys are refused: a typo is the usual cause. */
+export const configSchema = z.strictObject({
+  $schema: z.string().optional(),
+  models: z
+    .strictObject({
+      default: modelSpec.optional(),
+      planner: modelSpec.optional(),
+      worker: modelSpec.optional(),
+      judge: modelSpec.optional(),
+    })
+    .default({}),
+  providers: z
+    .record(
+      z.string().regex(/^[a-z][a-z0-9_-]*$/, 'a provider name is lower-case letters, digits, - and _'),
+      z.strictObject({
+        type: z.literal('openai-compatible'),
+        baseURL: z.url('expected a URL such as "http://127.0.0.1:8000/v1"'),
+        apiKey: z
+          .string()
+          .regex(/^env:[A-Za-z_][A-Za-z0-9_]*$/, 'write "env:NAME" and put the key in the environment variable NAME; keys never go in colony.json')
+          .optional(),
+      }),
+    )
+    .default({}),
+  workers: z.int('expected a whole number of workers, e.g. 8').min(1).max(1000).default(4),
+  target: z.string().min(1).default('colony/main'),
+  checks: z
+    .strictObject({ fast: commandList.default([]), full: commandList.default([]) })
+    .default({ fast: [], full: [] }),
+  budget: z
+    .strictObject({
+      usd: z.number().positive().optional(),
+      tokens: z.int().positive().optional(),
+      hours: z.number().positive().optional(),
+    })
+    .default({}),
+  approval: z.strictObject({ plan: z.boolean().default(false), merge: z.boolean().default(false) }).default({ plan: false, merge: false }),
+  workspace: z
+    .strictObject({ setup: commandList.default([]), link: z.array(z.string()).default([]), copy: z.array(z.string()).default([]) })
+    .default({ setup: [], link: [], copy: [] }),
+  limits: z
+    .strictObject({
+      maxAttempts: z.int().min(1).default(3),
+      attemptMinutes: z.number().positive().default(30),
+      cycleMinutes: z.number().positive().default(240),
+      leaseSeconds: z.int().min(5).default(60),
+      steps: z.int().min(1).default(100),
+      diffLines: z.int().min(1).default(2000),
+    })
+    .default({ maxAttempts: 3, attemptMinutes: 30, cycleMinutes: 240, leaseSeconds: 60, steps: 100, diffLines: 2000 }),
+  scheduling: z.strictObject({ allowOverlap: z.boolean().default(false) }).default({ allowOverlap: false }),
+})
+
+export type ColonyConfig = z.infer<typeof configSchema>

@@ -1,0 +1,15 @@
+export {
+  findRepository,
+  isInitialized,
+  assertInitialized,
+  prepareColonyDirectory,
+  ensureTargetBranch,
+  type RepositoryLayout,
+} from './repository.ts'
+export {
+  NotAGitRepositoryError,
+  NotInitializedError,
+  RepositoryHasNoCommitsError,
+  TargetIsCheckedOutError,
+  InvalidBranchNameError,
+} from './errors.ts'

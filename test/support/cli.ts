@@ -1,0 +1,43 @@
+import { execFile, spawn } from 'node:child_process'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
+
+const execFileAsync = promisify(execFile)
+export const cliEntry = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url))
+
+export interface CliResult {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+/** Runs `colony ARGS` as a real child process in `cwd`. */
+export function colony(cwd: string, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cliEntry, ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }))
+  })
+}
+
+export async function git(cwd: string, args: string[]): Promise<string> {
+  const { stdout } = await execFileAsync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', ...args], { cwd })
+  return stdout.trim()
+}
+
+/** A throwaway git repository with one commit on `main`. */
+export async function createTempRepository(files: Record<string, string> = { 'README.md': '# sample\n' }): Promise<{ root: string; dispose(): Promise<void> }> {
+  const root = await mkdtemp(join(tmpdir(), 'colony-repo-'))
+  await git(root, ['init', '-q', '-b', 'main'])
+  for (const [path, content] of Object.entries(files)) await writeFile(join(root, path), content)
+  await git(root, ['add', '-A'])
+  await git(root, ['commit', '-q', '-m', 'initial'])
+  return { root, dispose: () => rm(root, { recursive: true, force: true }) }
+}
