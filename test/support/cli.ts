@@ -1,7 +1,7 @@
 import { execFile, spawn } from 'node:child_process'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 
@@ -36,7 +36,10 @@ export async function git(cwd: string, args: string[]): Promise<string> {
 export async function createTempRepository(files: Record<string, string> = { 'README.md': '# sample\n' }): Promise<{ root: string; dispose(): Promise<void> }> {
   const root = await mkdtemp(join(tmpdir(), 'colony-repo-'))
   await git(root, ['init', '-q', '-b', 'main'])
-  for (const [path, content] of Object.entries(files)) await writeFile(join(root, path), content)
+  for (const [path, content] of Object.entries(files)) {
+    await mkdir(dirname(join(root, path)), { recursive: true })
+    await writeFile(join(root, path), content)
+  }
   await git(root, ['add', '-A'])
   await git(root, ['commit', '-q', '-m', 'initial'])
   return { root, dispose: () => rm(root, { recursive: true, force: true }) }

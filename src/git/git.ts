@@ -1,0 +1,92 @@
+import { spawn } from 'node:child_process'
+import { GitError } from './errors.ts'
+
+export interface GitResult {
+  stdout: string
+  stderr: string
+  exitCode: number | null
+}
+
+export interface GitRunOptions {
+  /** Extra environment, e.g. author identity. */
+  env?: Record<string, string>
+  input?: string
+  /** Exit codes that are answers, not failures (e.g. 1 from `merge-tree` on conflict). */
+  okExitCodes?: number[]
+}
+
+/** Environment that keeps git from prompting, paging or translating its messages. */
+const quietEnvironment = {
+  GIT_TERMINAL_PROMPT: '0',
+  GIT_EDITOR: 'true',
+  GIT_PAGER: 'cat',
+  LC_ALL: 'C',
+  GIT_CONFIG_NOSYSTEM: '1',
+}
+
+/**
+ * The git CLI at one working directory. Arguments are arrays, never shell
+ * strings; a failure is a GitError with git's stderr.
+ *
+ * @example
+ *   const git = createGit('/repo')
+ *   const tip = await git.text(['rev-parse', 'refs/heads/colony/main'])
+ */
+export function createGit(cwd: string) {
+  function run(args: string[], options: GitRunOptions = {}): Promise<GitResult> {
+    return new Promise((resolve, reject) => {
+      const input = options.input
+      const child = spawn('git', args, { cwd, env: { ...process.env, ...quietEnvironment, ...options.env }, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] })
+      const stdout: Buffer[] = []
+      const stderr: Buffer[] = []
+      child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk))
+      child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk))
+      child.on('error', reject)
+      child.on('close', (exitCode) => {
+        const result = { stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8'), exitCode }
+        if (exitCode === 0 || (exitCode !== null && options.okExitCodes?.includes(exitCode))) resolve(result)
+        else reject(new GitError(args, exitCode, result.stderr || result.stdout))
+      })
+      if (input !== undefined && child.stdin) {
+        // git may exit before reading all of its input; its exit status tells what happened.
+        child.stdin.on('error', () => undefined)
+        child.stdin.end(input)
+      }
+    })
+  }
+
+  return {
+    cwd,
+    run,
+    /** stdout, trimmed. */
+    async text(args: string[], options?: GitRunOptions): Promise<string> {
+      return (await run(args, options)).stdout.trim()
+    },
+    /** Non-empty stdout lines. */
+    async lines(args: string[], options?: GitRunOptions): Promise<string[]> {
+      return (await run(args, options)).stdout.split('\n').filter((line) => line !== '')
+    },
+    /** The commit a ref points at, or undefined when it does not exist. */
+    async resolveRef(ref: string): Promise<string | undefined> {
+      const result = await run(['rev-parse', '--verify', '--quiet', `${ref}^{commit}`], { okExitCodes: [1] })
+      return result.exitCode === 0 ? result.stdout.trim() : undefined
+    },
+    /**
+     * Moves `ref` from `expected` to `next` only if it still points at `expected`
+     * (git's own compare-and-swap). Returns false when someone else moved it first.
+     */
+    async compareAndSwap(ref: string, next: string, expected: string, message: string): Promise<boolean> {
+      const result = await run(['update-ref', '-m', message, ref, next, expected], { okExitCodes: [1, 128] })
+      if (result.exitCode === 0) return true
+      if (/cannot lock ref|is at .* but expected|unable to resolve/i.test(result.stderr)) return false
+      throw new GitError(['update-ref', ref, next, expected], result.exitCode, result.stderr)
+    },
+  }
+}
+
+export type Git = ReturnType<typeof createGit>
+
+/** `refs/heads/<branch>` for a branch name; full refs pass through. */
+export function branchRef(branch: string): string {
+  return branch.startsWith('refs/') ? branch : `refs/heads/${branch}`
+}

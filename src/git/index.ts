@@ -1,0 +1,8 @@
+export { createGit, branchRef, type Git, type GitResult, type GitRunOptions } from './git.ts'
+export { createWorkspaces, taskBranch, taskBranchPrefix, type Workspaces, type Workspace, type WorkspacePreparation, type SetupRunner } from './workspaces.ts'
+export { integrate, taskTrailer, type IntegrateOptions, type IntegrationOutcome, type IntegrationTask, type GateOutcome } from './integrate.ts'
+export { revertOnTarget, type RevertOptions } from './revert.ts'
+export { targetLog, findTaskCommit, requireTaskCommit, type TargetCommit } from './target-log.ts'
+export { changedFiles, outsideScope, diffSize } from './change-limits.ts'
+export type { ConflictedFile } from './conflicts.ts'
+export { GitError, WorkspaceSetupError, WorkspaceLinkError, RevertConflictError, TargetMovedError, TaskCommitNotFoundError } from './errors.ts'

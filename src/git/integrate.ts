@@ -1,0 +1,209 @@
+import { existsSync } from 'node:fs'
+import { setTimeout as delay } from 'node:timers/promises'
+import { changedFiles, diffSize, outsideScope } from './change-limits.ts'
+import { filesWithMarkers, readConflicts, unmergedPaths, type ConflictedFile } from './conflicts.ts'
+import { branchRef, type Git } from './git.ts'
+
+export interface IntegrationTask {
+  id: number
+  title: string
+  description: string
+  scope: string[]
+}
+
+export interface GateOutcome {
+  passed: boolean
+  output: string
+}
+
+export type IntegrationOutcome =
+  | { status: 'merged'; commit: string; message: string; races: number; gateRuns: number }
+  | { status: 'nothing-to-commit'; message: string }
+  | { status: 'conflict'; files: ConflictedFile[]; message: string }
+  | { status: 'unresolved-markers'; files: string[]; message: string }
+  | { status: 'out-of-scope'; files: string[]; message: string }
+  | { status: 'too-large'; lines: number; limit: number; message: string }
+  | { status: 'gate-failed'; output: string; message: string }
+  | { status: 'target-busy'; races: number; message: string }
+
+export interface IntegrateOptions {
+  /** Git in the task's worktree. */
+  git: Git
+  target: string
+  task: IntegrationTask
+  author: { name: string; email: string }
+  /** Most lines (added + removed) one task may change. */
+  diffLimit: number
+  /** Paths that are never committed: linked or copied into the worktree by `workspace`. */
+  exclude?: string[]
+  /** The fast gate: the task's acceptance commands plus `checks.fast`, run in the worktree. */
+  gate: (cwd: string) => Promise<GateOutcome>
+  emit?: (type: string, data: Record<string, unknown>) => Promise<void> | void
+  /** Compare-and-swap attempts before giving the target back to others for a while. */
+  maxRaces?: number
+  signal?: AbortSignal
+}
+
+export const taskTrailer = 'Colony-Task'
+
+function commitMessage(task: IntegrationTask): string {
+  const body = task.description.trim() && task.description.trim() !== task.title.trim() ? `\n\n${task.description.trim()}` : ''
+  return `${task.title.trim()}${body}\n\n${taskTrailer}: ${task.id}\n`
+}
+
+function capOutput(output: string, limit = 12_000): string {
+  if (output.length <= limit) return output
+  return `... (${output.length - limit} earlier characters cut)\n${output.slice(-limit)}`
+}
+
+/**
+ * Lands a worker's changes on the target branch (DESIGN.md, "Finishing is
+ * integrating"): squash them into one commit carrying `Colony-Task: <id>`,
+ * refuse files outside the task's scope or a diff over the limit, rebase onto
+ * the target's tip, run the fast gate, and move the target by compare-and-swap;
+ * when another integration moved it first, rebase and try again. Anything the
+ * worker must fix comes back as an outcome whose `message` says what and how;
+ * the worker fixes it in the same worktree and calls this again.
+ */
+export async function integrate(options: IntegrateOptions): Promise<IntegrationOutcome> {
+  const { git, task } = options
+  const targetRef = branchRef(options.target)
+  const emit = async (type: string, data: Record<string, unknown>) => options.emit?.(type, data)
+  const maxRaces = options.maxRaces ?? 30
+  const excludes = (options.exclude ?? []).map((path) => `:(exclude)${path}`)
+  const authorEnv = {
+    GIT_AUTHOR_NAME: options.author.name,
+    GIT_AUTHOR_EMAIL: options.author.email,
+    GIT_COMMITTER_NAME: options.author.name,
+    GIT_COMMITTER_EMAIL: options.author.email,
+  }
+
+  const rebaseInProgress = async () => existsSync(await git.text(['rev-parse', '--path-format=absolute', '--git-path', 'rebase-merge']))
+  const tipOf = async () => {
+    const tip = await git.resolveRef(targetRef)
+    if (!tip) throw new Error(`the target branch ${options.target} does not exist`)
+    return tip
+  }
+
+  async function conflictOutcome(): Promise<IntegrationOutcome> {
+    const paths = await unmergedPaths(git)
+    const files = await readConflicts(git, paths)
+    await emit('merge-conflict', { files: paths })
+    return {
+      status: 'conflict',
+      files,
+      message:
+        `Rebasing your change onto the latest ${options.target} stopped with conflicts in: ${paths.join(', ')}.\n` +
+        'Another task changed the same lines. Edit each file so that it keeps both changes correctly and has no ' +
+        '<<<<<<< ======= >>>>>>> markers left, then call finish again (do not run git yourself).\n\n' +
+        files.map((file) => `--- ${file.path} (conflicts at lines ${file.markerLines.join(', ')})\n${file.content}`).join('\n\n'),
+    }
+  }
+
+  /** Continues a rebase the worker has resolved; undefined when it went through. */
+  async function continueRebase(): Promise<IntegrationOutcome | undefined> {
+    const unmerged = await unmergedPaths(git)
+    const marked = await filesWithMarkers(git.cwd, unmerged)
+    if (marked.length > 0) {
+      return {
+        status: 'unresolved-markers',
+        files: marked,
+        message: `These files still contain conflict markers: ${marked.join(', ')}. Resolve every <<<<<<< ======= >>>>>>> block, then call finish again.`,
+      }
+    }
+    await git.run(['add', '-A', '--', '.', ...excludes])
+    const continued = await git.run(['-c', 'core.editor=true', 'rebase', '--continue'], { env: authorEnv, okExitCodes: [1] })
+    if (continued.exitCode === 0) return undefined
+    if ((await unmergedPaths(git)).length > 0) return conflictOutcome()
+    // The resolution left nothing of this task's change: drop the empty commit.
+    await git.run(['rebase', '--skip'], { okExitCodes: [1] })
+    return undefined
+  }
+
+  if (await rebaseInProgress()) {
+    const stopped = await continueRebase()
+    if (stopped) return stopped
+  }
+
+  // One commit per task: fold whatever the worker committed or left in the tree into it.
+  let tip = await tipOf()
+  let base = await git.text(['merge-base', 'HEAD', tip])
+  await git.run(['reset', '--soft', base])
+  await git.run(['add', '-A', '--', '.', ...excludes])
+  const staged = await git.run(['diff', '--cached', '--quiet'], { okExitCodes: [1] })
+  if (staged.exitCode === 0) {
+    return { status: 'nothing-to-commit', message: 'There are no changes to integrate: the worktree matches the target. Make the change the task asks for, then call finish.' }
+  }
+  await git.run(['commit', '--quiet', '--no-verify', '-F', '-'], { input: commitMessage(task), env: authorEnv })
+  const files = await changedFiles(git, base, 'HEAD')
+
+  const stray = outsideScope(files, task.scope)
+  if (stray.length > 0) {
+    await git.run(['reset', '--mixed', '--quiet', base])
+    await emit('scope-refused', { files: stray, scope: task.scope })
+    return {
+      status: 'out-of-scope',
+      files: stray,
+      message:
+        `Your change touches files outside this task's scope (${task.scope.join(', ')}): ${stray.join(', ')}.\n` +
+        'Undo the changes to those files (restore their original content, delete files you created there), ' +
+        'or note in finish.concerns that the scope is wrong; then call finish again.',
+    }
+  }
+  const lines = await diffSize(git, base, 'HEAD')
+  if (lines > options.diffLimit) {
+    await git.run(['reset', '--mixed', '--quiet', base])
+    await emit('diff-refused', { lines, limit: options.diffLimit })
+    return {
+      status: 'too-large',
+      lines,
+      limit: options.diffLimit,
+      message: `Your change is ${lines} lines (added + removed); the limit per task is ${options.diffLimit}. Make a smaller change that does only this task, and mention the rest in finish.concerns so the planner can split it.`,
+    }
+  }
+
+  let gatedAt: string | undefined
+  let gateRuns = 0
+  for (let race = 0; race <= maxRaces; race++) {
+    options.signal?.throwIfAborted()
+    if (base !== tip) {
+      const rebased = await git.run(['rebase', '--quiet', tip], { env: authorEnv, okExitCodes: [1] })
+      if (rebased.exitCode !== 0) return conflictOutcome()
+      base = tip
+    }
+
+    const touchedSinceGate = gatedAt ? (await changedFiles(git, gatedAt, tip)).filter((file) => files.includes(file)) : files
+    // Reaching here means every rebase so far was clean (a conflict returned above).
+    if (gatedAt && touchedSinceGate.length === 0) {
+      await emit('gate-skipped', { tip, gatedAt, reason: 'clean rebase, and none of the task\'s files changed on the target since its gate passed' })
+    } else {
+      gateRuns++
+      const outcome = await options.gate(git.cwd)
+      if (!outcome.passed) {
+        await emit('gate-failed', { stage: 'fast', output: capOutput(outcome.output, 4_000) })
+        return {
+          status: 'gate-failed',
+          output: capOutput(outcome.output),
+          message: `The gate failed on your change (rebased onto the latest ${options.target}). Fix the failures below in your worktree and call finish again.\n\n${capOutput(outcome.output)}`,
+        }
+      }
+      await emit('gate-passed', { stage: 'fast', tip, ...(gatedAt && { rerunBecause: touchedSinceGate }) })
+      gatedAt = tip
+    }
+
+    const commit = await git.text(['rev-parse', 'HEAD'])
+    if (await git.compareAndSwap(targetRef, commit, tip, `colony: task ${task.id}`)) {
+      return { status: 'merged', commit, races: race, gateRuns, message: `Merged into ${options.target} as ${commit.slice(0, 12)}.` }
+    }
+    const moved = await tipOf()
+    await emit('target-moved', { expected: tip, actual: moved, race: race + 1 })
+    tip = moved
+    // Jittered back-off: integrations that lost together should not all retry together.
+    await delay(Math.random() * 10 * Math.min(race + 1, 10))
+  }
+  return {
+    status: 'target-busy',
+    races: maxRaces + 1,
+    message: `${options.target} kept moving while this change was landing (${maxRaces + 1} lost compare-and-swaps). Call finish again to retry.`,
+  }
+}

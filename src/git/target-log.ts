@@ -1,0 +1,50 @@
+import { TaskCommitNotFoundError } from './errors.ts'
+import { branchRef, type Git } from './git.ts'
+import { taskTrailer } from './integrate.ts'
+
+export interface TargetCommit {
+  commit: string
+  subject: string
+  author: string
+  date: string
+  /** From the `Colony-Task` trailer; undefined for commits Colony did not make. */
+  taskId: number | undefined
+  /** The task id this commit reverts (`Colony-Revert-Of` trailer). */
+  revertsTask: number | undefined
+}
+
+const separator = '\x1f'
+
+/**
+ * The target branch's first-parent history, newest first, with each commit's
+ * task id. `range` limits it, e.g. `${verified}..${tip}`.
+ */
+export async function targetLog(git: Git, target: string, options: { range?: string; limit?: number } = {}): Promise<TargetCommit[]> {
+  const format = ['%H', '%s', '%an', '%aI', `%(trailers:key=${taskTrailer},valueonly,separator=%x2C)`, '%(trailers:key=Colony-Revert-Of,valueonly,separator=%x2C)'].join(separator)
+  const args = ['log', '--first-parent', `--format=${format}%x1e`]
+  if (options.limit) args.push(`--max-count=${options.limit}`)
+  args.push(options.range ?? branchRef(target), '--')
+  const output = (await git.run(args)).stdout
+  return output
+    .split('\x1e')
+    .map((record) => record.trim())
+    .filter((record) => record !== '')
+    .map((record) => {
+      const [commit = '', subject = '', author = '', date = '', task = '', reverts = ''] = record.split(separator)
+      const taskId = Number.parseInt(task.trim(), 10)
+      const revertsTask = Number.parseInt(reverts.trim(), 10)
+      return { commit, subject, author, date, taskId: Number.isNaN(taskId) ? undefined : taskId, revertsTask: Number.isNaN(revertsTask) ? undefined : revertsTask }
+    })
+}
+
+/** The target commit carrying `Colony-Task: <id>`, or undefined when the task has not landed. */
+export async function findTaskCommit(git: Git, target: string, taskId: number): Promise<string | undefined> {
+  const commits = await git.lines(['log', '--first-parent', '--format=%H', `--grep=^${taskTrailer}: ${taskId}$`, branchRef(target), '--'])
+  return commits[0]
+}
+
+export async function requireTaskCommit(git: Git, target: string, taskId: number): Promise<string> {
+  const commit = await findTaskCommit(git, target, taskId)
+  if (!commit) throw new TaskCommitNotFoundError(taskId, target)
+  return commit
+}
