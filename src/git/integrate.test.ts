@@ -148,3 +148,30 @@ describe('integrate', () => {
     expect(outcome.status).toBe('nothing-to-commit')
   })
 })
+
+describe("the user's working tree", () => {
+  it('stays byte-identical, with its index, stash and checked-out branch, through integrations and cleanup', async () => {
+    const { root, git, workspaces } = await setup({ 'src/app.ts': 'export const app = 1\n', 'notes.md': 'notes\n' })
+    await writeFile(join(root, 'src/app.ts'), 'export const app = 2 // uncommitted\n')
+    await writeFile(join(root, 'notes.md'), 'staged notes\n')
+    await userGit(root, ['add', 'notes.md'])
+    await writeFile(join(root, 'scratch.txt'), 'untracked\n')
+    await writeFile(join(root, 'notes.md'), 'staged notes, then edited\n')
+    const snapshot = async () => ({
+      status: await userGit(root, ['status', '--porcelain=v2', '--branch']),
+      staged: await userGit(root, ['diff', '--cached']),
+      unstaged: await userGit(root, ['diff']),
+      head: await userGit(root, ['symbolic-ref', 'HEAD']),
+      stash: await userGit(root, ['stash', 'list']),
+      files: await Promise.all(['src/app.ts', 'notes.md', 'scratch.txt'].map((path) => readFile(join(root, path)))),
+    })
+    const before = await snapshot()
+
+    const workspace = await workspaces.open(1)
+    await writeFile(join(workspace.path, 'src/app.ts'), 'export const app = 3\n')
+    expect((await integrateTask(workspace, { id: 1 })).status).toBe('merged')
+    await workspaces.remove(1)
+    expect(await git.text(['show', 'colony/main:src/app.ts'])).toBe('export const app = 3')
+    expect(await snapshot()).toEqual(before)
+  })
+})

@@ -1,9 +1,10 @@
 import { RevertConflictError, TargetMovedError } from './errors.ts'
 import { branchRef, type Git } from './git.ts'
+import { unmergedPaths } from './conflicts.ts'
 
 export interface RevertOptions {
-  /** Git at the repository (any worktree: only objects and refs are used). */
-  git: Git
+  /** Git in a scratch worktree Colony owns (see `workspaces.openDetached`); it is moved to the target's tip. */
+  scratch: Git
   target: string
   commit: string
   taskId?: number
@@ -13,29 +14,33 @@ export interface RevertOptions {
 }
 
 /**
- * Reverts one commit on the target branch without any working tree: the
- * reverted tree is a three-way merge computed by `git merge-tree`, committed
- * with `commit-tree`, and the target moves by compare-and-swap (retried if
- * another integration lands first). Returns the revert commit.
+ * Reverts one commit on the target branch: the revert is made on the target's
+ * tip in a scratch worktree, and the target moves by compare-and-swap
+ * (retried on a newer tip if another integration lands first). Returns the
+ * revert commit. A revert that conflicts with later changes is refused.
  */
 export async function revertOnTarget(options: RevertOptions): Promise<string> {
-  const { git, commit } = options
+  const { scratch, commit } = options
   const ref = branchRef(options.target)
   const author = options.author ?? { name: 'Colony', email: 'colony@localhost' }
   const env = { GIT_AUTHOR_NAME: author.name, GIT_AUTHOR_EMAIL: author.email, GIT_COMMITTER_NAME: author.name, GIT_COMMITTER_EMAIL: author.email }
-  const subject = await git.text(['log', '-1', '--format=%s', commit])
+  const subject = await scratch.text(['log', '-1', '--format=%s', commit])
   const trailers = options.taskId === undefined ? '' : `\nColony-Revert-Of: ${options.taskId}`
   const message = `Revert "${subject}"\n\nThis reverts commit ${commit}.\nReason: ${options.reason}\n${trailers}\n`
   const maxRaces = options.maxRaces ?? 20
 
   for (let race = 0; race <= maxRaces; race++) {
-    const tip = await git.text(['rev-parse', '--verify', `${ref}^{commit}`])
-    // Revert = merge of the commit's parent into the tip, with the commit itself as the base.
-    const merged = await git.run(['merge-tree', '--write-tree', '--name-only', '--no-messages', `--merge-base=${commit}`, tip, `${commit}^`], { okExitCodes: [1] })
-    const [tree = '', ...conflicted] = merged.stdout.split('\n').filter((line) => line !== '')
-    if (merged.exitCode === 1) throw new RevertConflictError(commit, conflicted)
-    const revert = await git.text(['commit-tree', tree, '-p', tip, '-F', '-'], { input: message, env })
-    if (await git.compareAndSwap(ref, revert, tip, `colony: revert ${commit.slice(0, 12)}`)) return revert
+    const tip = await scratch.text(['rev-parse', '--verify', `${ref}^{commit}`])
+    await scratch.run(['checkout', '--quiet', '--detach', '--force', tip])
+    const reverted = await scratch.run(['revert', '--no-commit', commit], { env, okExitCodes: [1] })
+    if (reverted.exitCode !== 0) {
+      const conflicted = await unmergedPaths(scratch)
+      await scratch.run(['revert', '--abort'], { okExitCodes: [128] })
+      throw new RevertConflictError(commit, conflicted)
+    }
+    await scratch.run(['commit', '--quiet', '--no-verify', '--allow-empty', '-F', '-'], { input: message, env })
+    const revert = await scratch.text(['rev-parse', 'HEAD'])
+    if (await scratch.compareAndSwap(ref, revert, tip, `colony: revert ${commit.slice(0, 12)}`)) return revert
   }
   throw new TargetMovedError(ref, maxRaces + 1)
 }

@@ -172,6 +172,39 @@ export function createWorkspaces(options: WorkspacesOptions) {
     return { taskId, path, branch: taskBranch(taskId), git: createGit(path), base: tip, resumed: false }
   }
 
+  /**
+   * A worktree Colony keeps for its own work on the target (the deep gate,
+   * reverts), detached at `commit` and prepared like a task's. Reused between calls.
+   */
+  async function openDetached(name: string, commit: string): Promise<Git> {
+    const path = join(worktreesDir, name)
+    const registered = await registeredWorktrees()
+    if (registered.has(path) && existsSync(path)) {
+      const scratch = createGit(path)
+      await scratch.run(['checkout', '--quiet', '--detach', '--force', commit])
+      await scratch.run(['clean', '--quiet', '-fd'])
+      return scratch
+    }
+    await administer(async () => {
+      if (registered.has(path)) await git.run(['worktree', 'prune'])
+      if (existsSync(path)) await rm(path, { recursive: true, force: true })
+      await mkdir(worktreesDir, { recursive: true })
+      await git.run(['worktree', 'add', '--quiet', '--detach', path, commit])
+    })
+    await prepare(path)
+    return createGit(path)
+  }
+
+  /** Removes a worktree made by `openDetached`. */
+  function removeDetached(name: string): Promise<void> {
+    const path = join(worktreesDir, name)
+    return administer(async () => {
+      if (existsSync(path)) await git.run(['worktree', 'remove', '--force', '--force', path], { okExitCodes: [128] })
+      if (existsSync(path)) await rm(path, { recursive: true, force: true })
+      await git.run(['worktree', 'prune'])
+    })
+  }
+
   /** Removes every task worktree and branch whose task `keep` does not claim; returns the task ids removed. */
   async function sweep(keep: (taskId: number) => boolean): Promise<number[]> {
     await administer(() => git.run(['worktree', 'prune']))
@@ -198,7 +231,7 @@ export function createWorkspaces(options: WorkspacesOptions) {
     return removed
   }
 
-  return { open, remove, sweep, pathFor }
+  return { open, remove, sweep, pathFor, openDetached, removeDetached }
 }
 
 export type Workspaces = ReturnType<typeof createWorkspaces>
