@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { Command } from 'commander'
 import { registerControls } from './commands/control.ts'
 import { registerEvents } from './commands/events.ts'
+import { registerHistory } from './commands/history.ts'
 import { registerInit } from './commands/init.ts'
 import { registerStatus } from './commands/status.ts'
 import { registerTask } from './commands/task.ts'
@@ -21,5 +22,6 @@ export function createProgram(): Command {
   registerStatus(program)
   registerEvents(program)
   registerControls(program)
+  registerHistory(program)
   return program
 }
