@@ -5,6 +5,12 @@ import type { NewEvent, NewTask, Task, TaskChange, TaskStatus, UsageTotals } fro
 import { toAgent, toEvent, toHandoff, toNote, toRun, toTask } from './row-mapping.ts'
 import type { Store, TaskFilter } from './store.ts'
 import type { Tables } from './tables.ts'
+import { redactSecrets, redactValue } from '../secrets/index.ts'
+
+/** What the store keeps is what people and models read later: secrets never get in. */
+function storedJson(value: unknown): string {
+  return JSON.stringify(redactValue(value))
+}
 
 type Database = Kysely<Tables> | Transaction<Tables>
 
@@ -41,7 +47,7 @@ export function createKyselyStore(options: {
           task_id: event.taskId ?? null,
           agent_id: event.agentId ?? null,
           type: event.type,
-          data: JSON.stringify(event.data ?? {}),
+          data: storedJson(event.data ?? {}),
           created_at: time,
         })),
       )
@@ -87,8 +93,8 @@ export function createKyselyStore(options: {
       ...(change.attempt !== undefined && { attempt: change.attempt }),
       ...(change.owner !== undefined && { owner: change.owner }),
       ...(change.leaseUntil !== undefined && { lease_until: change.leaseUntil }),
-      ...(change.result !== undefined && { result: change.result === null ? null : JSON.stringify(change.result) }),
-      ...(change.reason !== undefined && { reason: change.reason }),
+      ...(change.result !== undefined && { result: change.result === null ? null : storedJson(change.result) }),
+      ...(change.reason !== undefined && { reason: change.reason === null ? null : redactSecrets(change.reason) }),
       ...(change.priority !== undefined && { priority: change.priority }),
       ...(change.title !== undefined && { title: change.title }),
       ...(change.description !== undefined && { description: change.description }),
@@ -342,9 +348,9 @@ export function createKyselyStore(options: {
             run_id: input.runId,
             task_id: input.taskId,
             agent_id: input.agentId ?? null,
-            summary: input.summary,
-            concerns: input.concerns ?? null,
-            data: JSON.stringify(input.data ?? {}),
+            summary: redactSecrets(input.summary),
+            concerns: input.concerns == null ? null : redactSecrets(input.concerns),
+            data: storedJson(input.data ?? {}),
             created_at: now(),
           })
           .returningAll()
@@ -374,7 +380,7 @@ export function createKyselyStore(options: {
         const time = now()
         await trx
           .insertInto('transcripts')
-          .values(entries.map((entry, index) => ({ agent_id: agentId, seq: start + index, role: entry.role, content: JSON.stringify(entry.content), created_at: time })))
+          .values(entries.map((entry, index) => ({ agent_id: agentId, seq: start + index, role: entry.role, content: storedJson(entry.content), created_at: time })))
           .execute()
       })
     },
@@ -434,7 +440,7 @@ export function createKyselyStore(options: {
     async addNote(input) {
       const row = await db
         .insertInto('notes')
-        .values({ run_id: input.runId ?? null, agent_id: input.agentId ?? null, task_id: input.taskId ?? null, text: input.text, created_at: now() })
+        .values({ run_id: input.runId ?? null, agent_id: input.agentId ?? null, task_id: input.taskId ?? null, text: redactSecrets(input.text), created_at: now() })
         .returningAll()
         .executeTakeFirstOrThrow()
       return toNote(row)

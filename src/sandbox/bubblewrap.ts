@@ -1,0 +1,94 @@
+import { spawnSync } from 'node:child_process'
+import { existsSync, realpathSync } from 'node:fs'
+import { delimiter, isAbsolute, relative, resolve } from 'node:path'
+
+export interface BubblewrapLayout {
+  /** Writable: the task's worktree. */
+  workspace: string
+  /** The user's repository: hidden, except its `.git` (read-only) and the linked paths. */
+  repositoryRoot: string
+  /** Paths relative to the repository (workspace.link) that worktrees symlink to. */
+  links: readonly string[]
+  readable: readonly string[]
+  writable: readonly string[]
+  network: boolean
+  /** The command's PATH: its directories stay visible even inside hidden trees. */
+  path: string | undefined
+  home: string | undefined
+}
+
+export type BubblewrapProbe = { available: true } | { available: false; reason: string }
+
+let probe: BubblewrapProbe | undefined
+
+/** Whether bwrap is installed and can create the namespaces Colony asks for here (containers may forbid them). */
+export function probeBubblewrap(): BubblewrapProbe {
+  if (probe) return probe
+  const result = spawnSync('bwrap', ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--unshare-user', '--unshare-pid', '--unshare-net', '--die-with-parent', 'true'], { encoding: 'utf8', timeout: 10_000 })
+  if (result.error) probe = { available: false, reason: (result.error as NodeJS.ErrnoException).code === 'ENOENT' ? 'bwrap is not installed' : result.error.message }
+  else if (result.status !== 0) probe = { available: false, reason: `bwrap cannot create namespaces here: ${result.stderr.trim()}` }
+  else probe = { available: true }
+  return probe
+}
+
+function isInside(root: string, candidate: string): boolean {
+  const path = relative(root, candidate)
+  return path === '' || (!path.startsWith('..') && !isAbsolute(path))
+}
+
+function real(path: string): string | undefined {
+  try {
+    return realpathSync(path)
+  } catch {
+    return undefined
+  }
+}
+
+const maskedFiles = ['/etc/shadow', '/etc/gshadow', '/etc/shadow-', '/etc/gshadow-', '/etc/sudoers']
+
+/**
+ * The bwrap arguments for one command: the whole filesystem read-only, with
+ * private empty trees over the places secrets and the user's work live (/tmp,
+ * /home, /root, $HOME, /run, the user's repository), then read-only windows
+ * back onto what commands need (the repository's .git, linked dependencies,
+ * PATH directories, configured readable paths), then the worktree writable.
+ * New PID, IPC and UTS namespaces; no network unless allowed; the sandbox dies
+ * with Colony.
+ */
+export function bubblewrapArguments(layout: BubblewrapLayout): string[] {
+  const args = ['--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc']
+  const repository = real(layout.repositoryRoot) ?? layout.repositoryRoot
+  const workspace = real(layout.workspace) ?? layout.workspace
+  const home = layout.home ? real(layout.home) : undefined
+
+  const hidden = [...new Set(['/tmp', '/var/tmp', '/home', '/root', '/run', ...(home && home !== '/' ? [home] : []), repository])]
+    .filter((path) => existsSync(path))
+    .sort((a, b) => a.length - b.length)
+  for (const path of hidden) args.push('--tmpfs', path)
+  for (const file of maskedFiles) if (existsSync(file)) args.push('--ro-bind', '/dev/null', file)
+
+  const windows = new Set<string>()
+  const addWindow = (path: string | undefined) => {
+    const resolved = path && real(path)
+    if (resolved && !isInside(workspace, resolved) && hidden.some((root) => isInside(root, resolved))) windows.add(resolved)
+  }
+  addWindow(resolve(repository, '.git'))
+  for (const link of layout.links) addWindow(resolve(repository, link))
+  for (const directory of (layout.path ?? '').split(delimiter)) if (isAbsolute(directory)) addWindow(directory)
+  if (layout.network) addWindow('/run/systemd/resolve')
+  for (const path of [...windows].sort((a, b) => a.length - b.length)) args.push('--ro-bind', path, path)
+  for (const path of layout.readable) {
+    const resolved = real(path)
+    if (resolved) args.push('--ro-bind', resolved, resolved)
+  }
+
+  args.push('--bind', workspace, workspace)
+  for (const path of layout.writable) {
+    const resolved = real(path)
+    if (resolved) args.push('--bind', resolved, resolved)
+  }
+
+  args.push('--unshare-user', '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try', '--die-with-parent', '--new-session')
+  if (!layout.network) args.push('--unshare-net')
+  return args
+}

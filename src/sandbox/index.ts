@@ -1,0 +1,7 @@
+export { checkCommand, defaultCommandRules, simpleCommands, type CommandRules, type CommandVerdict } from './command-policy.ts'
+export { confinePath } from './confine-path.ts'
+export { sandboxEnvironment } from './environment.ts'
+export { CommandRefusedError, PathOutsideWorkspaceError } from './errors.ts'
+export type { SandboxPolicy } from './policy.ts'
+export { createSandbox, type Guarantee, type ProcessCap, type CommandResult, type LimitReached, type RunOptions, type Sandbox, type SandboxMode, type SandboxOptions } from './sandbox.ts'
+export { probeBubblewrap } from './bubblewrap.ts'

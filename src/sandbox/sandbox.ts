@@ -1,0 +1,199 @@
+import { spawn } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
+import { resolve } from 'node:path'
+import { createRedactor, type Redactor } from '../secrets/index.ts'
+import { bubblewrapArguments, probeBubblewrap } from './bubblewrap.ts'
+import { sandboxEnvironment } from './environment.ts'
+import { OutputCapture } from './output-capture.ts'
+import { createProcessCgroup } from './process-cgroup.ts'
+import type { SandboxPolicy } from './policy.ts'
+import { killTree, markerVariable, processesOfCurrentUser, processesWithMarker, residentBytes, signalTree } from './process-tree.ts'
+
+export type SandboxMode = 'bubblewrap' | 'host'
+export type LimitReached = 'time' | 'memory' | 'processes' | 'output' | 'aborted'
+
+export interface CommandResult {
+  exitCode: number | null
+  /** Combined stdout and stderr, capped, secrets redacted, with a note when a limit ended the command. */
+  output: string
+  timedOut: boolean
+  /** Which limit ended the command, if one did. */
+  limit: LimitReached | undefined
+  durationMs: number
+  mode: SandboxMode
+}
+
+export interface RunOptions {
+  /** The workspace; the command runs here and may write only here. */
+  cwd: string
+  timeoutMs: number
+  signal?: AbortSignal
+}
+
+export interface Sandbox {
+  readonly mode: SandboxMode
+  readonly processCap: ProcessCap
+  readonly guarantees: readonly Guarantee[]
+  /** Why bubblewrap is not used, when it is not. */
+  readonly weakness: string | undefined
+  /** A shell line (run by bash) or an argument array. */
+  run(command: string | readonly string[], options: RunOptions): Promise<CommandResult>
+}
+
+export interface SandboxOptions {
+  /** The user's repository (hidden from commands except its .git and linked paths). */
+  repositoryRoot: string
+  policy: SandboxPolicy
+  /** workspace.link paths, relative to the repository. */
+  links?: readonly string[]
+  /** `auto` uses bubblewrap when it works here. */
+  mode?: 'auto' | SandboxMode
+  /** The environment commands' variables are chosen from (default: this process's). */
+  environment?: NodeJS.ProcessEnv
+  redact?: Redactor
+  /** Told once when commands run without bubblewrap. */
+  warn?: (message: string) => void
+  /** Between SIGTERM and SIGKILL when a limit is reached. */
+  graceMs?: number
+  /** How often the tree's memory and process count are measured. */
+  watchMs?: number
+}
+
+/**
+ * What a sandbox guarantees; the adversarial suite runs a case only where it is
+ * claimed. `limits` are time, memory, output and leftover processes.
+ * `process-count` is a hard cap the kernel enforces (a pids cgroup, or
+ * RLIMIT_NPROC, which never binds root): without one only the watchdog
+ * counts processes, and a fork bomb outruns it.
+ */
+export type Guarantee = 'filesystem' | 'network' | 'limits' | 'process-count' | 'environment' | 'redaction'
+
+/** How the process count is capped: a pids cgroup, RLIMIT_NPROC, or only the watchdog's count. */
+export type ProcessCap = 'cgroup' | 'rlimit' | 'watchdog'
+
+function detectProcessCap(): ProcessCap {
+  const probe = createProcessCgroup(`probe-${process.pid}-${Date.now()}`, 1)
+  if (probe) {
+    probe.dispose()
+    return 'cgroup'
+  }
+  return process.getuid?.() === 0 ? 'watchdog' : 'rlimit'
+}
+
+let warnedAboutHostMode = false
+
+/**
+ * Runs commands for agents and gates. With bubblewrap: read-only system, the
+ * worktree the only writable place, secrets and the user's tree hidden, no
+ * network unless allowed. Without it (the weaker `host` mode, announced once):
+ * the same limits and environment, but no filesystem or network isolation.
+ * Either way the whole process tree, setsid daemons included, ends at the time
+ * limit, at the memory or process limit, or when output floods; and nothing a
+ * command started outlives it.
+ */
+export function createSandbox(options: SandboxOptions): Sandbox {
+  const { policy } = options
+  const parentEnvironment = options.environment ?? process.env
+  const redact = options.redact ?? createRedactor(parentEnvironment)
+  const probe = options.mode === 'host' ? { available: false as const, reason: 'host mode was chosen' } : probeBubblewrap()
+  if (options.mode === 'bubblewrap' && !probe.available) throw new Error(`bubblewrap was required but cannot be used: ${probe.reason}`)
+  const mode: SandboxMode = probe.available ? 'bubblewrap' : 'host'
+  const weakness = probe.available ? undefined : probe.reason
+  if (mode === 'host' && options.mode !== 'host' && !warnedAboutHostMode) {
+    warnedAboutHostMode = true
+    ;(options.warn ?? ((message: string) => process.stderr.write(`colony: warning: ${message}\n`)))(
+      `${weakness}; commands run without filesystem or network isolation (time, memory, process and output limits and the scrubbed environment still apply). Install bubblewrap for the full sandbox: apt-get install bubblewrap`,
+    )
+  }
+  const processCap = detectProcessCap()
+  const guarantees: Guarantee[] = [
+    ...(mode === 'bubblewrap' ? (['filesystem', 'network'] as const) : []),
+    'limits',
+    ...(processCap === 'watchdog' ? [] : (['process-count'] as const)),
+    'environment',
+    'redaction',
+  ]
+  const graceMs = options.graceMs ?? 2_000
+  const watchMs = options.watchMs ?? 100
+
+  async function run(command: string | readonly string[], runOptions: RunOptions): Promise<CommandResult> {
+    const started = Date.now()
+    const marker = randomUUID()
+    const environment: Record<string, string> = { ...sandboxEnvironment(parentEnvironment, policy.env), [markerVariable]: marker }
+    const commandArgv = typeof command === 'string' ? ['bash', '-c', command] : [...command]
+    // RLIMIT_NPROC counts all of the user's processes, so its cap sits above those already running.
+    const limited = processCap === 'rlimit' ? ['bash', '-c', `ulimit -u ${processesOfCurrentUser() + policy.processes}; exec "$@"`, 'colony-sandbox', ...commandArgv] : commandArgv
+    const workspace = resolve(runOptions.cwd)
+    const sandboxed =
+      mode === 'bubblewrap'
+        ? ['bwrap', ...bubblewrapArguments({ workspace, repositoryRoot: options.repositoryRoot, links: options.links ?? [], readable: policy.readable, writable: policy.writable, network: policy.network, path: environment.PATH, home: environment.HOME }), '--chdir', workspace, '--', ...limited]
+        : limited
+    // bwrap and everything under it join the cgroup before anything can fork.
+    const cgroup = processCap === 'cgroup' ? createProcessCgroup(marker, policy.processes + 3) : undefined
+    const argv = cgroup ? ['bash', '-c', 'echo $$ > "$0" && exec "$@"', cgroup.procsFile, ...sandboxed] : sandboxed
+
+    const child = spawn(argv[0]!, argv.slice(1), { cwd: workspace, env: environment, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
+    const capture = new OutputCapture(policy.outputBytes)
+    let limit: LimitReached | undefined
+    let killing: Promise<unknown> | undefined
+
+    const stop = (reason: LimitReached) => {
+      if (killing) return
+      limit = reason
+      const graceful = reason === 'time' || reason === 'aborted'
+      signalTree(child.pid, marker, graceful ? 'SIGTERM' : 'SIGKILL')
+      killing = new Promise((done) => setTimeout(done, graceful ? graceMs : 0)).then(() => killTree(child.pid, marker))
+    }
+    const onData = (chunk: Buffer) => {
+      capture.add(chunk)
+      if (capture.total > policy.outputBytes * 64) stop('output')
+    }
+    child.stdout.on('data', onData)
+    child.stderr.on('data', onData)
+    const timer = setTimeout(() => stop('time'), runOptions.timeoutMs)
+    const watcher = setInterval(() => {
+      const pids = processesWithMarker(marker)
+      if (pids.length > policy.processes) stop('processes')
+      else if (residentBytes(pids) > policy.memoryMb * 1024 * 1024) stop('memory')
+    }, watchMs)
+    const onAbort = () => stop('aborted')
+    runOptions.signal?.addEventListener('abort', onAbort, { once: true })
+
+    try {
+      const exitCode = await new Promise<number | null>((done, fail) => {
+        child.once('error', fail)
+        child.once('exit', (code) => done(code))
+      })
+      clearTimeout(timer)
+      clearInterval(watcher)
+      await killing
+      // Whatever the command left behind (a daemon, a background job) ends with it.
+      await killTree(child.pid, marker)
+      await new Promise<void>((done) => (child.stdout.closed && child.stderr.closed ? done() : child.once('close', () => done())))
+      const note = limit ? `\n[colony: the command was stopped: ${describeLimit(limit, runOptions.timeoutMs, policy)}]` : ''
+      return { exitCode: limit ? null : exitCode, output: redact(capture.text()) + note, timedOut: limit === 'time', limit, durationMs: Date.now() - started, mode }
+    } finally {
+      cgroup?.dispose()
+      clearTimeout(timer)
+      clearInterval(watcher)
+      runOptions.signal?.removeEventListener('abort', onAbort)
+    }
+  }
+
+  return { mode, weakness, processCap, guarantees, run }
+}
+
+function describeLimit(limit: LimitReached, timeoutMs: number, policy: SandboxPolicy): string {
+  switch (limit) {
+    case 'time':
+      return `it ran longer than its time limit of ${Math.round(timeoutMs / 1000)} s`
+    case 'memory':
+      return `its processes used more than ${policy.memoryMb} MB of memory`
+    case 'processes':
+      return `it started more than ${policy.processes} processes at once`
+    case 'output':
+      return `it printed more than ${policy.outputBytes * 64} bytes`
+    case 'aborted':
+      return 'the attempt was cancelled'
+  }
+}
