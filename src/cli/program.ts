@@ -4,6 +4,7 @@ import { registerControls } from './commands/control.ts'
 import { registerEvents } from './commands/events.ts'
 import { registerHistory } from './commands/history.ts'
 import { registerInit } from './commands/init.ts'
+import { registerSandbox } from './commands/sandbox.ts'
 import { registerStatus } from './commands/status.ts'
 import { registerTask } from './commands/task.ts'
 
@@ -23,5 +24,6 @@ export function createProgram(): Command {
   registerEvents(program)
   registerControls(program)
   registerHistory(program)
+  registerSandbox(program)
   return program
 }

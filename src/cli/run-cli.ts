@@ -7,7 +7,8 @@ export async function runCli(argv: string[]): Promise<number> {
   const program = createProgram()
   try {
     await program.parseAsync(argv)
-    return 0
+    // A command that ran but whose outcome is a failure (a command it ran exited non-zero) sets process.exitCode.
+    return typeof process.exitCode === 'number' ? process.exitCode : 0
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2
     if (isColonyError(error)) {

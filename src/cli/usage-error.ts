@@ -11,6 +11,11 @@ export class UsageError extends ColonyError {
   }
 }
 
+export function parseId(text: string, argument: string, hint: string): number {
+  if (!/^[1-9]\d*$/.test(text.trim())) throw new UsageError(argument, `"${text}" is not an id`, hint)
+  return Number(text)
+}
+
 export function parseTaskId(text: string, argument = 'ID'): number {
   if (!/^[1-9]\d*$/.test(text.trim())) {
     throw new UsageError(argument, `"${text}" is not a task id`, 'task ids are whole numbers such as 12; see them with `colony task list`')

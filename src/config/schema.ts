@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { defaultCommandRules } from '../sandbox/command-policy.ts'
 
 const modelSpec = z
   .string()
@@ -56,6 +57,20 @@ export const configSchema = z.strictObject({
       diffLines: z.int().min(1).default(2000),
     })
     .default({ maxAttempts: 3, attemptMinutes: 30, cycleMinutes: 240, leaseSeconds: 60, steps: 100, diffLines: 2000 }),
+  sandbox: z
+    .strictObject({
+      mode: z.enum(['auto', 'bubblewrap', 'host'], 'expected "auto" (bubblewrap when it works here), "bubblewrap" (refuse to run without it) or "host"').default('auto'),
+      network: z.boolean().default(false),
+      readable: z.array(z.string().min(1)).default([]),
+      writable: z.array(z.string().min(1)).default([]),
+      env: z.array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'an environment variable name, e.g. "NODE_OPTIONS"')).default([]),
+      approve: commandList.default([...defaultCommandRules.approve]),
+      refuse: commandList.default([...defaultCommandRules.refuse]),
+      memoryMb: z.int().min(64, 'at least 64 MB; real builds need far more').default(4096),
+      processes: z.int().min(8).default(512),
+      outputBytes: z.int().min(1_000).default(100_000),
+    })
+    .prefault({}),
   scheduling: z.strictObject({ allowOverlap: z.boolean().default(false) }).default({ allowOverlap: false }),
 })
 

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createTempRepository, git as userGit } from '../../test/support/cli.ts'
-import { shellRunner } from '../../test/support/shell-runner.ts'
 import { createGit, createWorkspaces, targetLog } from '../git/index.ts'
+import { createSandbox, type CommandResult } from '../sandbox/index.ts'
 import { createDeepGate, firstBadCommit } from './index.ts'
 
 const disposers: (() => Promise<void>)[] = []
@@ -23,6 +23,15 @@ async function land(root: string, changes: { taskId: number; file: string; conte
     await userGit(scratch, ['commit', '-qm', `Task ${change.taskId}\n\nColony-Task: ${change.taskId}`])
   }
   await userGit(root, ['worktree', 'remove', '--force', scratch])
+}
+
+/** The gate's commands run in the real sandbox, as in a run (bubblewrap when this machine has it). */
+function sandboxRunner(repositoryRoot: string) {
+  const sandbox = createSandbox({
+    repositoryRoot,
+    policy: { network: false, readable: [], writable: [], env: [], memoryMb: 1024, processes: 128, outputBytes: 20_000, approve: [], refuse: [] },
+  })
+  return (command: string, options: { cwd: string; timeoutMs: number }): Promise<CommandResult> => sandbox.run(command, options)
 }
 
 describe('firstBadCommit', () => {
@@ -51,7 +60,7 @@ describe('deep gate', () => {
       workspaces,
       target: 'colony/main',
       commands: ['bash check.sh'],
-      run: shellRunner,
+      run: sandboxRunner(repository.root),
       timeoutMs: 10_000,
       onReverted: async (culprit) => void reverted.push({ taskId: culprit.taskId, output: culprit.output }),
       emit: (type) => void events.push(type),
@@ -85,7 +94,7 @@ describe('deep gate', () => {
     const git = createGit(repository.root)
     await git.run(['update-ref', 'refs/heads/colony/main', 'HEAD'])
     const workspaces = createWorkspaces({ git, root: repository.root, worktreesDir: join(repository.root, '.colony', 'worktrees'), target: 'colony/main' })
-    const gate = createDeepGate({ git, workspaces, target: 'colony/main', commands: ['bash check.sh'], run: shellRunner, timeoutMs: 10_000, onReverted: async () => undefined })
+    const gate = createDeepGate({ git, workspaces, target: 'colony/main', commands: ['bash check.sh'], run: sandboxRunner(repository.root), timeoutMs: 10_000, onReverted: async () => undefined })
     const report = await gate.check()
     expect(report).toMatchObject({ status: 'red' })
     if (report.status === 'red') expect(report.reason).toContain('no green commit')

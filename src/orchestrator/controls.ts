@@ -26,6 +26,16 @@ export class NotAwaitingApprovalError extends ColonyError {
   }
 }
 
+export class ApprovalAlreadyDecidedError extends ColonyError {
+  override readonly name = 'ApprovalAlreadyDecidedError'
+  readonly approvalId: number
+
+  constructor(approvalId: number, status: string) {
+    super(`command request ${approvalId} is already ${status}`, { hint: 'see what still waits for you with `colony approvals`' })
+    this.approvalId = approvalId
+  }
+}
+
 /** What a task waits for a person to approve: its plan (before work) or its merge (after the gate). */
 export type ApprovalKind = 'plan' | 'merge'
 
@@ -84,6 +94,18 @@ export function createControls({ store, board, actor = 'person' }: { store: Stor
       if (kind === 'plan') return board.transition(taskId, 'cancelled', { actor, reason: `plan rejected: ${reason}`, data: { rejected: kind } })
       // A rejected merge is another attempt's work: the reason reaches the next worker.
       return board.transition(taskId, 'ready', { actor, reason: `merge rejected: ${reason}`, data: { rejected: kind } })
+    },
+
+    async approveCommand(approvalId: number) {
+      const approval = await store.getApproval(approvalId)
+      if (approval.status !== 'pending') throw new ApprovalAlreadyDecidedError(approval.id, approval.status)
+      return store.decideApproval(approval.id, approval.version, { status: 'approved', decidedBy: actor }, [{ type: 'command-approved', data: { command: approval.subject, actor } }])
+    },
+
+    async rejectCommand(approvalId: number, reason: string) {
+      const approval = await store.getApproval(approvalId)
+      if (approval.status !== 'pending') throw new ApprovalAlreadyDecidedError(approval.id, approval.status)
+      return store.decideApproval(approval.id, approval.version, { status: 'rejected', reason, decidedBy: actor }, [{ type: 'command-rejected', data: { command: approval.subject, reason, actor } }])
     },
 
     retry: (taskId: number, reason?: string) => board.retry(taskId, reason ?? 'retried by a person', actor),

@@ -1,4 +1,4 @@
-export { createControls, approvalKindOf, RunStateError, NotAwaitingApprovalError, type Controls, type ApprovalKind } from './controls.ts'
+export { createControls, approvalKindOf, RunStateError, NotAwaitingApprovalError, ApprovalAlreadyDecidedError, type Controls, type ApprovalKind } from './controls.ts'
 export { createSupervisor, type Supervisor, type SupervisorOptions, type RunResult } from './supervisor.ts'
 export type { Roles, PlannerTurn, PlannerOutcome, WorkerAttempt, WorkerOutcome, JudgeCall, Verdict } from './roles.ts'
 export { createTaskHandle, type TaskHandle } from './task-handle.ts'

@@ -22,7 +22,7 @@ export function simpleCommands(line: string): string[] {
     if (quote) {
       if (char === quote) quote = undefined
       else if (char === '\\' && quote === '"') current += line[++index] ?? ''
-      current += char === quote ? '' : char
+      else current += char
       continue
     }
     if (char === '"' || char === "'") quote = char

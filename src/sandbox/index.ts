@@ -2,6 +2,7 @@ export { checkCommand, defaultCommandRules, simpleCommands, type CommandRules, t
 export { confinePath } from './confine-path.ts'
 export { sandboxEnvironment } from './environment.ts'
 export { CommandRefusedError, PathOutsideWorkspaceError } from './errors.ts'
-export type { SandboxPolicy } from './policy.ts'
+export { sandboxPolicy, type SandboxPolicy, type SandboxSettings } from './policy.ts'
 export { createSandbox, type Guarantee, type ProcessCap, type CommandResult, type LimitReached, type RunOptions, type Sandbox, type SandboxMode, type SandboxOptions } from './sandbox.ts'
 export { probeBubblewrap } from './bubblewrap.ts'
+export { runGuarded, type GuardedResult, type GuardedRunOptions } from './guarded-run.ts'

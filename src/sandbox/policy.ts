@@ -1,3 +1,4 @@
+import { isAbsolute, resolve } from 'node:path'
 import type { CommandRules } from './command-policy.ts'
 
 /** `sandbox` in colony.json, with paths resolved. */
@@ -15,4 +16,12 @@ export interface SandboxPolicy extends CommandRules {
   processes: number
   /** Output kept per command; output beyond 64 times this ends the command. */
   outputBytes: number
+}
+
+/** `sandbox` as written in colony.json: paths may be relative to the repository. */
+export type SandboxSettings = Omit<SandboxPolicy, 'readable' | 'writable'> & { readable: readonly string[]; writable: readonly string[]; mode: 'auto' | 'bubblewrap' | 'host' }
+
+export function sandboxPolicy(settings: SandboxSettings, repositoryRoot: string): SandboxPolicy {
+  const absolute = (path: string) => (isAbsolute(path) ? path : resolve(repositoryRoot, path))
+  return { ...settings, readable: settings.readable.map(absolute), writable: settings.writable.map(absolute) }
 }

@@ -90,3 +90,13 @@ export class StoreUnavailableError extends ColonyError {
     this.location = location
   }
 }
+
+export class ApprovalNotFoundError extends ColonyError {
+  override readonly name = 'ApprovalNotFoundError'
+  readonly approvalId: number
+
+  constructor(approvalId: number) {
+    super(`no approval request with id ${approvalId}`, { hint: 'list the requests that wait for you with `colony approvals`' })
+    this.approvalId = approvalId
+  }
+}

@@ -6,6 +6,7 @@ export {
   TaskNotFoundError,
   RunNotFoundError,
   AgentNotFoundError,
+  ApprovalNotFoundError,
   StoreLockedError,
   StoreCorruptError,
   StoreUnavailableError,
@@ -35,4 +36,9 @@ export {
   type UsageTotals,
   type Note,
   type NewNote,
+  approvalStatuses,
+  type Approval,
+  type ApprovalStatus,
+  type NewApproval,
+  type ApprovalDecision,
 } from './records.ts'

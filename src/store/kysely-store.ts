@@ -1,8 +1,8 @@
 import { sql, type Kysely, type Transaction } from 'kysely'
-import { AgentNotFoundError, RunNotFoundError, TaskNotFoundError, VersionConflictError } from './errors.ts'
+import { AgentNotFoundError, ApprovalNotFoundError, RunNotFoundError, TaskNotFoundError, VersionConflictError } from './errors.ts'
 import type { StoreKind } from './migrations.ts'
 import type { NewEvent, NewTask, Task, TaskChange, TaskStatus, UsageTotals } from './records.ts'
-import { toAgent, toEvent, toHandoff, toNote, toRun, toTask } from './row-mapping.ts'
+import { toAgent, toApproval, toEvent, toHandoff, toNote, toRun, toTask } from './row-mapping.ts'
 import type { Store, TaskFilter } from './store.ts'
 import type { Tables } from './tables.ts'
 import { redactSecrets, redactValue } from '../secrets/index.ts'
@@ -82,7 +82,7 @@ export function createKyselyStore(options: {
     return toTask(row, dependencies.get(id) ?? [])
   }
 
-  async function currentVersion(database: Database, table: 'tasks' | 'runs' | 'agents', id: number) {
+  async function currentVersion(database: Database, table: 'tasks' | 'runs' | 'agents' | 'approvals', id: number) {
     const row = await database.selectFrom(table).select('version').where('id', '=', id).executeTakeFirst()
     return row ? Number(row.version) : undefined
   }
@@ -366,6 +366,67 @@ export function createKyselyStore(options: {
       if (filter.taskId !== undefined) query = query.where('task_id', '=', filter.taskId)
       if (filter.afterId !== undefined) query = query.where('id', '>', filter.afterId)
       return (await query.orderBy('id').execute()).map(toHandoff)
+    },
+
+    async requestApproval(input, events = []) {
+      return db.transaction().execute(async (trx) => {
+        const time = now()
+        const row = await trx
+          .insertInto('approvals')
+          .values({
+            run_id: input.runId,
+            task_id: input.taskId ?? null,
+            agent_id: input.agentId ?? null,
+            kind: input.kind,
+            subject: redactSecrets(input.subject),
+            detail: storedJson(input.detail ?? {}),
+            status: 'pending',
+            reason: null,
+            decided_by: null,
+            version: 1,
+            created_at: time,
+            updated_at: time,
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow()
+        const approval = toApproval(row)
+        await insertEvents(trx, events.map((event) => ({ runId: approval.runId, taskId: approval.taskId, agentId: approval.agentId, ...event, data: { approvalId: approval.id, ...event.data } })))
+        return approval
+      })
+    },
+
+    async getApproval(id) {
+      const row = await db.selectFrom('approvals').selectAll().where('id', '=', id).executeTakeFirst()
+      if (!row) throw new ApprovalNotFoundError(id)
+      return toApproval(row)
+    },
+
+    async listApprovals(filter = {}) {
+      let query = db.selectFrom('approvals').selectAll()
+      if (filter.runId !== undefined) query = query.where('run_id', '=', filter.runId)
+      if (filter.statuses) query = query.where('status', 'in', filter.statuses.length > 0 ? [...filter.statuses] : ['-'])
+      return (await query.orderBy('id').execute()).map(toApproval)
+    },
+
+    async decideApproval(id, expectedVersion, decision, events = []) {
+      return db.transaction().execute(async (trx) => {
+        const row = await trx
+          .updateTable('approvals')
+          .set({ status: decision.status, reason: decision.reason == null ? null : redactSecrets(decision.reason), decided_by: decision.decidedBy, version: expectedVersion + 1, updated_at: now() })
+          .where('id', '=', id)
+          .where('version', '=', expectedVersion)
+          .where('status', '=', 'pending')
+          .returningAll()
+          .executeTakeFirst()
+        if (!row) {
+          const actual = await currentVersion(trx, 'approvals', id)
+          if (actual === undefined) throw new ApprovalNotFoundError(id)
+          throw new VersionConflictError('approval', id, expectedVersion, actual)
+        }
+        const approval = toApproval(row)
+        await insertEvents(trx, events.map((event) => ({ runId: approval.runId, taskId: approval.taskId, agentId: approval.agentId, ...event, data: { approvalId: id, ...event.data } })))
+        return approval
+      })
     },
 
     async appendTranscript(agentId, entries) {

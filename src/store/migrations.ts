@@ -10,6 +10,7 @@ export type StoreKind = 'sqlite' | 'postgres'
 export function createMigrationProvider(kind: StoreKind): MigrationProvider {
   const migrations: Record<string, Migration> = {
     '0001_initial': { up: (db) => createInitialSchema(db, kind) },
+    '0002_approvals': { up: (db) => createApprovals(db, kind) },
   }
   return { getMigrations: () => Promise.resolve(migrations) }
 }
@@ -148,4 +149,25 @@ async function createInitialSchema(db: Kysely<unknown>, kind: StoreKind): Promis
     await sql`alter table notes add column search tsvector generated always as (to_tsvector('english', text)) stored`.execute(db)
     await sql`create index notes_search on notes using gin (search)`.execute(db)
   }
+}
+
+/** Requests that wait for a person: commands the sandbox policy holds for approval. */
+async function createApprovals(db: Kysely<unknown>, kind: StoreKind): Promise<void> {
+  await db.schema
+    .createTable('approvals')
+    .addColumn('id', 'integer', (column) => (kind === 'sqlite' ? column.primaryKey().autoIncrement() : column.primaryKey().generatedByDefaultAsIdentity()))
+    .addColumn('run_id', 'integer', (c) => c.notNull())
+    .addColumn('task_id', 'integer')
+    .addColumn('agent_id', 'integer')
+    .addColumn('kind', 'text', (c) => c.notNull())
+    .addColumn('subject', 'text', (c) => c.notNull())
+    .addColumn('detail', 'text', (c) => c.notNull())
+    .addColumn('status', 'text', (c) => c.notNull())
+    .addColumn('reason', 'text')
+    .addColumn('decided_by', 'text')
+    .addColumn('version', 'integer', (c) => c.notNull())
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addColumn('updated_at', 'bigint', (c) => c.notNull())
+    .execute()
+  await db.schema.createIndex('approvals_by_status').on('approvals').columns(['status', 'run_id']).execute()
 }

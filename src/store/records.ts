@@ -182,3 +182,28 @@ export interface Note {
 }
 
 export type NewNote = Pick<Note, 'text'> & Partial<Pick<Note, 'runId' | 'agentId' | 'taskId'>>
+
+export const approvalStatuses = ['pending', 'approved', 'rejected'] as const
+export type ApprovalStatus = (typeof approvalStatuses)[number]
+
+/** Something an agent may do only once a person says yes (today: a command the sandbox policy holds). */
+export interface Approval {
+  id: number
+  runId: number
+  taskId: number | null
+  agentId: number | null
+  kind: 'command'
+  /** What is asked for, e.g. the command line. */
+  subject: string
+  /** Why it waits, e.g. the rule that matched. */
+  detail: Record<string, unknown>
+  status: ApprovalStatus
+  reason: string | null
+  decidedBy: string | null
+  version: number
+  createdAt: number
+  updatedAt: number
+}
+
+export type NewApproval = Pick<Approval, 'runId' | 'kind' | 'subject'> & Partial<Pick<Approval, 'taskId' | 'agentId' | 'detail'>>
+export type ApprovalDecision = { status: 'approved' | 'rejected'; reason?: string | null; decidedBy: string }

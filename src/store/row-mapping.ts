@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely'
-import type { Agent, ColonyEvent, Handoff, Note, Run, Task, TaskKind, TaskStatus, RunStatus } from './records.ts'
+import type { Agent, Approval, ApprovalStatus, ColonyEvent, Handoff, Note, Run, Task, TaskKind, TaskStatus, RunStatus } from './records.ts'
 import type { Tables } from './tables.ts'
 
 // PostgreSQL returns bigint columns as strings; SQLite returns numbers. Both become numbers here.
@@ -93,5 +93,23 @@ export function toNote(row: Selectable<Tables['notes']>): Note {
     taskId: nullableNumber(row.task_id),
     text: row.text,
     createdAt: number(row.created_at),
+  }
+}
+
+export function toApproval(row: Selectable<Tables['approvals']>): Approval {
+  return {
+    id: number(row.id),
+    runId: number(row.run_id),
+    taskId: nullableNumber(row.task_id),
+    agentId: nullableNumber(row.agent_id),
+    kind: row.kind as Approval['kind'],
+    subject: row.subject,
+    detail: JSON.parse(row.detail) as Record<string, unknown>,
+    status: row.status as ApprovalStatus,
+    reason: row.reason,
+    decidedBy: row.decided_by,
+    version: number(row.version),
+    createdAt: number(row.created_at),
+    updatedAt: number(row.updated_at),
   }
 }

@@ -1,5 +1,9 @@
 import type {
   Agent,
+  Approval,
+  ApprovalDecision,
+  ApprovalStatus,
+  NewApproval,
   AgentChange,
   ColonyEvent,
   Handoff,
@@ -91,6 +95,13 @@ export interface Store {
 
   recordUsage(record: UsageRecord): Promise<void>
   usageTotals(filter?: UsageFilter): Promise<UsageTotals>
+
+  /** Records a request that waits for a person (status `pending`). */
+  requestApproval(input: NewApproval, events?: NewEvent[]): Promise<Approval>
+  getApproval(id: number): Promise<Approval>
+  listApprovals(filter?: { runId?: number; statuses?: readonly ApprovalStatus[] }): Promise<Approval[]>
+  /** Decides a request by compare-and-swap on its version; only a pending request can be decided. */
+  decideApproval(id: number, expectedVersion: number, decision: ApprovalDecision, events?: NewEvent[]): Promise<Approval>
 
   addNote(input: NewNote): Promise<Note>
   /** Full-text search over notes, best match first. Plain words; no query syntax. */

@@ -90,6 +90,21 @@ export interface Tables {
     cost_usd: number
     created_at: number
   }
+  approvals: {
+    id: Generated<number>
+    run_id: number
+    task_id: number | null
+    agent_id: number | null
+    kind: string
+    subject: string
+    detail: string
+    status: string
+    reason: string | null
+    decided_by: string | null
+    version: number
+    created_at: number
+    updated_at: number
+  }
   notes: {
     id: Generated<number>
     run_id: number | null

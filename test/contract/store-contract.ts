@@ -93,6 +93,20 @@ export function describeStoreContract(backend: StoreBackend) {
       expect((await store.usageTotals({ taskId: task.id })).costUsd).toBe(0.25)
     })
 
+    it('keeps approval requests; only a pending one can be decided, once, by compare-and-swap', async () => {
+      const request = await store.requestApproval({ runId: run.id, kind: 'command', subject: 'npm publish', detail: { rule: 'npm publish*' } }, [{ type: 'command-approval-requested' }])
+      expect(request).toMatchObject({ status: 'pending', version: 1, subject: 'npm publish', detail: { rule: 'npm publish*' } })
+      expect((await store.listApprovals({ statuses: ['pending'] })).map((approval) => approval.id)).toEqual([request.id])
+      const decided = await store.decideApproval(request.id, 1, { status: 'rejected', reason: 'not today', decidedBy: 'person' }, [{ type: 'command-rejected' }])
+      expect(decided).toMatchObject({ status: 'rejected', reason: 'not today', decidedBy: 'person', version: 2 })
+      await expect(store.decideApproval(request.id, 2, { status: 'approved', decidedBy: 'person' })).rejects.toBeInstanceOf(VersionConflictError)
+      expect(await store.listApprovals({ statuses: ['pending'] })).toEqual([])
+      expect((await store.listEvents({ types: ['command-approval-requested', 'command-rejected'] })).map((event) => [event.type, event.data.approvalId])).toEqual([
+        ['command-approval-requested', request.id],
+        ['command-rejected', request.id],
+      ])
+    })
+
     it('finds memory notes by full-text search, best match first', async () => {
       await store.addNote({ runId: run.id, text: 'The parser lives in src/parse.ts and handles quoted strings' })
       await store.addNote({ runId: run.id, text: 'Run the integration tests with npm run test:e2e' })

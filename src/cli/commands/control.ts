@@ -1,7 +1,8 @@
 import type { Command } from 'commander'
 import { createControls } from '../../orchestrator/index.ts'
 import { withSession } from '../session.ts'
-import { UsageError, parseTaskId } from '../usage-error.ts'
+import { formatTable, printJson } from '../format.ts'
+import { UsageError, parseId, parseTaskId } from '../usage-error.ts'
 
 /** pause, resume, stop, steer, approve, reject, retry, cancel: a person's hands on a running run. */
 export function registerControls(program: Command): void {
@@ -34,28 +35,60 @@ export function registerControls(program: Command): void {
       await controlled(async (controls, runId) => `steering message recorded as event #${(await controls.steer(runId, text)).id}; planners read it on their next turn`)()
     })
 
+  const commandOrTask = (idText: string | undefined, commandId: string | undefined) => {
+    if (commandId !== undefined) return { command: parseId(commandId, '--command', 'approval ids are whole numbers such as 3; see them with `colony approvals`') }
+    if (idText === undefined) throw new UsageError('TASK', 'name the task, or the command with --command ID', 'see what waits for you with `colony approvals`')
+    return { task: parseTaskId(idText, 'TASK') }
+  }
   program
     .command('approve')
-    .description('approve a task that waits for a person (its plan, or its merge)')
-    .argument('<task>', 'task id')
-    .action(async (idText: string) => {
-      const id = parseTaskId(idText, 'TASK')
+    .description('approve what waits for a person: a task (its plan, or its merge), or with --command a command an agent asked to run')
+    .argument('[task]', 'task id')
+    .option('--command <id>', 'approve the command request with this id (see `colony approvals`)')
+    .action(async (idText: string | undefined, options: { command?: string }) => {
+      const target = commandOrTask(idText, options.command)
       await controlled(async (controls) => {
-        const task = await controls.approve(id)
+        if (target.command !== undefined) {
+          const approval = await controls.approveCommand(target.command)
+          return `command ${approval.id} approved: ${approval.subject}`
+        }
+        const task = await controls.approve(target.task)
         return `task ${task.id} approved: now ${task.status}`
       })()
     })
   program
     .command('reject')
-    .description('reject a task that waits for approval: a plan is cancelled, a merge goes back for another attempt')
-    .argument('<task>', 'task id')
-    .requiredOption('--reason <text>', 'why, for the record and for the next attempt')
-    .action(async (idText: string, options: { reason: string }) => {
-      const id = parseTaskId(idText, 'TASK')
+    .description('reject what waits for approval: a plan is cancelled, a merge goes back for another attempt, a command is refused to the agent')
+    .argument('[task]', 'task id')
+    .option('--command <id>', 'reject the command request with this id')
+    .requiredOption('--reason <text>', 'why, for the record and for the agent')
+    .action(async (idText: string | undefined, options: { reason: string; command?: string }) => {
+      const target = commandOrTask(idText, options.command)
       await controlled(async (controls) => {
-        const task = await controls.reject(id, options.reason)
+        if (target.command !== undefined) {
+          const approval = await controls.rejectCommand(target.command, options.reason)
+          return `command ${approval.id} rejected: ${approval.subject}`
+        }
+        const task = await controls.reject(target.task, options.reason)
         return `task ${task.id} rejected: now ${task.status}`
       })()
+    })
+  program
+    .command('approvals')
+    .description('what waits for a person: tasks awaiting approval and commands agents asked to run')
+    .option('--json', '{ "tasks": [Task], "commands": [Approval] } (see docs/cli.md)')
+    .action(async (options: { json?: boolean }) => {
+      await withSession(process.cwd(), async ({ store, run }) => {
+        const tasks = await store.listTasks({ runId: run.id, statuses: ['awaiting_approval'] })
+        const commands = await store.listApprovals({ runId: run.id, statuses: ['pending'] })
+        if (options.json) return printJson({ tasks, commands })
+        if (tasks.length === 0 && commands.length === 0) return void process.stdout.write('nothing waits for approval\n')
+        const rows = [
+          ...tasks.map((task) => [`colony approve ${task.id}`, 'task', task.title]),
+          ...commands.map((approval) => [`colony approve --command ${approval.id}`, `command (task ${approval.taskId ?? '-'}, rule ${String(approval.detail.rule)})`, approval.subject]),
+        ]
+        process.stdout.write(`${formatTable(['APPROVE WITH', 'WHAT', 'SUBJECT'], rows)}\n`)
+      })
     })
   program
     .command('retry')

@@ -1,0 +1,51 @@
+import type { Store } from '../store/index.ts'
+import { checkCommand } from './command-policy.ts'
+import type { SandboxPolicy } from './policy.ts'
+import type { CommandResult, RunOptions, Sandbox } from './sandbox.ts'
+
+export type GuardedResult =
+  | ({ status: 'ran' } & CommandResult)
+  | { status: 'refused'; rule: string; message: string }
+  | { status: 'rejected'; reason: string; message: string }
+
+export interface GuardedRunOptions extends RunOptions {
+  sandbox: Sandbox
+  policy: Pick<SandboxPolicy, 'approve' | 'refuse'>
+  store: Store
+  context: { runId: number; taskId?: number | null; agentId?: number | null }
+  /** How often a waiting command looks for the person's decision. */
+  pollMs?: number
+}
+
+/**
+ * Runs a command line the way an agent's `run_command` and the gate do:
+ * refused outright when the policy refuses it, held as a pending approval in
+ * the store (a person answers with `colony approve --command ID`) when the
+ * policy asks for one, otherwise run in the sandbox. Every refusal and
+ * decision is an event; the messages are written for the model to act on.
+ */
+export async function runGuarded(command: string, options: GuardedRunOptions): Promise<GuardedResult> {
+  const { store, context } = options
+  const verdict = checkCommand(command, options.policy)
+  if (verdict.verdict === 'refuse') {
+    await store.appendEvents([{ ...context, type: 'command-refused', data: { command, rule: verdict.rule } }])
+    return { status: 'refused', rule: verdict.rule, message: `Refused: "${verdict.part}" matches "${verdict.rule}" in the sandbox.refuse policy of colony.json. Do the work another way.` }
+  }
+  if (verdict.verdict === 'approve') {
+    let approval = await store.requestApproval(
+      { ...context, kind: 'command', subject: command, detail: { rule: verdict.rule } },
+      [{ type: 'command-approval-requested', data: { command, rule: verdict.rule } }],
+    )
+    while (approval.status === 'pending') {
+      options.signal?.throwIfAborted()
+      await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 1_000))
+      approval = await store.getApproval(approval.id)
+    }
+    if (approval.status === 'rejected') {
+      const reason = approval.reason ?? 'no reason given'
+      return { status: 'rejected', reason, message: `A person rejected this command (approval ${approval.id}): ${reason}. Do not retry it; do the work another way.` }
+    }
+  }
+  const result = await options.sandbox.run(command, options)
+  return { status: 'ran', ...result }
+}
