@@ -1,0 +1,42 @@
+import type { z } from 'zod'
+import type { Sandbox, SandboxPolicy } from '../../sandbox/index.ts'
+import type { Store } from '../../store/index.ts'
+
+/** What a tool may touch: one workspace, one sandbox, the store, and who is calling. */
+export interface ToolContext {
+  /** The task's worktree: every path is relative to it and confined to it. */
+  workspace: string
+  /** Trees outside the workspace that file reads may follow symlinks into (workspace.link targets). */
+  readableLinks: readonly string[]
+  sandbox: Sandbox
+  policy: Pick<SandboxPolicy, 'approve' | 'refuse'>
+  store: Store
+  runId: number
+  taskId: number | null
+  agentId: number | null
+  /** The longest a command may run, whatever the model asks for. */
+  maxCommandSeconds: number
+  signal?: AbortSignal
+}
+
+/**
+ * One agent tool (DESIGN.md, "Agent tool vocabulary"). Its result is text for
+ * the model. A failure the model can act on is thrown as an error whose
+ * message says what to do; the loop turns it into a tool result.
+ */
+export interface AgentTool<Schema extends z.ZodType = z.ZodType> {
+  name: string
+  description: string
+  inputSchema: Schema
+  execute(input: z.infer<Schema>, context: ToolContext): Promise<string>
+}
+
+export function defineTool<Schema extends z.ZodType>(tool: AgentTool<Schema>): AgentTool<Schema> {
+  return tool
+}
+
+/** Caps text for the model, saying what was left out and how to get it. */
+export function capText(text: string, limit: number, howToSeeMore: string): string {
+  if (text.length <= limit) return text
+  return `${text.slice(0, limit)}\n[... ${text.length - limit} more characters not shown; ${howToSeeMore}]`
+}
