@@ -4,6 +4,7 @@ import { registerControls } from './commands/control.ts'
 import { registerEvents } from './commands/events.ts'
 import { registerHistory } from './commands/history.ts'
 import { registerInit } from './commands/init.ts'
+import { registerModels } from './commands/models.ts'
 import { registerSandbox } from './commands/sandbox.ts'
 import { registerStatus } from './commands/status.ts'
 import { registerTask } from './commands/task.ts'
@@ -25,5 +26,6 @@ export function createProgram(): Command {
   registerControls(program)
   registerHistory(program)
   registerSandbox(program)
+  registerModels(program)
   return program
 }

@@ -21,16 +21,50 @@ export const configSchema = z.strictObject({
   providers: z
     .record(
       z.string().regex(/^[a-z][a-z0-9_-]*$/, 'a provider name is lower-case letters, digits, - and _'),
-      z.strictObject({
-        type: z.literal('openai-compatible'),
-        baseURL: z.url('expected a URL such as "http://127.0.0.1:8000/v1"'),
-        apiKey: z
-          .string()
-          .regex(/^env:[A-Za-z_][A-Za-z0-9_]*$/, 'write "env:NAME" and put the key in the environment variable NAME; keys never go in colony.json')
-          .optional(),
-      }),
+      z
+        .strictObject({
+          type: z
+            .enum(['openai-compatible', 'openai', 'anthropic', 'google', 'ollama', 'llama-cpp'], 'expected one of "openai-compatible", "openai", "anthropic", "google", "ollama", "llama-cpp"')
+            .default('openai-compatible'),
+          baseURL: z.url('expected a URL such as "http://127.0.0.1:8000/v1"').optional(),
+          apiKey: z
+            .string()
+            .regex(/^env:[A-Za-z_][A-Za-z0-9_]*$/, 'write "env:NAME" and put the key in the environment variable NAME; keys never go in colony.json')
+            .optional(),
+          /** OpenAI only: the Responses API (default) or Chat Completions. */
+          api: z.enum(['responses', 'chat'], 'expected "responses" or "chat"').optional(),
+          /** llama-cpp only: the GGUF file. */
+          modelPath: z.string().min(1).optional(),
+        })
+        .refine((provider) => provider.type !== 'openai-compatible' || provider.baseURL !== undefined, { message: 'an openai-compatible provider needs "baseURL"', path: ['baseURL'] })
+        .refine((provider) => provider.type !== 'llama-cpp' || provider.modelPath !== undefined, { message: 'a llama-cpp provider needs "modelPath", the path of a .gguf file', path: ['modelPath'] }),
     )
     .default({}),
+  /** Dollars per million tokens, by "provider:model"; extends and overrides the built-in table. */
+  prices: z
+    .record(
+      modelSpec,
+      z.strictObject({ input: z.number().min(0), output: z.number().min(0), cachedInput: z.number().min(0).optional(), contextWindow: z.int().positive().optional() }),
+    )
+    .default({}),
+  model: z
+    .strictObject({
+      maxRetries: z.int().min(0).max(20).default(4),
+      timeoutSeconds: z.number().positive().default(600),
+      maxOutputTokens: z.int().positive().default(8192),
+    })
+    .prefault({}),
+  context: z
+    .strictObject({
+      /** Used when the model's window is not known from the price table. */
+      windowTokens: z.int().min(1_000).default(128_000),
+      /** Old turns are compacted when a request would pass this share of the window. */
+      compactAt: z.number().gt(0).lt(1).default(0.7),
+      /** Tool results this many steps old or older are replaced by a one-line stub. */
+      maskToolResultsAfter: z.int().min(1).default(8),
+      repoMapTokens: z.int().min(0).default(2_000),
+    })
+    .prefault({}),
   workers: z.int('expected a whole number of workers, e.g. 8').min(1).max(1000).default(4),
   target: z.string().min(1).default('colony/main'),
   checks: z

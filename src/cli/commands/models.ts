@@ -1,0 +1,41 @@
+import type { Command } from 'commander'
+import { loadConfig } from '../../config/index.ts'
+import { apiKeyStatus, modelForRole, priceOf, providerSettings, roles } from '../../model/index.ts'
+import { findRepository } from '../../repository/index.ts'
+import { formatTable, printJson } from '../format.ts'
+import { addModelOptions, modelOverrides, type ModelFlags } from '../model-options.ts'
+
+/** `colony models`: which model each role uses, and whether its key is there (never the key). */
+export function registerModels(program: Command): void {
+  addModelOptions(
+    program
+      .command('models')
+      .description('the model each role uses, its provider, its price, and whether the provider\'s API key is set (keys are never printed)')
+      .option('--json', 'one JSON array (see docs/cli.md)'),
+  ).action(async (options: ModelFlags & { json?: boolean }) => {
+    const layout = await findRepository(process.cwd())
+    const config = await loadConfig(layout.root)
+    const overrides = modelOverrides(options)
+    const rows = roles.map((role) => {
+      const spec = modelForRole(config, role, overrides)
+      const provider = providerSettings(config, spec.provider)
+      const key = apiKeyStatus(spec, config)
+      const price = priceOf(spec.spec, config)
+      return { role, model: spec.spec, provider: provider.name, type: provider.type, baseURL: provider.baseURL ?? null, keyVariable: key.variable ?? null, keyPresent: key.present, price: price ?? null }
+    })
+    if (options.json) return printJson(rows)
+    const table = formatTable(
+      ['ROLE', 'MODEL', 'PROVIDER', 'KEY', 'PRICE $/Mtok in/out'],
+      rows.map((row) => [
+        row.role,
+        row.model,
+        `${row.provider}${row.type !== row.provider ? ` (${row.type}${row.baseURL ? ` at ${row.baseURL}` : ''})` : ''}`,
+        row.keyVariable ? `${row.keyVariable} ${row.keyPresent ? 'set' : 'MISSING'}` : 'none needed',
+        row.price ? `${row.price.input}/${row.price.output}` : 'unknown (add to "prices")',
+      ]),
+    )
+    process.stdout.write(`${table}\n`)
+    const missing = rows.filter((row) => !row.keyPresent)
+    if (missing.length > 0) process.stdout.write(`\nset ${[...new Set(missing.map((row) => row.keyVariable))].join(', ')} in the environment before \`colony run\`\n`)
+  })
+}

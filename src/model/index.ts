@@ -1,0 +1,5 @@
+export { createLanguageModel, apiKeyStatus } from './registry.ts'
+export { providerSettings, type ProviderSettings, type ProviderType } from './providers.ts'
+export { modelForRole, parseModelSpec, roles, type ModelOverrides, type ModelSpec, type Role } from './model-spec.ts'
+export { builtInPrices, costOf, priceOf, type ModelPrice, type TokenUsage } from './prices.ts'
+export { LocalModelUnavailableError, MissingApiKeyError, NoModelConfiguredError, UnknownProviderError } from './errors.ts'

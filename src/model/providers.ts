@@ -1,0 +1,45 @@
+import type { ColonyConfig } from '../config/index.ts'
+import { UnknownProviderError } from './errors.ts'
+
+export type ProviderType = 'openai-compatible' | 'openai' | 'anthropic' | 'google' | 'ollama' | 'llama-cpp'
+
+export interface ProviderSettings {
+  name: string
+  type: ProviderType
+  baseURL: string | undefined
+  /** The environment variable holding the key; undefined when the provider needs none. */
+  apiKeyVariable: string | undefined
+  api: 'responses' | 'chat'
+  modelPath: string | undefined
+}
+
+const builtIn: Record<string, { type: ProviderType; apiKeyVariable?: string }> = {
+  anthropic: { type: 'anthropic', apiKeyVariable: 'ANTHROPIC_API_KEY' },
+  openai: { type: 'openai', apiKeyVariable: 'OPENAI_API_KEY' },
+  google: { type: 'google', apiKeyVariable: 'GOOGLE_GENERATIVE_AI_API_KEY' },
+  ollama: { type: 'ollama' },
+}
+
+const defaultKeyVariable: Partial<Record<ProviderType, string>> = {
+  anthropic: 'ANTHROPIC_API_KEY',
+  openai: 'OPENAI_API_KEY',
+  google: 'GOOGLE_GENERATIVE_AI_API_KEY',
+}
+
+/** A provider by name: one declared in colony.json (which may also reconfigure a built-in one), or a built-in. */
+export function providerSettings(config: ColonyConfig, name: string): ProviderSettings {
+  const declared = config.providers[name]
+  if (declared) {
+    return {
+      name,
+      type: declared.type,
+      baseURL: declared.baseURL,
+      apiKeyVariable: declared.apiKey?.slice('env:'.length) ?? defaultKeyVariable[declared.type],
+      api: declared.api ?? 'responses',
+      modelPath: declared.modelPath,
+    }
+  }
+  const known = builtIn[name]
+  if (!known) throw new UnknownProviderError(name, [...Object.keys(builtIn), ...Object.keys(config.providers)])
+  return { name, type: known.type, baseURL: undefined, apiKeyVariable: known.apiKeyVariable, api: 'responses', modelPath: undefined }
+}

@@ -1,0 +1,96 @@
+import { APICallError, type LanguageModelV3, type LanguageModelV3CallOptions, type LanguageModelV3Content, type LanguageModelV3StreamPart, type LanguageModelV3ToolCall } from '@ai-sdk/provider'
+import { toolInputText, type Script, type ScriptedReply, type ScriptedRequest } from './script.ts'
+import { textOf, usageOf } from './wire.ts'
+
+function describe(options: LanguageModelV3CallOptions, modelId: string, stream: boolean): ScriptedRequest {
+  const toolResults: string[] = []
+  for (const message of options.prompt) {
+    if (message.role !== 'tool') continue
+    for (const part of message.content) if (part.type === 'tool-result') toolResults.push(textOf((part.output as { value?: unknown }).value ?? part.output))
+  }
+  return {
+    api: 'in-process',
+    role: options.headers?.['x-colony-role'] ?? undefined,
+    task: options.headers?.['x-colony-task'] ?? undefined,
+    turn: options.prompt.filter((message) => message.role === 'assistant').length + 1,
+    model: modelId,
+    stream,
+    toolResults,
+    characters: JSON.stringify(options.prompt).length,
+    body: options.prompt,
+  }
+}
+
+function content(reply: ScriptedReply, id: number): (Extract<LanguageModelV3Content, { type: 'text' }> | LanguageModelV3ToolCall)[] {
+  return [
+    ...(reply.text ? [{ type: 'text' as const, text: reply.text }] : []),
+    ...(reply.toolCalls ?? []).map((call, index) => ({ type: 'tool-call' as const, toolCallId: `call_${id}_${index}`, toolName: call.name, input: toolInputText(call.input) })),
+  ]
+}
+
+function usage(reply: ScriptedReply) {
+  const counts = usageOf(reply)
+  return {
+    inputTokens: { total: counts.input, noCache: counts.input - counts.cached, cacheRead: counts.cached, cacheWrite: 0 },
+    outputTokens: { total: counts.output, text: counts.output, reasoning: 0 },
+  }
+}
+
+async function answer(script: Script, request: ScriptedRequest): Promise<ScriptedReply> {
+  const reply = await script(request)
+  if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs))
+  if (reply.error) {
+    throw new APICallError({
+      message: reply.error.message ?? 'scripted error',
+      url: 'scripted://in-process',
+      requestBodyValues: request.body,
+      statusCode: reply.error.status,
+      responseHeaders: reply.error.retryAfterSeconds === undefined ? {} : { 'retry-after': String(reply.error.retryAfterSeconds) },
+      isRetryable: reply.error.status === 429 || reply.error.status >= 500,
+    })
+  }
+  return reply
+}
+
+/**
+ * The same script as the HTTP server, as an in-process AI SDK language model:
+ * for unit tests that are about Colony's loop rather than about a provider.
+ */
+export function scriptedLanguageModel(script: Script, modelId = 'scripted'): LanguageModelV3 {
+  let nextId = 1
+  return {
+    specificationVersion: 'v3',
+    provider: 'scripted',
+    modelId,
+    supportedUrls: {},
+    async doGenerate(options) {
+      const reply = await answer(script, describe(options, modelId, false))
+      const parts = content(reply, nextId++)
+      return {
+        content: parts,
+        finishReason: { unified: parts.some((part) => part.type === 'tool-call') ? 'tool-calls' : 'stop', raw: undefined },
+        usage: usage(reply),
+        warnings: [],
+      }
+    },
+    async doStream(options) {
+      const reply = await answer(script, describe(options, modelId, true))
+      const parts = content(reply, nextId++)
+      const stream = new ReadableStream<LanguageModelV3StreamPart>({
+        start(controller) {
+          controller.enqueue({ type: 'stream-start', warnings: [] })
+          for (const part of parts) {
+            if (part.type === 'text') {
+              controller.enqueue({ type: 'text-start', id: 'text' })
+              controller.enqueue({ type: 'text-delta', id: 'text', delta: part.text })
+              controller.enqueue({ type: 'text-end', id: 'text' })
+            } else controller.enqueue(part)
+          }
+          controller.enqueue({ type: 'finish', finishReason: { unified: parts.some((part) => part.type === 'tool-call') ? 'tool-calls' : 'stop', raw: undefined }, usage: usage(reply) })
+          controller.close()
+        },
+      })
+      return { stream }
+    },
+  }
+}

@@ -1,0 +1,3 @@
+export { startScriptedServer, type ScriptedServer } from './server.ts'
+export { loadScenario, scenarioSchema, scriptFromScenario, type Scenario, type Script, type ScriptedReply, type ScriptedRequest } from './script.ts'
+export { scriptedLanguageModel } from './in-process-model.ts'
