@@ -28,7 +28,13 @@ export interface AgentTool<Schema extends z.ZodType = z.ZodType> {
   name: string
   description: string
   inputSchema: Schema
-  execute(input: z.infer<Schema>, context: ToolContext): Promise<string>
+  /** Text for the model; `{ output, done: true }` ends the agent's loop (finish, verdict). */
+  execute(input: z.infer<Schema>, context: ToolContext): Promise<string | ToolOutcome>
+}
+
+export interface ToolOutcome {
+  output: string
+  done?: boolean
 }
 
 export function defineTool<Schema extends z.ZodType>(tool: AgentTool<Schema>): AgentTool<Schema> {

@@ -1,0 +1,5 @@
+export { runAgent, type AgentOutcome, type ContextSettings, type RunAgentOptions } from './loop.ts'
+export { limitReached, type AgentLimits, type Spent, type StopReason } from './limits.ts'
+export { createStallDetector } from './stall-detector.ts'
+export { estimateTokens, maskOldToolResults } from './context-window.ts'
+export * from './tools/index.ts'

@@ -1,0 +1,18 @@
+import { z } from 'zod'
+import { defineTool, type ToolOutcome } from './tool.ts'
+
+export const finishInput = z.object({ summary: z.string().min(1, 'say what was done'), concerns: z.string().optional() })
+
+/**
+ * `finish {summary, concerns?}`. What finishing means is the role's: a worker
+ * integrates (and goes on if the change did not land), a planner hands its
+ * plan in. `onFinish` decides; by default finishing ends the loop.
+ */
+export function createFinishTool(onFinish: (input: z.infer<typeof finishInput>) => Promise<ToolOutcome> = async (input) => ({ output: input.summary, done: true })) {
+  return defineTool({
+    name: 'finish',
+    description: 'Call when the task is done, with a summary of what you did and any concerns. Your work is checked when you finish; if it cannot be accepted yet, the result says what to fix.',
+    inputSchema: finishInput,
+    execute: (input) => onFinish(input),
+  })
+}
