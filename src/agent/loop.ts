@@ -1,3 +1,4 @@
+import { z } from 'zod'
 import { generateText, tool as aiTool, type LanguageModel, type ModelMessage, type ToolResultPart, type ToolSet } from 'ai'
 import { costOf, type ModelPrice } from '../model/index.ts'
 import { redactSecrets } from '../secrets/index.ts'
@@ -65,7 +66,8 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentOutcome> 
   const toolSet: ToolSet = Object.fromEntries(options.tools.map((tool) => [tool.name, aiTool({ description: tool.description, inputSchema: tool.inputSchema })]))
   const headers = { 'x-colony-role': options.role, ...(taskId !== null && { 'x-colony-task': String(taskId) }) }
   const maxOutputTokens = options.maxOutputTokens ?? 8192
-  const fixedTokens = estimateTokens(options.system) + estimateTokens(options.tools.map((tool) => [tool.name, tool.description])) * 2 + maxOutputTokens
+  // What every request carries besides the conversation: instructions, tool schemas, room for the answer.
+  const fixedTokens = estimateTokens(options.system) + estimateTokens(options.tools.map((tool) => [tool.name, tool.description, z.toJSONSchema(tool.inputSchema)])) + maxOutputTokens
   const event = (type: string, data: Record<string, unknown>) => store.appendEvents([{ runId, agentId, taskId, type, data }])
   const stop = async (reason: StopReason, detail: string): Promise<AgentOutcome> => {
     await event('agent-stopped', { reason, detail, steps: spent.steps, costUsd: spent.costUsd })
@@ -85,33 +87,43 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentOutcome> 
     return { ...tokens, costUsd: cost, purpose }
   }
 
-  /** The request's messages: masked, and compacted when they would pass the threshold. */
-  const prepare = async (): Promise<ModelMessage[] | undefined> => {
+  const threshold = options.context.windowTokens * options.context.compactAt
+  const fits = (messages: ModelMessage[], limit: number) => fixedTokens + estimateTokens(messages) <= limit
+  /** Old outputs masked, more of them while the request would pass the threshold (no model call needed). */
+  const masked = () => {
     let messages = maskOldToolResults(history, options.context.maskToolResultsAfter)
-    const budget = options.context.windowTokens
-    if (fixedTokens + estimateTokens(messages) > budget * options.context.compactAt) {
-      const cut = compactionCut(history, options.context.keepRecentTurns ?? 4)
-      if (cut !== undefined) {
-        const older = history.slice(1, cut)
-        const summaryPrompt = renderForSummary(older, Math.max(2_000, Math.floor(budget * 3 * 0.4)))
-        const summary = await generateText({
-          model: options.model,
-          system: 'You compress an agent\'s earlier work into notes it will continue from. Keep: decisions, files changed and why, facts learned, errors met and how they were solved, what remains. Plain text, under 400 words.',
-          prompt: summaryPrompt,
-          headers: { ...headers, 'x-colony-purpose': 'summary' },
-          maxRetries: options.maxRetries ?? 4,
-          maxOutputTokens: 1_500,
-          ...(options.signal && { abortSignal: options.signal }),
-        })
-        const accounted = await account(summary.usage, 'summary')
-        history = [history[0]!, { role: 'user', content: `Summary of your earlier work on this task (older turns were compacted):\n${summary.text}` }, ...history.slice(cut)]
-        await event('context-compacted', { turnsSummarized: older.length, summaryCharacters: summary.text.length, ...accounted })
-        await store.appendTranscript(agentId, [{ role: 'summary', content: summary.text }])
-        messages = maskOldToolResults(history, options.context.maskToolResultsAfter)
-      }
-    }
-    if (fixedTokens + estimateTokens(messages) > budget) return undefined
+    for (let keep = options.context.maskToolResultsAfter - 1; keep >= 1 && !fits(messages, threshold); keep--) messages = maskOldToolResults(history, keep)
     return messages
+  }
+
+  /** Summarizes the turns before the last few into one message. */
+  const compact = async () => {
+    const cut = compactionCut(history, options.context.keepRecentTurns ?? 4)
+    if (cut === undefined) return
+    const older = history.slice(1, cut)
+    const summary = await generateText({
+      model: options.model,
+      system: "You compress an agent's earlier work into notes it will continue from. Keep: decisions, files changed and why, facts learned, errors met and how they were solved, what remains. Plain text, under 400 words.",
+      prompt: renderForSummary(older, Math.max(2_000, Math.floor(options.context.windowTokens * 3 * 0.4))),
+      headers: { ...headers, 'x-colony-purpose': 'summary' },
+      maxRetries: options.maxRetries ?? 4,
+      maxOutputTokens: 1_500,
+      ...(options.signal && { abortSignal: options.signal }),
+    })
+    const accounted = await account(summary.usage, 'summary')
+    history = [history[0]!, { role: 'user', content: `Summary of your earlier work on this task (older turns were compacted):\n${summary.text}` }, ...history.slice(cut)]
+    await event('context-compacted', { messagesSummarized: older.length, summaryCharacters: summary.text.length, ...accounted })
+    await store.appendTranscript(agentId, [{ role: 'summary', content: summary.text }])
+  }
+
+  /** The request's messages: masked, compacted when masking is not enough; undefined when even that does not fit. */
+  const prepare = async (): Promise<ModelMessage[] | undefined> => {
+    let messages = masked()
+    if (!fits(messages, threshold)) {
+      await compact()
+      messages = masked()
+    }
+    return fits(messages, options.context.windowTokens) ? messages : undefined
   }
 
   for (;;) {

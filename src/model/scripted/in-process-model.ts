@@ -12,6 +12,7 @@ function describe(options: LanguageModelV3CallOptions, modelId: string, stream: 
     api: 'in-process',
     role: options.headers?.['x-colony-role'] ?? undefined,
     task: options.headers?.['x-colony-task'] ?? undefined,
+    purpose: options.headers?.['x-colony-purpose'] ?? undefined,
     turn: options.prompt.filter((message) => message.role === 'assistant').length + 1,
     model: modelId,
     stream,

@@ -18,6 +18,8 @@ export interface ScriptedRequest {
   api: 'openai-chat' | 'openai-responses' | 'anthropic' | 'in-process'
   role: string | undefined
   task: string | undefined
+  /** `x-colony-purpose`: "summary" when Colony compacts a conversation. */
+  purpose?: string | undefined
   /** 1 + the assistant turns already in the conversation. */
   turn: number
   model: string

@@ -58,7 +58,7 @@ export async function startScriptedServer(options: { script: Script; port?: numb
       return
     }
     const described = match.wire.describe(body)
-    const scripted: ScriptedRequest = { api: match.api, role: header(request, 'x-colony-role'), task: header(request, 'x-colony-task'), characters: text.length, body, ...described }
+    const scripted: ScriptedRequest = { api: match.api, role: header(request, 'x-colony-role'), task: header(request, 'x-colony-task'), purpose: header(request, 'x-colony-purpose'), characters: text.length, body, ...described }
     requests.push(scripted)
     const reply: ScriptedReply = await options.script(scripted)
     if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs))
