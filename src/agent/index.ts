@@ -3,3 +3,5 @@ export { limitReached, type AgentLimits, type Spent, type StopReason } from './l
 export { createStallDetector } from './stall-detector.ts'
 export { estimateTokens, maskOldToolResults } from './context-window.ts'
 export * from './tools/index.ts'
+export { buildRepoMap, type RepoMapOptions } from './repo-map/index.ts'
+export { buildSystemPrompt, type PromptRole } from './system-prompt.ts'

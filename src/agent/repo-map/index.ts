@@ -1,0 +1,1 @@
+export { buildRepoMap, type RepoMapOptions } from './build-repo-map.ts'
