@@ -6,6 +6,7 @@ import { registerHistory } from './commands/history.ts'
 import { registerInit } from './commands/init.ts'
 import { registerModels } from './commands/models.ts'
 import { registerSandbox } from './commands/sandbox.ts'
+import { registerScriptedModel } from './commands/scripted-model.ts'
 import { registerStatus } from './commands/status.ts'
 import { registerTask } from './commands/task.ts'
 
@@ -27,5 +28,6 @@ export function createProgram(): Command {
   registerHistory(program)
   registerSandbox(program)
   registerModels(program)
+  registerScriptedModel(program)
   return program
 }

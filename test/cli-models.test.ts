@@ -1,0 +1,57 @@
+import { spawn } from 'node:child_process'
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { cliEntry, colony, createTempRepository } from './support/cli.ts'
+
+describe('colony models and colony scripted-model', () => {
+  let repo: { root: string; dispose(): Promise<void> }
+  beforeEach(async () => {
+    repo = await createTempRepository({
+      'README.md': '# sample\n',
+      'colony.json': JSON.stringify({
+        models: { default: 'anthropic:claude-sonnet-4-5', judge: 'local:qwen3' },
+        providers: { local: { type: 'openai-compatible', baseURL: 'http://127.0.0.1:8000/v1', apiKey: 'env:LOCAL_KEY' } },
+      }),
+    })
+  })
+  afterEach(() => repo.dispose())
+
+  it('lists role → model and whether each key is present, without printing any key', async () => {
+    const secret = 'sk-ant-api03-do-not-print-me-0123456789'
+    const listed = await colony(repo.root, ['models', '--json', '--worker-model', 'openai:gpt-5'], { ANTHROPIC_API_KEY: secret, LOCAL_KEY: '', OPENAI_API_KEY: '' })
+    expect(JSON.parse(listed.stdout)).toMatchObject([
+      { role: 'planner', model: 'anthropic:claude-sonnet-4-5', keyVariable: 'ANTHROPIC_API_KEY', keyPresent: true, price: { input: 3, output: 15 } },
+      { role: 'worker', model: 'openai:gpt-5', keyVariable: 'OPENAI_API_KEY', keyPresent: false },
+      { role: 'judge', model: 'local:qwen3', type: 'openai-compatible', baseURL: 'http://127.0.0.1:8000/v1', keyVariable: 'LOCAL_KEY', keyPresent: false, price: null },
+    ])
+    const table = await colony(repo.root, ['models', '--model', 'anthropic:claude-haiku-4-5'], { ANTHROPIC_API_KEY: secret })
+    expect(table.stdout).toMatch(/planner\s+anthropic:claude-haiku-4-5\s+anthropic\s+ANTHROPIC_API_KEY set/)
+    expect(listed.stdout + table.stdout + table.stderr).not.toContain(secret)
+    const bad = await colony(repo.root, ['models', '--model', 'gpt-5'])
+    expect(bad.code).toBe(1)
+    expect(bad.stderr).toContain('--model "gpt-5" is not provider:model')
+  })
+
+  it('serves a scenario file as a model that real provider code can call', async () => {
+    const scenario = join(repo.root, 'scenario.json')
+    await writeFile(scenario, JSON.stringify({ replies: [{ role: 'worker', turn: 1, text: 'hello from the scenario' }] }))
+    const child = spawn(process.execPath, [cliEntry, 'scripted-model', '--scenario', scenario], { cwd: repo.root, stdio: ['ignore', 'pipe', 'pipe'] })
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = ''
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString()
+          const match = /at (http:\/\/127\.0\.0\.1:\d+\/v1)/.exec(out)
+          if (match) resolve(match[1]!)
+        })
+        child.on('exit', () => reject(new Error(`exited early: ${out}`)))
+      })
+      const response = await fetch(`${url}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-colony-role': 'worker' }, body: JSON.stringify({ model: 'demo', messages: [{ role: 'user', content: 'hi' }] }) })
+      const body = (await response.json()) as { choices: { message: { content: string } }[] }
+      expect(body.choices[0]!.message.content).toBe('hello from the scenario')
+    } finally {
+      child.kill('SIGINT')
+    }
+  })
+})
