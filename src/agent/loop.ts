@@ -37,6 +37,8 @@ export interface RunAgentOptions {
   maxRetries?: number
   maxOutputTokens?: number
   signal?: AbortSignal
+  /** Awaited before every model call: where a paused run holds its agents (throws to stop them). */
+  beforeStep?: (signal: AbortSignal | undefined) => Promise<void>
   /** Told after every step (for the live view). */
   onStep?: (step: { step: number; toolCalls: string[]; spent: Spent }) => void
   now?: () => number
@@ -130,6 +132,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentOutcome> 
     if (options.signal?.aborted) return stop('aborted', 'the attempt was cancelled')
     const limit = limitReached(options.limits, spent, now())
     if (limit) return stop(limit.reason, limit.detail)
+    await options.beforeStep?.(options.signal)
 
     const messages = await prepare()
     if (!messages) return stop('context', `the conversation no longer fits the ${options.context.windowTokens}-token window even after compaction`)

@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs'
 import { Command } from 'commander'
 import { registerControls } from './commands/control.ts'
+import { registerDemo } from './commands/demo.ts'
 import { registerEvents } from './commands/events.ts'
 import { registerHistory } from './commands/history.ts'
 import { registerInit } from './commands/init.ts'
 import { registerModels } from './commands/models.ts'
+import { registerRun } from './commands/run.ts'
 import { registerSandbox } from './commands/sandbox.ts'
 import { registerScriptedModel } from './commands/scripted-model.ts'
 import { registerStatus } from './commands/status.ts'
@@ -28,6 +30,8 @@ export function createProgram(): Command {
   registerHistory(program)
   registerSandbox(program)
   registerModels(program)
+  registerRun(program)
+  registerDemo(program)
   registerScriptedModel(program)
   return program
 }

@@ -6,3 +6,4 @@ export { sandboxPolicy, type SandboxPolicy, type SandboxSettings } from './polic
 export { createSandbox, type Guarantee, type ProcessCap, type CommandResult, type LimitReached, type RunOptions, type Sandbox, type SandboxMode, type SandboxOptions } from './sandbox.ts'
 export { probeBubblewrap } from './bubblewrap.ts'
 export { runGuarded, type GuardedResult, type GuardedRunOptions } from './guarded-run.ts'
+export { sandboxFromConfig } from './from-config.ts'

@@ -1,15 +1,8 @@
 import type { Command } from 'commander'
 import { createGit, createWorkspaces } from '../../git/index.ts'
-import { createSandbox, runGuarded, sandboxPolicy, type Sandbox } from '../../sandbox/index.ts'
-import type { ColonyConfig } from '../../config/index.ts'
+import { runGuarded, sandboxFromConfig, sandboxPolicy } from '../../sandbox/index.ts'
 import { printJson } from '../format.ts'
 import { withSession } from '../session.ts'
-
-/** The sandbox colony.json describes, for commands run in this repository. */
-export function sandboxFromConfig(config: ColonyConfig, repositoryRoot: string, overrides: { network?: boolean } = {}): Sandbox {
-  const policy = sandboxPolicy(config.sandbox, repositoryRoot)
-  return createSandbox({ repositoryRoot, policy: { ...policy, ...overrides }, links: config.workspace.link, mode: config.sandbox.mode })
-}
 
 /** `colony sandbox status` and `colony sandbox exec`: what agents' commands may do here, and trying one. */
 export function registerSandbox(program: Command): void {

@@ -1,0 +1,42 @@
+import type { Command } from 'commander'
+import { runDemo } from '../../demo/index.ts'
+import { describeResult, stopOnInterrupt } from './run.ts'
+import { UsageError } from '../usage-error.ts'
+
+/** `colony demo`: the whole system on the bundled sample project, with scripted agents. */
+export function registerDemo(program: Command): void {
+  program
+    .command('demo')
+    .description('run Colony end to end on a bundled sample project with scripted agents (no API key needed)')
+    .option('--dir <path>', 'where to create the sample repository (default: a new temporary directory)')
+    .option('--workers <n>', 'agents at once', '4')
+    .action(async (options: { dir?: string; workers: string }) => {
+      const workers = Number(options.workers)
+      if (!Number.isInteger(workers) || workers < 1) throw new UsageError('--workers', `--workers must be a whole number of at least 1, got "${options.workers}"`, 'for example --workers 4')
+      process.stdout.write(
+        'colony demo: the agents below are SCRIPTED (a local server replays prepared model replies over the real OpenAI wire protocol);\n' +
+          'everything else is real: git worktrees, integration, gates, the sandbox, the store.\n\n',
+      )
+      const interrupt = stopOnInterrupt()
+      try {
+        const { directory, result, modelRequests } = await runDemo({ workers, output: process.stdout, signal: interrupt.signal, ...(options.dir && { directory: options.dir }) })
+        process.stdout.write(`${describeResult(result, directory, 'colony/main')}\n`)
+        process.stdout.write(
+          [
+            `${modelRequests} scripted model calls.`,
+            '',
+            `The sample repository is at ${directory}. Look around:`,
+            `  cd ${directory} && npx colony log && npx colony events | less && git checkout -q colony/main && npm test`,
+            '',
+            'To run the same thing with a real model, in that directory (or your own repository):',
+            '  export ANTHROPIC_API_KEY=...        # or OPENAI_API_KEY, or an openai-compatible server in colony.json',
+            '  edit colony.json: "models": { "default": "anthropic:claude-sonnet-4-5" } and remove "providers.scripted"',
+            `  npx colony run --goal "Implement textkit as SPEC.md describes"`,
+          ].join('\n') + '\n',
+        )
+        if (result.status !== 'done') process.exitCode = 1
+      } finally {
+        interrupt.dispose()
+      }
+    })
+}

@@ -1,0 +1,164 @@
+import type { Writable } from 'node:stream'
+import type { Board } from '../board/index.ts'
+import type { ColonyConfig } from '../config/index.ts'
+import { ColonyError } from '../errors/index.ts'
+import { createDeepGate, revertTask } from '../gate/index.ts'
+import { createGit, createWorkspaces, findTaskCommit } from '../git/index.ts'
+import { createLanguageModel, modelForRole, priceOf, roles as roleNames, type ModelOverrides, type Role } from '../model/index.ts'
+import type { RepositoryLayout } from '../repository/index.ts'
+import { createRoles, type RoleModel } from '../roles/index.ts'
+import { runGuarded, sandboxFromConfig, sandboxPolicy } from '../sandbox/index.ts'
+import { settledStatuses } from '../board/index.ts'
+import type { Run, Store } from '../store/index.ts'
+import { createLiveView } from './live-view.ts'
+import { createSupervisor, type RunResult } from './supervisor.ts'
+
+export class RunInProgressError extends ColonyError {
+  override readonly name = 'RunInProgressError'
+  readonly runId: number
+
+  constructor(run: Run) {
+    super(`run ${run.id} is ${run.status} with another goal: "${run.goal ?? ''}"`, {
+      hint: 'resume it with `colony run` (no --goal), or end it with `colony stop` before starting a new goal',
+    })
+    this.runId = run.id
+  }
+}
+
+export class NothingToResumeError extends ColonyError {
+  override readonly name = 'NothingToResumeError'
+
+  constructor(reason: string) {
+    super(`there is no run to resume: ${reason}`, { hint: 'start one with `colony run --goal "..."` or `--goal-file FILE`' })
+  }
+}
+
+const activeStatuses: readonly string[] = ['pending', 'running', 'paused', 'stopping']
+
+/** The run a `colony run` invocation drives: the goal's current run, resumed, or a new one. */
+async function chooseRun(store: Store, target: string, goal: string | undefined): Promise<Run> {
+  const latest = await store.latestRun()
+  if (goal === undefined) {
+    if (!latest?.goal) throw new NothingToResumeError('no goal has been given yet')
+    if (latest.status === 'done') throw new NothingToResumeError(`run ${latest.id} is done (${latest.reason ?? ''})`)
+    return latest
+  }
+  if (latest && activeStatuses.includes(latest.status)) {
+    if (latest.goal === goal) return latest
+    if (!latest.goal) return store.updateRun(latest.id, latest.version, { goal }, [{ type: 'run-goal-set', data: { goal } }])
+    throw new RunInProgressError(latest)
+  }
+  return store.createRun({ goal, target }, [{ type: 'run-created', data: { goal, target } }])
+}
+
+export interface LaunchOptions {
+  layout: RepositoryLayout
+  config: ColonyConfig
+  store: Store
+  board: Board
+  goal?: string
+  workers?: number
+  models?: ModelOverrides
+  /** Where the live view goes (a terminal redraws; anything else gets one line per event). */
+  output: Writable & { isTTY?: boolean; columns?: number }
+  environment?: NodeJS.ProcessEnv
+  /** Aborting asks the run to stop cleanly, as `colony stop` does. */
+  signal?: AbortSignal
+}
+
+export interface LaunchResult extends RunResult {
+  run: Run
+  merged: number
+  tasks: number
+  costUsd: number
+  targetTip: string
+}
+
+/**
+ * `colony run`: starts or resumes this repository's run with the real roles
+ * (agents over the configured models, the sandbox, the gates) and drives it
+ * to its end under a supervisor, showing it live. Everything is in the store,
+ * so a killed process is resumed by running it again.
+ */
+export async function launchRun(options: LaunchOptions): Promise<LaunchResult> {
+  const { layout, config, store, board } = options
+  const run = await chooseRun(store, config.target, options.goal)
+  const git = createGit(layout.root)
+  const models = {} as Record<Role, RoleModel>
+  for (const role of roleNames) {
+    const spec = modelForRole(config, role, options.models)
+    models[role] = { model: await createLanguageModel(spec, config, options.environment), spec: spec.spec, price: priceOf(spec.spec, config) }
+  }
+  const sandbox = sandboxFromConfig(config, layout.root)
+  const policy = sandboxPolicy(config.sandbox, layout.root)
+  const workspaces = createWorkspaces({
+    git,
+    root: layout.root,
+    worktreesDir: layout.worktreesDir,
+    target: config.target,
+    preparation: config.workspace,
+    runSetup: async (command, cwd) => {
+      const result = await sandbox.run(command, { cwd, timeoutMs: config.limits.attemptMinutes * 60_000 })
+      return { ok: result.exitCode === 0, output: result.output }
+    },
+  })
+  const emit = async (type: string, data: Record<string, unknown>) => void (await store.appendEvents([{ runId: run.id, type, data }]))
+  const deepGate = createDeepGate({
+    git,
+    workspaces,
+    target: config.target,
+    commands: config.checks.full,
+    timeoutMs: config.limits.attemptMinutes * 60_000,
+    run: async (command, runOptions) => {
+      const result = await runGuarded(command, { sandbox, policy, store, context: { runId: run.id }, ...runOptions })
+      return result.status === 'ran' ? result : { exitCode: 1, output: result.message, timedOut: false }
+    },
+    onReverted: async (culprit) => {
+      await revertTask({ git, workspaces, store, board, target: config.target, taskId: culprit.taskId, reason: 'checks.full failed on the target after it merged; the deep gate bisected to it', actor: 'deep-gate', output: culprit.output, revertCommit: culprit.revert })
+    },
+    emit,
+  })
+
+  // Worktrees of tasks that are settled (merged, cancelled, failed) are no longer needed.
+  const tasks = await store.listTasks({ runId: run.id })
+  const unsettled = new Set(tasks.filter((task) => !settledStatuses.includes(task.status)).map((task) => task.id))
+  await workspaces.sweep((taskId) => unsettled.has(taskId))
+
+  const supervisor = createSupervisor({
+    store,
+    board,
+    runId: run.id,
+    roles: createRoles({
+      store, board, config, repositoryRoot: layout.root, git, workspaces, sandbox, policy, models, deepGate,
+      context: { windowTokens: config.context.windowTokens, compactAt: config.context.compactAt, maskToolResultsAfter: config.context.maskToolResultsAfter },
+      gate: (signal) => supervisor.gate(signal),
+    }),
+    workers: options.workers ?? config.workers,
+    budget: config.budget,
+    attemptMinutes: config.limits.attemptMinutes,
+    cycleMinutes: config.limits.cycleMinutes,
+    leaseMs: config.limits.leaseSeconds * 1000,
+    allowOverlap: config.scheduling.allowOverlap,
+    findLandedCommit: (taskId) => findTaskCommit(git, config.target, taskId),
+  })
+  const onAbort = () => void store.getRun(run.id).then((current) => (activeStatuses.includes(current.status) && current.status !== 'stopping' ? store.updateRun(current.id, current.version, { status: 'stopping' }, [{ type: 'run-stop-requested', data: { actor: 'signal' } }]) : undefined)).catch(() => undefined)
+  options.signal?.addEventListener('abort', onAbort, { once: true })
+  const view = createLiveView({ store, runId: run.id, output: options.output, budget: config.budget })
+  try {
+    const result = await supervisor.run()
+    await view.refresh()
+    const settled = await store.listTasks({ runId: run.id })
+    return {
+      ...result,
+      run: await store.getRun(run.id),
+      merged: settled.filter((task) => task.kind === 'work' && task.status === 'merged').length,
+      tasks: settled.filter((task) => task.kind === 'work').length,
+      costUsd: (await store.usageTotals({ runId: run.id })).costUsd,
+      targetTip: await git.text(['rev-parse', `refs/heads/${config.target}`]),
+    }
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort)
+    await view.stop()
+    await workspaces.removeDetached('deep-gate').catch(() => undefined)
+  }
+}

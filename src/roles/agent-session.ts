@@ -1,0 +1,64 @@
+import { runAgent, type AgentOutcome, type AgentTool, type ToolContext } from '../agent/index.ts'
+import type { Role } from '../model/index.ts'
+import type { RoleContext } from './role-context.ts'
+
+/**
+ * Runs one agent for a role: registers it on the board (so `colony status`
+ * shows it and what it is doing), runs the loop with the run's limits and
+ * the role's model, and records how it ended.
+ */
+export async function runRoleAgent(
+  context: RoleContext,
+  options: { role: Role; runId: number; taskId: number | null; workspace: string; system: string; prompt: string; tools: AgentTool[]; signal: AbortSignal; onAgent?: (agentId: number) => void },
+): Promise<AgentOutcome> {
+  const { store, config } = context
+  const model = context.models[options.role]
+  let agent = await store.createAgent({ runId: options.runId, role: options.role, taskId: options.taskId, status: 'running', model: model.spec }, [{ type: 'agent-started', data: { role: options.role, model: model.spec } }])
+  options.onAgent?.(agent.id)
+  const readableLinks = config.workspace.link.map((link) => `${context.repositoryRoot}/${link}`)
+  const toolContext: ToolContext = {
+    workspace: options.workspace,
+    readableLinks,
+    sandbox: context.sandbox,
+    policy: context.policy,
+    store,
+    runId: options.runId,
+    taskId: options.taskId,
+    agentId: agent.id,
+    maxCommandSeconds: Math.max(60, config.limits.attemptMinutes * 60),
+    signal: options.signal,
+  }
+  const setActivity = async (activity: string) => {
+    agent = await store.updateAgent(agent.id, agent.version, { activity }).catch(() => agent)
+  }
+  try {
+    const outcome = await runAgent({
+      model: model.model,
+      modelSpec: model.spec,
+      price: model.price,
+      role: options.role,
+      system: options.system,
+      prompt: options.prompt,
+      tools: options.tools,
+      toolContext,
+      limits: { steps: config.limits.steps, repeatedFailures: 4, stepsWithoutProgress: 15, wallMs: config.limits.attemptMinutes * 60_000 },
+      context: { ...context.context, windowTokens: model.price?.contextWindow ?? context.context.windowTokens },
+      store,
+      runId: options.runId,
+      agentId: agent.id,
+      taskId: options.taskId,
+      maxRetries: config.model.maxRetries,
+      maxOutputTokens: config.model.maxOutputTokens,
+      signal: options.signal,
+      beforeStep: context.gate,
+      onStep: (step) => void setActivity(`step ${step.step}: ${step.toolCalls.join(', ') || 'thinking'}`),
+    })
+    agent = await store.getAgent(agent.id)
+    await store.updateAgent(agent.id, agent.version, { status: outcome.status === 'finished' ? 'finished' : 'stopped', activity: outcome.status === 'finished' ? 'finished' : `stopped: ${outcome.reason}` })
+    return outcome
+  } catch (error) {
+    agent = await store.getAgent(agent.id)
+    await store.updateAgent(agent.id, agent.version, { status: 'stopped', activity: `stopped: ${error instanceof Error ? error.message : String(error)}` }).catch(() => undefined)
+    throw error
+  }
+}

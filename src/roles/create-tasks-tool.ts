@@ -1,0 +1,68 @@
+import { z } from 'zod'
+import { defineTool } from '../agent/index.ts'
+import type { Board } from '../board/index.ts'
+import type { Store, Task } from '../store/index.ts'
+
+const taskInput = z.object({
+  title: z.string().min(3, 'give the task a title a person can read'),
+  description: z.string().describe('what to do and why; what the worker needs to know'),
+  acceptance: z.array(z.string().min(1)).describe('shell commands that pass only when the task is done'),
+  scope: z.array(z.string().min(1)).optional().describe('path globs the change may touch, e.g. "src/date/**"'),
+  depends_on: z.array(z.union([z.string(), z.number().int()])).optional().describe('titles from this call, or ids of existing tasks'),
+  kind: z.enum(['work', 'plan']).optional().describe('"plan" for a large area a sub-planner will split'),
+})
+
+/**
+ * `create_tasks`: a planner's tasks become children of its plan task, in one
+ * go; `depends_on` may name titles from the same call. Everything is checked
+ * before anything is created, so a bad call creates nothing.
+ */
+export function createTasksTool(options: { store: Store; board: Board; plan: Task; createdBy: string; awaitApproval: boolean; onCreated: (tasks: Task[]) => void }) {
+  return defineTool({
+    name: 'create_tasks',
+    description: 'Create tasks for workers (or sub-planners, kind "plan"). Each needs a title, a description, acceptance commands and, for work, a scope of path globs. depends_on names titles from this same call or ids of existing tasks.',
+    inputSchema: z.object({ tasks: z.array(taskInput).min(1) }),
+    async execute({ tasks }) {
+      const titles = new Set<string>()
+      for (const task of tasks) {
+        if (titles.has(task.title)) throw new Error(`two tasks are titled "${task.title}"; titles must be unique within one call`)
+        titles.add(task.title)
+      }
+      const existing = await options.store.listTasks({ runId: options.plan.runId })
+      const byTitle = new Map(existing.map((task) => [task.title, task.id]))
+      for (const task of tasks) {
+        for (const dependency of task.depends_on ?? []) {
+          if (typeof dependency === 'number' ? !existing.some((other) => other.id === dependency) : !titles.has(dependency) && !byTitle.has(dependency)) {
+            throw new Error(`"${task.title}" depends on ${JSON.stringify(dependency)}, which is neither a title in this call nor an existing task; nothing was created`)
+          }
+        }
+      }
+      // Created in dependency order, so every depends_on names a task that already exists.
+      const created: Task[] = []
+      const pending = [...tasks]
+      while (pending.length > 0) {
+        const index = pending.findIndex((task) => (task.depends_on ?? []).every((dependency) => typeof dependency === 'number' || byTitle.has(dependency) || !titles.has(dependency)))
+        if (index === -1) throw new Error(`the depends_on of ${pending.map((task) => `"${task.title}"`).join(', ')} form a cycle; ${created.length} tasks were created before it was found`)
+        const [task] = pending.splice(index, 1)
+        const dependsOn = (task!.depends_on ?? []).map((dependency) => (typeof dependency === 'number' ? dependency : byTitle.get(dependency)!))
+        const row = await options.board.addTask({
+          runId: options.plan.runId,
+          parentId: options.plan.id,
+          kind: task!.kind ?? 'work',
+          title: task!.title,
+          description: task!.description,
+          acceptance: task!.acceptance,
+          scope: task!.scope ?? [],
+          dependsOn,
+          createdBy: options.createdBy,
+          ...(options.awaitApproval && { status: 'awaiting_approval' as const }),
+        })
+        byTitle.set(row.title, row.id)
+        created.push(row)
+      }
+      options.onCreated(created)
+      const waiting = options.awaitApproval ? ' They wait for a person\'s approval (approval.plan is on).' : ''
+      return `created ${created.map((task) => `${task.id} "${task.title}"`).join(', ')}.${waiting}`
+    },
+  })
+}

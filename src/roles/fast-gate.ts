@@ -1,0 +1,25 @@
+import { runChecks } from '../gate/index.ts'
+import { runGuarded } from '../sandbox/index.ts'
+import type { Task } from '../store/index.ts'
+import type { RoleContext } from './role-context.ts'
+
+/**
+ * The fast gate for one task: its acceptance commands, then `checks.fast`, in
+ * the worktree, through the sandbox and the command policy (acceptance
+ * commands are written by a planner, a model).
+ */
+export function fastGate(context: RoleContext, task: Task, signal: AbortSignal) {
+  const commands = [...task.acceptance, ...context.config.checks.fast]
+  return async (cwd: string) => {
+    const outcome = await runChecks(commands, {
+      cwd,
+      timeoutMs: context.config.limits.attemptMinutes * 60_000,
+      signal,
+      run: async (command, options) => {
+        const result = await runGuarded(command, { sandbox: context.sandbox, policy: context.policy, store: context.store, context: { runId: task.runId, taskId: task.id }, ...options })
+        return result.status === 'ran' ? result : { exitCode: 1, output: result.message, timedOut: false }
+      },
+    })
+    return { passed: outcome.passed, output: outcome.output }
+  }
+}

@@ -1,0 +1,59 @@
+import { createFinishTool, listFilesTool, noteTool, readFileTool, runCommandTool, searchTool } from '../agent/index.ts'
+import { buildSystemPrompt } from '../agent/index.ts'
+import type { PlannerOutcome, PlannerTurn } from '../orchestrator/index.ts'
+import type { Task } from '../store/index.ts'
+import { runRoleAgent } from './agent-session.ts'
+import { boardSummary } from './board-summary.ts'
+import { createTasksTool } from './create-tasks-tool.ts'
+import type { RoleContext } from './role-context.ts'
+
+/**
+ * A planner turn: a fresh agent each turn, given the goal (or its plan
+ * task's area), the board, the handoffs that arrived, people's steering and
+ * its scratchpad, which its `finish` summary replaces. Planners read code but
+ * write none. A turn that creates no tasks says the plan is complete.
+ */
+export function createPlanner(context: RoleContext) {
+  const { store, board, config } = context
+  return async function plan(turn: PlannerTurn): Promise<PlannerOutcome> {
+    const task = turn.handle.task
+    const scratch = turn.fresh ? undefined : (await store.listEvents({ taskId: task.id, types: ['planner-scratchpad'] })).at(-1)
+    const workspace = await context.workspaces.openDetached(`planner-${task.id}`, await context.git.text(['rev-parse', `refs/heads/${config.target}`]))
+    const created: Task[] = []
+    const sections = [
+      task.parentId === null ? `# The goal\n\n${turn.run.goal ?? task.description}` : `# Your area (plan task ${task.id}, part of the goal "${turn.run.goal ?? ''}")\n\n${task.title}\n\n${task.description}`,
+      `# The board\n\n${await boardSummary(store, task.runId)}`,
+      ...(turn.handoffs.length > 0 ? [`# Handoffs since your last turn\n\n${turn.handoffs.map((handoff) => `- task ${handoff.taskId}: ${handoff.summary}${handoff.concerns ? ` (concerns: ${handoff.concerns})` : ''}`).join('\n')}`] : []),
+      ...(turn.steering.length > 0 ? [`# From the person running Colony\n\n${turn.steering.map((text) => `- ${text}`).join('\n')}`] : []),
+      ...(turn.feedback ? [`# The judge's last verdict\n\n${turn.feedback}`] : []),
+      ...(scratch ? [`# Your scratchpad from your last turn\n\n${String(scratch.data.text)}`] : turn.fresh ? ['# Fresh start\n\nThe judge asked to replan: plan from the board and the goal, not from earlier plans.'] : []),
+      `This is turn ${turn.turn} on this plan. Create the tasks still needed with create_tasks (none if the plan is complete), then call finish with a summary that will be your scratchpad next turn.`,
+    ]
+    try {
+      await runRoleAgent(context, {
+        role: 'planner',
+        runId: task.runId,
+        taskId: task.id,
+        workspace: workspace.cwd,
+        system: await buildSystemPrompt({ role: 'planner', workspace: workspace.cwd, repoMapTokens: config.context.repoMapTokens }),
+        prompt: sections.join('\n\n'),
+        tools: [
+          readFileTool,
+          listFilesTool,
+          searchTool,
+          runCommandTool,
+          noteTool,
+          createTasksTool({ store, board, plan: task, createdBy: `planner-${task.id}`, awaitApproval: config.approval.plan, onCreated: (tasks) => created.push(...tasks) }),
+          createFinishTool(async ({ summary }) => {
+            await store.appendEvents([{ runId: task.runId, taskId: task.id, type: 'planner-scratchpad', data: { text: summary, turn: turn.turn } }])
+            return { output: 'plan turn recorded', done: true }
+          }),
+        ],
+        signal: turn.signal,
+      })
+    } finally {
+      await context.workspaces.removeDetached(`planner-${task.id}`).catch(() => undefined)
+    }
+    return { created: created.length, complete: created.length === 0 }
+  }
+}

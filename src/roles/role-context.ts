@@ -1,0 +1,33 @@
+import type { LanguageModel } from 'ai'
+import type { ContextSettings } from '../agent/index.ts'
+import type { Board } from '../board/index.ts'
+import type { ColonyConfig } from '../config/index.ts'
+import type { DeepGate } from '../gate/index.ts'
+import type { Git, Workspaces } from '../git/index.ts'
+import type { ModelPrice, Role } from '../model/index.ts'
+import type { Sandbox, SandboxPolicy } from '../sandbox/index.ts'
+import type { Store } from '../store/index.ts'
+
+export interface RoleModel {
+  model: LanguageModel
+  /** "provider:model". */
+  spec: string
+  price: ModelPrice | undefined
+}
+
+/** Everything the planner, worker and judge share within one run. */
+export interface RoleContext {
+  store: Store
+  board: Board
+  config: ColonyConfig
+  repositoryRoot: string
+  git: Git
+  workspaces: Workspaces
+  sandbox: Sandbox
+  policy: SandboxPolicy
+  models: Record<Role, RoleModel>
+  context: ContextSettings
+  deepGate: DeepGate
+  /** Holds agents while the run is paused; throws when it is stopping. */
+  gate: (signal: AbortSignal | undefined) => Promise<void>
+}
