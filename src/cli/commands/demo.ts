@@ -17,6 +17,8 @@ export function registerDemo(program: Command): void {
         'colony demo: the agents below are SCRIPTED (a local server replays prepared model replies over the real OpenAI wire protocol);\n' +
           'everything else is real: git worktrees, integration, gates, the sandbox, the store.\n\n',
       )
+      // How this very command was started, so the hints below work without colony on PATH.
+      const colony = `${process.execPath} ${process.argv[1]}`
       const interrupt = stopOnInterrupt()
       try {
         const { directory, result, modelRequests } = await runDemo({ workers, output: process.stdout, signal: interrupt.signal, ...(options.dir && { directory: options.dir }) })
@@ -26,12 +28,12 @@ export function registerDemo(program: Command): void {
             `${modelRequests} scripted model calls.`,
             '',
             `The sample repository is at ${directory}. Look around:`,
-            `  cd ${directory} && npx colony log && npx colony events | less && git checkout -q colony/main && npm test`,
+            `  cd ${directory} && ${colony} log && ${colony} events | less && git checkout -q colony/main && npm test`,
             '',
             'To run the same thing with a real model, in that directory (or your own repository):',
             '  export ANTHROPIC_API_KEY=...        # or OPENAI_API_KEY, or an openai-compatible server in colony.json',
             '  edit colony.json: "models": { "default": "anthropic:claude-sonnet-4-5" } and remove "providers.scripted"',
-            `  npx colony run --goal "Implement textkit as SPEC.md describes"`,
+            `  ${colony} run --goal "Implement textkit as SPEC.md describes"`,
           ].join('\n') + '\n',
         )
         if (result.status !== 'done') process.exitCode = 1
