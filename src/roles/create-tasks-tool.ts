@@ -37,9 +37,13 @@ export function createTasksTool(options: { store: Store; board: Board; plan: Tas
           }
         }
       }
+      // A task this plan already has (same title, not cancelled) is not created twice: a planner
+      // turn cut short by a crash runs again, and a model may propose the same task again.
+      const mine = new Map(existing.filter((task) => task.parentId === options.plan.id && task.status !== 'cancelled').map((task) => [task.title, task.id]))
+      const kept = tasks.filter((task) => mine.has(task.title)).map((task) => `${mine.get(task.title)} "${task.title}"`)
       // Created in dependency order, so every depends_on names a task that already exists.
       const created: Task[] = []
-      const pending = [...tasks]
+      const pending = tasks.filter((task) => !mine.has(task.title))
       while (pending.length > 0) {
         const index = pending.findIndex((task) => (task.depends_on ?? []).every((dependency) => typeof dependency === 'number' || byTitle.has(dependency) || !titles.has(dependency)))
         if (index === -1) throw new Error(`the depends_on of ${pending.map((task) => `"${task.title}"`).join(', ')} form a cycle; ${created.length} tasks were created before it was found`)
@@ -61,8 +65,9 @@ export function createTasksTool(options: { store: Store; board: Board; plan: Tas
         created.push(row)
       }
       options.onCreated(created)
-      const waiting = options.awaitApproval ? ' They wait for a person\'s approval (approval.plan is on).' : ''
-      return `created ${created.map((task) => `${task.id} "${task.title}"`).join(', ')}.${waiting}`
+      const waiting = options.awaitApproval && created.length > 0 ? ' They wait for a person\'s approval (approval.plan is on).' : ''
+      const already = kept.length > 0 ? ` Already on the board, not created again: ${kept.join(', ')}.` : ''
+      return `created ${created.map((task) => `${task.id} "${task.title}"`).join(', ') || 'nothing new'}.${already}${waiting}`
     },
   })
 }
