@@ -182,6 +182,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentOutcome> 
       try {
         const outcome = await tool.execute(tool.inputSchema.parse(call.input), options.toolContext)
         output = typeof outcome === 'string' ? outcome : outcome.output
+        if (typeof outcome !== 'string' && outcome.failed) ok = false
         if (typeof outcome !== 'string' && outcome.done) finished = output
       } catch (error) {
         ok = false

@@ -256,7 +256,9 @@ export function createBoard(options: BoardOptions): Board {
     async retry(taskId, reason = 'retried', actor) {
       const updated = await withFreshTask(taskId, (task) => {
         if (!['failed', 'reverted', 'blocked'].includes(task.status)) throw new IllegalTransitionError(task.id, task.status, 'ready')
-        return store.updateTask(task.id, task.version, { status: 'ready', attempt: 1, owner: null, leaseUntil: null, reason: null }, [
+        // The reason stays on the task so that the next attempt knows what went wrong before.
+        const history = `retried (${reason})${task.reason ? `; before that: ${task.reason}` : ''}`
+        return store.updateTask(task.id, task.version, { status: 'ready', attempt: 1, owner: null, leaseUntil: null, reason: history }, [
           { type: 'task-retried', data: { from: task.status, reason, previousAttempt: task.attempt, ...(actor && { actor }) } },
         ])
       })

@@ -50,6 +50,20 @@ describe('supervisor', () => {
     return { plan, turns }
   }
 
+  it('stops a run whose cycles create and merge nothing, instead of judging forever', async () => {
+    const { plan } = planner([{ title: 'a' }])
+    let verdicts = 0
+    const roles: Roles = {
+      plan,
+      work: (attempt) => mergeAs(attempt, 'commit-a'),
+      judge: async () => (verdicts++, { decision: 'continue', reason: 'the checks still fail' }),
+    }
+    const result = await createSupervisor({ store, board, runId: run.id, roles, workers: 2, pollMs: 20 }).run()
+    expect(result).toMatchObject({ status: 'stopped', reason: expect.stringMatching(/^no progress: 2 cycles in a row created and merged nothing/) as unknown })
+    expect(verdicts).toBe(3)
+    expect((await store.listEvents({ types: ['run-no-progress'] }))).toHaveLength(1)
+  })
+
   it('runs a goal to done: planner creates tasks, workers merge them, the planner wakes on handoffs, the judge ends it', async () => {
     const { plan, turns } = planner([{ title: 'a', scope: ['src/a/**'] }, { title: 'b', scope: ['src/b/**'] }, { title: 'c', scope: ['src/c/**'] }])
     const roles: Roles = {

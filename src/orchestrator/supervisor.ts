@@ -24,6 +24,8 @@ export interface SupervisorOptions {
   /** Finds the target commit that already carries `Colony-Task: <id>`, for crash recovery. */
   findLandedCommit?: (taskId: number) => Promise<string | undefined>
   pollMs?: number
+  /** Judge verdicts in a row after which a run that creates and merges nothing stops. */
+  maxIdleCycles?: number
   now?: () => number
 }
 
@@ -67,6 +69,7 @@ export function createSupervisor(options: SupervisorOptions) {
   const now = options.now ?? Date.now
   const leaseMs = options.leaseMs ?? 60_000
   const pollMs = options.pollMs ?? 250
+  const maxIdleCycles = options.maxIdleCycles ?? 2
   const attemptMs = (options.attemptMinutes ?? 30) * 60_000
   const cycleMs = (options.cycleMinutes ?? 240) * 60_000
   const instanceId = createInstanceId()
@@ -301,6 +304,13 @@ export function createSupervisor(options: SupervisorOptions) {
     return open.some((task) => !waitingPlans.has(task.id))
   }
 
+  /** Changes whenever a task is created or merged. */
+  async function progressMark(): Promise<string> {
+    const counts = await store.countTasksByStatus(runId)
+    const total = Object.values(counts).reduce((sum, count) => sum + (count ?? 0), 0)
+    return `${total}/${counts.merged ?? 0}`
+  }
+
   async function rootPlan(): Promise<WaitingPlan | undefined> {
     return [...waitingPlans.values()].find((plan) => plan.handle.task.parentId === null)
   }
@@ -350,6 +360,8 @@ export function createSupervisor(options: SupervisorOptions) {
       if (started.status === 'done') return { status: 'done', reason: started.reason ?? 'done', cycles: 0 }
       await seedRootPlan(started)
       let cycle = (await store.listEvents({ runId, types: ['verdict'] })).length + 1
+      let idleCycles = 0
+      let lastProgress = await progressMark()
       let cycleStartedAt = now()
       const sessionStartedAt = now()
       try {
@@ -373,6 +385,14 @@ export function createSupervisor(options: SupervisorOptions) {
             if (idle || timeBoxOver) {
               const verdict = await callJudge(cycle)
               if (verdict.decision === 'done') return await shutdown('done', verdict.reason, cycle)
+              // A cycle that neither created nor merged anything will not be followed by a better one.
+              const progress = await progressMark()
+              idleCycles = progress === lastProgress ? idleCycles + 1 : 0
+              lastProgress = progress
+              if (idleCycles >= maxIdleCycles) {
+                await event('run-no-progress', { cycles: idleCycles, verdict: verdict.reason })
+                return await shutdown('stopped', `no progress: ${idleCycles} cycles in a row created and merged nothing (last verdict: ${verdict.reason})`, cycle)
+              }
               cycle++
               cycleStartedAt = now()
               if (verdict.decision === 'replan') {
@@ -391,7 +411,8 @@ export function createSupervisor(options: SupervisorOptions) {
             ...[...slots.values()].map((slot) => slot.done),
             new Promise<void>((resolve) => {
               wake = resolve
-              setTimeout(resolve, pollMs).unref()
+              // Not unref'd: while tasks wait for a person, this timer is what keeps the run alive.
+              setTimeout(resolve, pollMs)
             }),
           ])
         }

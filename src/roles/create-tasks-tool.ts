@@ -17,7 +17,7 @@ const taskInput = z.object({
  * go; `depends_on` may name titles from the same call. Everything is checked
  * before anything is created, so a bad call creates nothing.
  */
-export function createTasksTool(options: { store: Store; board: Board; plan: Task; createdBy: string; awaitApproval: boolean; onCreated: (tasks: Task[]) => void }) {
+export function createTasksTool(options: { store: Store; board: Board; plan: Task; createdBy: string; awaitApproval: boolean; maxAttempts: number; onCreated: (tasks: Task[]) => void }) {
   return defineTool({
     name: 'create_tasks',
     description: 'Create tasks for workers (or sub-planners, kind "plan"). Each needs a title, a description, acceptance commands and, for work, a scope of path globs. depends_on names titles from this same call or ids of existing tasks.',
@@ -59,6 +59,7 @@ export function createTasksTool(options: { store: Store; board: Board; plan: Tas
           scope: task!.scope ?? [],
           dependsOn,
           createdBy: options.createdBy,
+          maxAttempts: options.maxAttempts,
           ...(options.awaitApproval && { status: 'awaiting_approval' as const }),
         })
         byTitle.set(row.title, row.id)

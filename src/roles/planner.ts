@@ -43,7 +43,7 @@ export function createPlanner(context: RoleContext) {
           searchTool,
           runCommandTool,
           noteTool,
-          createTasksTool({ store, board, plan: task, createdBy: `planner-${task.id}`, awaitApproval: config.approval.plan, onCreated: (tasks) => created.push(...tasks) }),
+          createTasksTool({ store, board, plan: task, createdBy: `planner-${task.id}`, awaitApproval: config.approval.plan, maxAttempts: config.limits.maxAttempts, onCreated: (tasks) => created.push(...tasks) }),
           createFinishTool(async ({ summary }) => {
             await store.appendEvents([{ runId: task.runId, taskId: task.id, type: 'planner-scratchpad', data: { text: summary, turn: turn.turn } }])
             return { output: 'plan turn recorded', done: true }

@@ -18,7 +18,7 @@ function taskContract(task: Task): string {
     `Acceptance (must pass before your change lands): ${task.acceptance.length > 0 ? task.acceptance.map((command) => `\`${command}\``).join(', ') : 'none beyond the repository checks'}`,
     `Scope (the only paths you may change): ${task.scope.length > 0 ? task.scope.join(', ') : 'anything'}`,
   ]
-  if (task.attempt > 1 && task.reason) lines.push('', `An earlier attempt ended: ${task.reason}`)
+  if (task.reason) lines.push('', `From the board: ${task.reason}`)
   return lines.join('\n')
 }
 
@@ -50,7 +50,7 @@ export function createWorker(context: RoleContext) {
       })
       if (outcome.status !== 'merged') {
         await handle.advance('running', { reason: outcome.status })
-        return { output: outcome.message }
+        return { output: outcome.message, failed: true }
       }
       // The commit is on the target: from here on nothing may fail the attempt.
       merged = outcome.commit

@@ -177,7 +177,7 @@ export function describeStoreContract(backend: StoreBackend) {
         expect(events[2]?.data).toMatchObject({ owner: 'w1', reason: expect.stringContaining('stopped heartbeating') as unknown, next: 'ready' })
 
         const retried = await board.retry(task.id, 'fixed the flaky test', 'person')
-        expect(retried).toMatchObject({ status: 'ready', attempt: 1 })
+        expect(retried).toMatchObject({ status: 'ready', attempt: 1, reason: expect.stringMatching(/^retried \(fixed the flaky test\); before that: .*after 2 of 2 attempts/) as unknown })
       })
 
       it('blocks dependents of a failed or cancelled task and unblocks them on retry', async () => {

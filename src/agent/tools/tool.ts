@@ -35,6 +35,8 @@ export interface AgentTool<Schema extends z.ZodType = z.ZodType> {
 export interface ToolOutcome {
   output: string
   done?: boolean
+  /** The call did not achieve what it asked (e.g. finish whose change did not land): counts toward a stall. */
+  failed?: boolean
 }
 
 export function defineTool<Schema extends z.ZodType>(tool: AgentTool<Schema>): AgentTool<Schema> {
