@@ -25,6 +25,8 @@ export type IntegrationOutcome =
   | { status: 'too-large'; lines: number; limit: number; message: string }
   | { status: 'gate-failed'; output: string; message: string }
   | { status: 'target-busy'; races: number; message: string }
+  /** `land: false`: everything up to the compare-and-swap passed; the target is unchanged. */
+  | { status: 'gated'; commit: string; tip: string; message: string }
 
 export interface IntegrateOptions {
   /** Git in the task's worktree. */
@@ -39,6 +41,8 @@ export interface IntegrateOptions {
   /** The fast gate: the task's acceptance commands plus `checks.fast`, run in the worktree. */
   gate: (cwd: string) => Promise<GateOutcome>
   emit?: (type: string, data: Record<string, unknown>) => Promise<void> | void
+  /** False stops after the gate (approval.merge: a person approves before the change lands). Default true. */
+  land?: boolean
   /** Compare-and-swap attempts before giving the target back to others for a while. */
   maxRaces?: number
   signal?: AbortSignal
@@ -219,6 +223,10 @@ export async function integrate(options: IntegrateOptions): Promise<IntegrationO
       gatedAt = tip
     }
 
+    if (options.land === false) {
+      await syncWorktree()
+      return { status: 'gated', commit: candidate, tip, message: `Your change passed its gate on ${options.target} at ${tip.slice(0, 12)}; it lands when a person approves it (approval.merge).` }
+    }
     if (await git.compareAndSwap(targetRef, candidate, tip, `colony: task ${task.id}`)) {
       await syncWorktree()
       return { status: 'merged', commit: candidate, races: race, gateRuns, message: `Merged into ${options.target} as ${candidate.slice(0, 12)}.` }

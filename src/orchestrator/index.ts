@@ -1,6 +1,6 @@
 export { createControls, approvalKindOf, RunStateError, NotAwaitingApprovalError, ApprovalAlreadyDecidedError, type Controls, type ApprovalKind } from './controls.ts'
 export { createSupervisor, type Supervisor, type SupervisorOptions, type RunResult } from './supervisor.ts'
-export type { Roles, PlannerTurn, PlannerOutcome, WorkerAttempt, WorkerOutcome, JudgeCall, Verdict } from './roles.ts'
+export type { Roles, PlannerTurn, PlannerOutcome, WorkerAttempt, WorkerOutcome, LandAttempt, JudgeCall, Verdict } from './roles.ts'
 export { createTaskHandle, type TaskHandle } from './task-handle.ts'
 export { createLiveView, type LiveView, type LiveViewOptions } from './live-view.ts'
 export { scopesOverlap } from './scope-overlap.ts'

@@ -33,7 +33,18 @@ export interface WorkerAttempt {
   signal: AbortSignal
 }
 
-export type WorkerOutcome = { merged: true; commit: string } | { merged: false; reason: string }
+export type WorkerOutcome =
+  | { merged: true; commit: string }
+  | { merged: false; reason: string }
+  /** The change passed its gate and waits in awaiting_approval for a person (approval.merge). */
+  | { merged: false; awaitingApproval: true }
+
+/** An approved merge: the change is in the task's worktree; land it (or hand it back). */
+export interface LandAttempt {
+  run: Run
+  handle: TaskHandle
+  signal: AbortSignal
+}
 
 export interface JudgeCall {
   run: Run
@@ -54,6 +65,8 @@ export interface Roles {
   plan(turn: PlannerTurn): Promise<PlannerOutcome>
   work(attempt: WorkerAttempt): Promise<WorkerOutcome>
   judge(call: JudgeCall): Promise<Verdict>
+  /** Lands a task a person approved for merge (approval.merge). */
+  land?(attempt: LandAttempt): Promise<WorkerOutcome>
 }
 
 export type { Task }

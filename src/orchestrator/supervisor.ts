@@ -199,7 +199,7 @@ export function createSupervisor(options: SupervisorOptions) {
         await handle.advance('running')
         const run = await store.getRun(runId)
         const outcome = await roles.work({ run, handle, owner, signal: abort.signal })
-        if (!outcome.merged) await settleFailure(handle, abort.signal, new Error(outcome.reason))
+        if (!outcome.merged && !('awaitingApproval' in outcome)) await settleFailure(handle, abort.signal, new Error(outcome.reason))
       } catch (error) {
         await settleFailure(handle, abort.signal, error)
       } finally {
@@ -245,6 +245,37 @@ export function createSupervisor(options: SupervisorOptions) {
         stopBeating()
       }
     })
+  }
+
+  /** Approved merges (integrating, no owner): adopted by compare-and-swap and landed. */
+  async function landApproved(capacity: number) {
+    if (!roles.land) return
+    for (const task of await store.listTasks({ runId, statuses: ['integrating'] })) {
+      if (slots.size >= capacity) return
+      if (task.owner !== null || slots.has(task.id)) continue
+      const owner = `${instanceId}/slot-${++slotCounter}`
+      let adopted: Task
+      try {
+        adopted = await store.updateTask(task.id, task.version, { owner, leaseUntil: now() + leaseMs }, [{ type: 'task-landing', data: { owner } }])
+      } catch (error) {
+        if (error instanceof Error && error.name === 'VersionConflictError') continue
+        throw error
+      }
+      const handle = createTaskHandle(board, adopted)
+      startSlot(adopted, async (signal) => {
+        const abort = new AbortController()
+        signal.addEventListener('abort', () => abort.abort(signal.reason), { once: true })
+        const stopBeating = heartbeatWhile(handle, abort)
+        try {
+          const outcome = await roles.land!({ run: await store.getRun(runId), handle, signal: abort.signal })
+          if (!outcome.merged && 'reason' in outcome) await handle.release(`the approved change could not land: ${outcome.reason}`)
+        } catch (error) {
+          await settleFailure(handle, abort.signal, error)
+        } finally {
+          stopBeating()
+        }
+      })
+    }
   }
 
   async function fillSlots(capacity: number) {
@@ -376,6 +407,7 @@ export function createSupervisor(options: SupervisorOptions) {
           await heartbeatWaitingPlans()
           if (run.status !== 'paused') {
             await wakePlanners(options.workers)
+            await landApproved(options.workers)
             await fillSlots(options.workers)
           }
           const timeBoxOver = now() - cycleStartedAt > cycleMs

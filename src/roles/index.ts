@@ -6,7 +6,8 @@ import { createWorker } from './worker.ts'
 
 /** The real planner, worker and judge: agents over the run's models, the repository, the sandbox and the gates. */
 export function createRoles(context: RoleContext): Roles {
-  return { plan: createPlanner(context), work: createWorker(context), judge: createJudge(context) }
+  const worker = createWorker(context)
+  return { plan: createPlanner(context), work: worker.work, land: worker.land, judge: createJudge(context) }
 }
 
 export type { RoleContext, RoleModel } from './role-context.ts'
