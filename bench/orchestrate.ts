@@ -25,8 +25,8 @@ const tasks = Number(values.tasks)
 const workers = Number(values.workers)
 const areas = 4
 
-const model = spawn(process.execPath, [new URL('./orchestrate-model.ts', import.meta.url).pathname, '--tasks', String(tasks), '--areas', String(areas), '--seed', values.seed!, '--min', values.min!, '--max', values.max!], { stdio: ['ignore', 'pipe', 'inherit'] })
-const url = await new Promise<string>((resolve) => createInterface({ input: model.stdout! }).once('line', resolve))
+const model = spawn(process.execPath, [new URL('./orchestrate-model.ts', import.meta.url).pathname, '--tasks', String(tasks), '--areas', String(areas), '--seed', values.seed, '--min', values.min, '--max', values.max], { stdio: ['ignore', 'pipe', 'inherit'] })
+const url = await new Promise<string>((resolve) => createInterface({ input: model.stdout }).once('line', resolve))
 
 const root = await mkdtemp(join(tmpdir(), 'colony-bench-orchestrate-'))
 try {

@@ -102,7 +102,7 @@ export function createWorker(context: RoleContext) {
     const outcome = await integrateTask(context, task, workspace, 0, signal, true)
     if (outcome.status !== 'merged') return { merged: false, reason: outcome.message }
     const result = task.result ?? {}
-    await recordMerge(context, handle, outcome.commit, { summary: String(result.summary ?? 'approved and merged'), concerns: typeof result.concerns === 'string' ? result.concerns : null, agentId: null })
+    await recordMerge(context, handle, outcome.commit, { summary: typeof result.summary === 'string' ? result.summary : 'approved and merged', concerns: typeof result.concerns === 'string' ? result.concerns : null, agentId: null })
     return { merged: true, commit: outcome.commit }
   }
 
