@@ -119,6 +119,12 @@ describe('agent loop', () => {
     expect(transcript).toContain('Your last reply was empty')
   })
 
+  it('stops a model call that outlives its time limit, with the reason', async () => {
+    const outcome = await run(() => ({ text: 'slow', delayMs: 2_000 }), { callTimeoutMs: 200 })
+    expect(outcome).toMatchObject({ status: 'stopped', reason: 'model-error' })
+    expect(outcome.status === 'stopped' && outcome.detail).toMatch(/abort|time/i)
+  })
+
   it('records a model error as the reason it stopped, never a crash', async () => {
     const outcome = await run(() => ({ error: { status: 400, message: 'context_length_exceeded' } }))
     expect(outcome).toMatchObject({ status: 'stopped', reason: 'model-error' })

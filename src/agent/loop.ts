@@ -36,6 +36,8 @@ export interface RunAgentOptions {
   taskId: number | null
   maxRetries?: number
   maxOutputTokens?: number
+  /** One model call's time limit (retries included). */
+  callTimeoutMs?: number
   signal?: AbortSignal
   /** Awaited before every model call: where a paused run holds its agents (throws to stop them). */
   beforeStep?: (signal: AbortSignal | undefined) => Promise<void>
@@ -71,6 +73,10 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentOutcome> 
   // What every request carries besides the conversation: instructions, tool schemas, room for the answer.
   const fixedTokens = estimateTokens(options.system) + estimateTokens(options.tools.map((tool) => [tool.name, tool.description, z.toJSONSchema(tool.inputSchema)])) + maxOutputTokens
   const event = (type: string, data: Record<string, unknown>) => store.appendEvents([{ runId, agentId, taskId, type, data }])
+  const callSignal = () => {
+    const timeout = AbortSignal.timeout(options.callTimeoutMs ?? 600_000)
+    return options.signal ? AbortSignal.any([options.signal, timeout]) : timeout
+  }
   const stop = async (reason: StopReason, detail: string): Promise<AgentOutcome> => {
     await event('agent-stopped', { reason, detail, steps: spent.steps, costUsd: spent.costUsd })
     return { status: 'stopped', reason, detail, steps: spent.steps, spent }
@@ -110,7 +116,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentOutcome> 
       headers: { ...headers, 'x-colony-purpose': 'summary' },
       maxRetries: options.maxRetries ?? 4,
       maxOutputTokens: 1_500,
-      ...(options.signal && { abortSignal: options.signal }),
+      abortSignal: callSignal(),
     })
     const accounted = await account(summary.usage, 'summary')
     history = [history[0]!, { role: 'user', content: `Summary of your earlier work on this task (older turns were compacted):\n${summary.text}` }, ...history.slice(cut)]
@@ -147,7 +153,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentOutcome> 
         headers,
         maxRetries: options.maxRetries ?? 4,
         maxOutputTokens,
-        ...(options.signal && { abortSignal: options.signal }),
+        abortSignal: callSignal(),
       })
     } catch (error) {
       if (options.signal?.aborted) return stop('aborted', 'the attempt was cancelled')

@@ -49,6 +49,7 @@ export async function runRoleAgent(
       taskId: options.taskId,
       maxRetries: config.model.maxRetries,
       maxOutputTokens: config.model.maxOutputTokens,
+      callTimeoutMs: config.model.timeoutSeconds * 1000,
       signal: options.signal,
       beforeStep: context.gate,
       onStep: (step) => void setActivity(`step ${step.step}: ${step.toolCalls.join(', ') || 'thinking'}`),

@@ -37,9 +37,15 @@ function usage(reply: ScriptedReply) {
   }
 }
 
-async function answer(script: Script, request: ScriptedRequest): Promise<ScriptedReply> {
+async function answer(script: Script, request: ScriptedRequest, signal: AbortSignal | undefined): Promise<ScriptedReply> {
   const reply = await script(request)
-  if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs))
+  if (reply.delayMs) {
+    // Like a real request, a slow answer is abandoned when the caller aborts.
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(resolve, reply.delayMs)
+      signal?.addEventListener('abort', () => (clearTimeout(timer), reject(signal.reason as Error)), { once: true })
+    })
+  }
   if (reply.error) {
     throw new APICallError({
       message: reply.error.message ?? 'scripted error',
@@ -65,7 +71,7 @@ export function scriptedLanguageModel(script: Script, modelId = 'scripted'): Lan
     modelId,
     supportedUrls: {},
     async doGenerate(options) {
-      const reply = await answer(script, describe(options, modelId, false))
+      const reply = await answer(script, describe(options, modelId, false), options.abortSignal)
       const parts = content(reply, nextId++)
       return {
         content: parts,
@@ -75,7 +81,7 @@ export function scriptedLanguageModel(script: Script, modelId = 'scripted'): Lan
       }
     },
     async doStream(options) {
-      const reply = await answer(script, describe(options, modelId, true))
+      const reply = await answer(script, describe(options, modelId, true), options.abortSignal)
       const parts = content(reply, nextId++)
       const stream = new ReadableStream<LanguageModelV3StreamPart>({
         start(controller) {

@@ -1,0 +1,29 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { colony, git } from './support/cli.ts'
+
+describe('colony demo', () => {
+  let base: string | undefined
+  afterEach(async () => base && rm(base, { recursive: true, force: true }))
+
+  it('runs the whole system on the sample project, says the agents are scripted, and leaves a repository to inspect', async () => {
+    base = await mkdtemp(join(tmpdir(), 'colony-demo-test-'))
+    const directory = join(base, 'textkit')
+    const demo = await colony(base, ['demo', '--dir', directory])
+    expect(demo.code, demo.stderr + demo.stdout.slice(-2_000)).toBe(0)
+    expect(demo.stdout).toMatch(/^colony demo: the agents below are SCRIPTED/)
+    expect(demo.stdout).toContain('run 1 done: All four utilities are implemented and npm test passes on the target.')
+    expect(demo.stdout).toContain('4 of 4 work tasks merged')
+    expect(demo.stdout).toContain(`The sample repository is at ${directory}`)
+    expect(demo.stdout).toContain('To run the same thing with a real model')
+    // Planner and sub-planner, a conflict resolved, a gate failure fixed, the judge.
+    expect(demo.stdout).toMatch(/task-created task 4: New utilities: truncate and titleCase/)
+    expect(demo.stdout).toMatch(/merge-conflict task \d/)
+    expect(demo.stdout).toMatch(/gate-failed task 3/)
+    expect(demo.stdout).toMatch(/verdict: .* · done/)
+    expect((await git(directory, ['log', '--format=%s', 'colony/main'])).split('\n')).toHaveLength(5)
+    expect(await git(directory, ['rev-parse', '--abbrev-ref', 'HEAD'])).toBe('main')
+  }, 120_000)
+})
