@@ -35,6 +35,30 @@ export class NothingToResumeError extends ColonyError {
 
 const activeStatuses: readonly string[] = ['pending', 'running', 'paused', 'stopping']
 
+type WarningLogger = false | ((options: { warnings: unknown[]; provider: string; model: string }) => void) | undefined
+const sdkGlobals = globalThis as { AI_SDK_LOG_WARNINGS?: WarningLogger }
+
+/**
+ * The AI SDK prints provider warnings (an unsupported setting, say) to the
+ * console on every call; during a run each distinct one becomes a single
+ * `model-warning` event instead of noise across the live view.
+ */
+function recordModelWarnings(store: Store, runId: number): () => void {
+  const previous = sdkGlobals.AI_SDK_LOG_WARNINGS
+  const seen = new Set<string>()
+  sdkGlobals.AI_SDK_LOG_WARNINGS = ({ warnings, provider, model }) => {
+    for (const warning of warnings) {
+      const key = JSON.stringify([provider, model, warning])
+      if (seen.has(key)) continue
+      seen.add(key)
+      void store.appendEvents([{ runId, type: 'model-warning', data: { provider, model, warning: warning as Record<string, unknown> } }]).catch(() => undefined)
+    }
+  }
+  return () => {
+    sdkGlobals.AI_SDK_LOG_WARNINGS = previous
+  }
+}
+
 /** The run a `colony run` invocation drives: the goal's current run, resumed, or a new one. */
 async function chooseRun(store: Store, target: string, goal: string | undefined): Promise<Run> {
   const latest = await store.latestRun()
@@ -143,6 +167,7 @@ export async function launchRun(options: LaunchOptions): Promise<LaunchResult> {
   })
   const onAbort = () => void store.getRun(run.id).then((current) => (activeStatuses.includes(current.status) && current.status !== 'stopping' ? store.updateRun(current.id, current.version, { status: 'stopping' }, [{ type: 'run-stop-requested', data: { actor: 'signal' } }]) : undefined)).catch(() => undefined)
   options.signal?.addEventListener('abort', onAbort, { once: true })
+  const restoreWarnings = recordModelWarnings(store, run.id)
   const view = createLiveView({ store, runId: run.id, output: options.output, budget: config.budget })
   try {
     const result = await supervisor.run()
@@ -160,5 +185,6 @@ export async function launchRun(options: LaunchOptions): Promise<LaunchResult> {
     options.signal?.removeEventListener('abort', onAbort)
     await view.stop()
     await workspaces.removeDetached('deep-gate').catch(() => undefined)
+    restoreWarnings()
   }
 }
