@@ -7,5 +7,11 @@ process.on('warning', (warning) => {
   process.stderr.write(`${warning.name}: ${warning.message}\n`)
 })
 
+// `colony events | head` closes the pipe early: that is the reader's choice, not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0)
+  throw error
+})
+
 const { runCli } = await import('./run-cli.ts')
 process.exitCode = await runCli(process.argv)

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process'
-import { existsSync, realpathSync } from 'node:fs'
-import { delimiter, isAbsolute, relative, resolve } from 'node:path'
+import { existsSync, lstatSync, readdirSync, realpathSync } from 'node:fs'
+import { basename, delimiter, dirname, isAbsolute, join, relative, resolve } from 'node:path'
 
 export interface BubblewrapLayout {
   /** Writable: the task's worktree. */
@@ -47,6 +47,34 @@ function real(path: string): string | undefined {
 const maskedFiles = ['/etc/shadow', '/etc/gshadow', '/etc/shadow-', '/etc/gshadow-', '/etc/sudoers']
 
 /**
+ * What must be visible for a PATH directory's programs to run: the directory,
+ * and where its symlinks lead (a project's node_modules/.bin links into
+ * node_modules; a ~/.local/bin entry may link anywhere). Without the targets,
+ * a command silently finds another program of the same name further down PATH.
+ */
+function pathDirectoryWindows(directory: string): string[] {
+  const windows = [directory]
+  if (basename(directory) === '.bin' && basename(dirname(directory)) === 'node_modules') windows.push(dirname(directory))
+  let entries: string[]
+  try {
+    entries = readdirSync(directory).slice(0, 4_000)
+  } catch {
+    return windows
+  }
+  for (const entry of entries) {
+    if (windows.length > 64) break
+    try {
+      if (!lstatSync(join(directory, entry)).isSymbolicLink()) continue
+      const target = dirname(realpathSync(join(directory, entry)))
+      if (!windows.some((window) => isInside(window, target))) windows.push(target)
+    } catch {
+      // A dangling link is nothing to expose.
+    }
+  }
+  return windows
+}
+
+/**
  * The bwrap arguments for one command: the whole filesystem read-only, with
  * private empty trees over the places secrets and the user's work live (/tmp,
  * /home, /root, $HOME, /run, the user's repository), then read-only windows
@@ -74,7 +102,11 @@ export function bubblewrapArguments(layout: BubblewrapLayout): string[] {
   }
   addWindow(resolve(repository, '.git'))
   for (const link of layout.links) addWindow(resolve(repository, link))
-  for (const directory of (layout.path ?? '').split(delimiter)) if (isAbsolute(directory)) addWindow(directory)
+  for (const directory of (layout.path ?? '').split(delimiter)) {
+    if (isAbsolute(directory) && existsSync(directory)) for (const window of pathDirectoryWindows(directory)) addWindow(window)
+  }
+  // The Node.js running Colony, which the PATH usually leads to anyway.
+  addWindow(dirname(realpathSync(process.execPath)))
   if (layout.network) addWindow('/run/systemd/resolve')
   for (const path of [...windows].sort((a, b) => a.length - b.length)) args.push('--ro-bind', path, path)
   for (const path of layout.readable) {

@@ -106,6 +106,21 @@ describe.each<SandboxMode>(['bubblewrap', 'host'])('sandbox in %s mode', (mode) 
     expect(await snapshot(repository.root, worktree)).toEqual(before)
   })
 
+  claim('filesystem', 'runs programs from PATH directories inside hidden trees, through their symlinks', async () => {
+    const tools = join(repository.root, '..', `${token}-tools`)
+    await mkdir(join(tools, 'node_modules', '.bin'), { recursive: true })
+    await mkdir(join(tools, 'node_modules', 'greeter'), { recursive: true })
+    await writeFile(join(tools, 'node_modules', 'greeter', 'greet.sh'), '#!/bin/sh\necho hello from greeter\n', { mode: 0o755 })
+    await symlink('../greeter/greet.sh', join(tools, 'node_modules', '.bin', 'greet'))
+    const result = await createSandbox({
+      repositoryRoot: repository.root,
+      policy: policy(),
+      mode,
+      environment: { PATH: `${join(tools, 'node_modules', '.bin')}:${process.env.PATH}`, HOME: home, COLONY_TEST_TOKEN: token },
+    }).run('greet', { cwd: worktree, timeoutMs: 10_000 })
+    expect(result.output).toBe('hello from greeter\n')
+  })
+
   claim('network', 'reaches no server on 127.0.0.1 with curl or fetch when the network is off', async () => {
     const seen = connections
     const result = await run(`curl -s -m 3 http://127.0.0.1:${port}/; echo curl-exit=$?; node -e "fetch('http://127.0.0.1:${port}/').then(r => r.text()).then(console.log, e => console.log('fetch failed:', e.cause?.code ?? e.message))"`)
