@@ -53,6 +53,18 @@ const maskedFiles = ['/etc/shadow', '/etc/gshadow', '/etc/shadow-', '/etc/gshado
  * a command silently finds another program of the same name further down PATH.
  */
 function pathDirectoryWindows(directory: string): string[] {
+  // PERF: a node_modules/.bin holds hundreds of links; reading them for every command cost
+  // more CPU than the rest of the sandbox (bench/orchestrate.ts). They rarely change.
+  const cached = windowCache.get(directory)
+  if (cached && Date.now() - cached.at < 60_000) return cached.windows
+  const windows = findPathDirectoryWindows(directory)
+  windowCache.set(directory, { at: Date.now(), windows })
+  return windows
+}
+
+const windowCache = new Map<string, { at: number; windows: string[] }>()
+
+function findPathDirectoryWindows(directory: string): string[] {
   const windows = [directory]
   if (basename(directory) === '.bin' && basename(dirname(directory)) === 'node_modules') windows.push(dirname(directory))
   let entries: string[]
