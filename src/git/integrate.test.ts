@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createTempRepository, git as userGit } from '../../test/support/cli.ts'
 import { findRepository, prepareColonyDirectory } from '../repository/index.ts'
-import { createGit, createWorkspaces, integrate, targetLog, type IntegrationOutcome, type Workspace } from './index.ts'
+import { createGit, createLandingLock, createWorkspaces, integrate, targetLog, type IntegrationOutcome, type Workspace } from './index.ts'
 
 const disposers: (() => Promise<void>)[] = []
 afterEach(async () => {
@@ -20,7 +20,7 @@ async function setup(files: Record<string, string>) {
   return { root: repository.root, git, workspaces }
 }
 
-function integrateTask(workspace: Workspace, task: { id: number; scope?: string[] }, options: { gate?: () => Promise<{ passed: boolean; output: string }>; events?: { type: string; data: Record<string, unknown> }[]; diffLimit?: number } = {}) {
+function integrateTask(workspace: Workspace, task: { id: number; scope?: string[] }, options: { gate?: () => Promise<{ passed: boolean; output: string }>; events?: { type: string; data: Record<string, unknown> }[]; diffLimit?: number; landing?: <T>(work: () => Promise<T>) => Promise<T> } = {}) {
   return integrate({
     git: workspace.git,
     target: 'colony/main',
@@ -29,6 +29,7 @@ function integrateTask(workspace: Workspace, task: { id: number; scope?: string[
     diffLimit: options.diffLimit ?? 1000,
     gate: options.gate ?? (async () => ({ passed: true, output: '' })),
     emit: (type, data) => void options.events?.push({ type, data }),
+    ...(options.landing && { landing: options.landing }),
   })
 }
 
@@ -72,6 +73,22 @@ describe('integrate', () => {
     expect(events.filter((event) => event.type === 'gate-skipped').length).toBeGreaterThan(0)
     for (let id = 1; id <= 16; id++) expect(await git.text(['show', `colony/main:file-${id}.txt`])).toBe(`task ${id}`)
     expect(await userGit(root, ['status', '--porcelain'])).toBe('')
+  })
+
+  it('with a shared landing lock, 16 concurrent integrations never lose a compare-and-swap to each other', async () => {
+    const { git, workspaces } = await setup({ 'README.md': '# sample\n' })
+    const workspaceList = await Promise.all(Array.from({ length: 16 }, (_, index) => workspaces.open(index + 1)))
+    for (const workspace of workspaceList) await writeFile(join(workspace.path, `file-${workspace.taskId}.txt`), `task ${workspace.taskId}\n`)
+    const landing = createLandingLock()
+    const events: { type: string; data: Record<string, unknown> }[] = []
+    const outcomes = await Promise.all(workspaceList.map((workspace) => integrateTask(workspace, { id: workspace.taskId, scope: [`file-${workspace.taskId}.txt`] }, { events, landing })))
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(Array(16).fill('merged'))
+    expect(await git.text(['rev-list', '--count', 'colony/main'])).toBe('17')
+    expect(events.filter((event) => event.type === 'target-moved' && event.data.at === 'swap')).toEqual([])
+    // The ones that gated before others landed caught up in the lock, without a second gate.
+    const caughtUp = events.filter((event) => event.type === 'target-moved' && event.data.at === 'catch-up').length
+    expect(caughtUp).toBeGreaterThan(0)
+    expect(events.filter((event) => event.type === 'gate-passed')).toHaveLength(16)
   })
 
   it('hands the second of two tasks editing the same line the conflict, and both land once it resolves it', async () => {

@@ -43,6 +43,12 @@ export interface IntegrateOptions {
   emit?: (type: string, data: Record<string, unknown>) => Promise<void> | void
   /** False stops after the gate (approval.merge: a person approves before the change lands). Default true. */
   land?: boolean
+  /**
+   * Serializes the last step (catch up with the tip, swap) among integrations
+   * sharing it, e.g. all workers of one process: they then never lose a race
+   * to each other, only to other processes. The gate runs outside it.
+   */
+  landing?: <T>(work: () => Promise<T>) => Promise<T>
   /** Compare-and-swap attempts before giving the target back to others for a while. */
   maxRaces?: number
   signal?: AbortSignal
@@ -183,60 +189,94 @@ export async function integrate(options: IntegrateOptions): Promise<IntegrationO
     worktreeAt = candidate
   }
 
-  for (let race = 0; race <= maxRaces; race++) {
-    options.signal?.throwIfAborted()
-    if (base !== tip) {
-      // PERF: a rebase of one commit is a three-way merge git can do in memory; the
-      // worktree is only touched for a conflict (to show its markers) or a gate run.
-      const merged = await git.run(['merge-tree', '--write-tree', '--name-only', '--no-messages', tip, candidate], { okExitCodes: [1] })
-      if (merged.exitCode !== 0) {
-        await syncWorktree()
-        const rebased = await git.run(['rebase', '--quiet', tip], { env: authorEnv, okExitCodes: [1] })
-        if (rebased.exitCode !== 0) return conflictOutcome()
-        candidate = await git.text(['rev-parse', 'HEAD'])
-        worktreeAt = candidate
-      } else {
-        const tree = merged.stdout.split('\n')[0]!.trim()
-        const message = (await git.run(['log', '-1', '--format=%B', candidate])).stdout
-        candidate = await git.text(['commit-tree', tree, '-p', tip, '-F', '-'], { input: message, env: { ...commitEnv, GIT_COMMITTER_NAME: options.author.name, GIT_COMMITTER_EMAIL: options.author.email } })
-      }
-      base = tip
-    }
-
-    const touchedSinceGate = gatedAt ? (await changedFiles(git, gatedAt, tip)).filter((file) => files.includes(file)) : files
-    // Reaching here means every rebase so far was clean (a conflict returned above).
-    if (gatedAt && touchedSinceGate.length === 0) {
-      await emit('gate-skipped', { tip, gatedAt, reason: 'clean rebase, and none of the task\'s files changed on the target since its gate passed' })
-    } else {
+  /** Rebases the candidate onto `tip` if it is not there yet; a conflict is the worker's to resolve. */
+  async function rebaseOntoTip(): Promise<IntegrationOutcome | undefined> {
+    if (base === tip) return undefined
+    // PERF: a rebase of one commit is a three-way merge git can do in memory; the
+    // worktree is only touched for a conflict (to show its markers) or a gate run.
+    const merged = await git.run(['merge-tree', '--write-tree', '--name-only', '--no-messages', tip, candidate], { okExitCodes: [1] })
+    if (merged.exitCode !== 0) {
       await syncWorktree()
-      gateRuns++
-      const outcome = await options.gate(git.cwd)
-      if (!outcome.passed) {
-        await emit('gate-failed', { stage: 'fast', output: capOutput(outcome.output, 4_000) })
-        return {
-          status: 'gate-failed',
-          output: capOutput(outcome.output),
-          message: `The gate failed on your change (rebased onto the latest ${options.target}). Fix the failures below in your worktree and call finish again.\n\n${capOutput(outcome.output)}`,
-        }
-      }
-      await emit('gate-passed', { stage: 'fast', tip, ...(gatedAt && { rerunBecause: touchedSinceGate }) })
-      gatedAt = tip
+      const rebased = await git.run(['rebase', '--quiet', tip], { env: authorEnv, okExitCodes: [1] })
+      if (rebased.exitCode !== 0) return conflictOutcome()
+      candidate = await git.text(['rev-parse', 'HEAD'])
+      worktreeAt = candidate
+    } else {
+      const tree = merged.stdout.split('\n')[0]!.trim()
+      const message = (await git.run(['log', '-1', '--format=%B', candidate])).stdout
+      candidate = await git.text(['commit-tree', tree, '-p', tip, '-F', '-'], { input: message, env: { ...commitEnv, GIT_COMMITTER_NAME: options.author.name, GIT_COMMITTER_EMAIL: options.author.email } })
     }
+    base = tip
+    return undefined
+  }
 
+  const touchedSinceGate = async () => (gatedAt ? (await changedFiles(git, gatedAt, tip)).filter((file) => files.includes(file)) : files)
+
+  /** The fast gate, unless the rebase was clean and none of the task's files changed on the target since it passed. */
+  async function gateIfNeeded(): Promise<IntegrationOutcome | undefined> {
+    const touched = await touchedSinceGate()
+    if (gatedAt && touched.length === 0) {
+      if (gatedAt !== tip) await emit('gate-skipped', { tip, gatedAt, reason: 'clean rebase, and none of the task\'s files changed on the target since its gate passed' })
+      return undefined
+    }
+    await syncWorktree()
+    gateRuns++
+    const outcome = await options.gate(git.cwd)
+    if (!outcome.passed) {
+      await emit('gate-failed', { stage: 'fast', output: capOutput(outcome.output, 4_000) })
+      return {
+        status: 'gate-failed',
+        output: capOutput(outcome.output),
+        message: `The gate failed on your change (rebased onto the latest ${options.target}). Fix the failures below in your worktree and call finish again.\n\n${capOutput(outcome.output)}`,
+      }
+    }
+    await emit('gate-passed', { stage: 'fast', tip, ...(gatedAt && { rerunBecause: touched }) })
+    gatedAt = tip
+    return undefined
+  }
+
+  // Without a landing lock, every integrator races for the target and the losers retry.
+  const landing = options.landing ?? (<T>(work: () => Promise<T>) => work())
+  let race = 0
+  while (race <= maxRaces) {
+    options.signal?.throwIfAborted()
+    // Rebase and gate outside the landing lock: the gate is slow and must not hold others up.
+    const stopped = (await rebaseOntoTip()) ?? (await gateIfNeeded())
+    if (stopped) return stopped
     if (options.land === false) {
       await syncWorktree()
       return { status: 'gated', commit: candidate, tip, message: `Your change passed its gate on ${options.target} at ${tip.slice(0, 12)}; it lands when a person approves it (approval.merge).` }
     }
-    if (await git.compareAndSwap(targetRef, candidate, tip, `colony: task ${task.id}`)) {
-      await syncWorktree()
-      return { status: 'merged', commit: candidate, races: race, gateRuns, message: `Merged into ${options.target} as ${candidate.slice(0, 12)}.` }
+    const landed = await landing(async (): Promise<IntegrationOutcome | 'regate' | 'lost'> => {
+      const current = await tipOf()
+      if (current !== tip) {
+        // Another integration landed while this one was gated: catch up (cheap) before the swap.
+        race++
+        await emit('target-moved', { expected: tip, actual: current, race, at: 'catch-up' })
+        tip = current
+        const conflict = await rebaseOntoTip()
+        if (conflict) return conflict
+        const touched = await touchedSinceGate()
+        if (touched.length > 0) return 'regate'
+        await emit('gate-skipped', { tip, gatedAt, reason: 'clean rebase, and none of the task\'s files changed on the target since its gate passed' })
+      }
+      if (await git.compareAndSwap(targetRef, candidate, tip, `colony: task ${task.id}`)) {
+        await syncWorktree()
+        return { status: 'merged', commit: candidate, races: race, gateRuns, message: `Merged into ${options.target} as ${candidate.slice(0, 12)}.` }
+      }
+      return 'lost'
+    })
+    if (typeof landed === 'object') return landed
+    if (landed === 'lost') {
+      // Another integrator moved the target between our read and our swap.
+      race++
+      const moved = await tipOf()
+      await emit('target-moved', { expected: tip, actual: moved, race, at: 'swap' })
+      tip = moved
+      // Exponential back-off with full jitter: integrations that lost together should not
+      // all retry together (bench/integrate.ts: about a third fewer lost races than linear back-off).
+      await delay(Math.random() * 10 * 2 ** Math.min(race - 1, 6))
     }
-    const moved = await tipOf()
-    await emit('target-moved', { expected: tip, actual: moved, race: race + 1 })
-    tip = moved
-    // Exponential back-off with full jitter: integrations that lost together should not
-    // all retry together (bench/integrate.ts: about a third fewer lost races than linear back-off).
-    await delay(Math.random() * 10 * 2 ** Math.min(race, 6))
   }
   await syncWorktree()
   return {

@@ -3,7 +3,7 @@ import type { Board } from '../board/index.ts'
 import type { ColonyConfig } from '../config/index.ts'
 import { ColonyError } from '../errors/index.ts'
 import { createDeepGate, revertTask } from '../gate/index.ts'
-import { createGit, createWorkspaces, findTaskCommit } from '../git/index.ts'
+import { createGit, createLandingLock, createWorkspaces, findTaskCommit } from '../git/index.ts'
 import { createLanguageModel, modelForRole, priceOf, roles as roleNames, type ModelOverrides, type Role } from '../model/index.ts'
 import type { RepositoryLayout } from '../repository/index.ts'
 import { createRoles, type RoleModel } from '../roles/index.ts'
@@ -153,7 +153,7 @@ export async function launchRun(options: LaunchOptions): Promise<LaunchResult> {
     board,
     runId: run.id,
     roles: createRoles({
-      store, board, config, repositoryRoot: layout.root, git, workspaces, sandbox, policy, models, deepGate,
+      store, board, config, repositoryRoot: layout.root, git, workspaces, sandbox, policy, models, deepGate, landing: createLandingLock(),
       context: { windowTokens: config.context.windowTokens, compactAt: config.context.compactAt, maskToolResultsAfter: config.context.maskToolResultsAfter },
       gate: (signal) => supervisor.gate(signal),
     }),

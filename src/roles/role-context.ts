@@ -28,6 +28,8 @@ export interface RoleContext {
   models: Record<Role, RoleModel>
   context: ContextSettings
   deepGate: DeepGate
+  /** One landing at a time among this process's workers (IntegrateOptions.landing). */
+  landing: <T>(work: () => Promise<T>) => Promise<T>
   /** Holds agents while the run is paused; throws when it is stopping. */
   gate: (signal: AbortSignal | undefined) => Promise<void>
 }

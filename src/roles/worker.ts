@@ -36,6 +36,7 @@ function integrateTask(context: RoleContext, task: Task, workspace: Workspace, a
     emit: async (type, data) => void (await store.appendEvents([{ runId: task.runId, taskId: task.id, agentId: agentId || null, type, data }])),
     signal,
     land,
+    landing: context.landing,
   })
 }
 
