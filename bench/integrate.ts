@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { createGit, createWorkspaces, integrate, type Workspace } from '../src/git/index.ts'
+import { createGit, createLandingLock, createWorkspaces, integrate, type Workspace } from '../src/git/index.ts'
 
 const { values } = parseArgs({ options: { files: { type: 'string', default: '5000' }, merges: { type: 'string', default: '32' } } })
 const fileCount = Number(values.files)
@@ -33,12 +33,15 @@ async function createRepository(): Promise<string> {
   return root
 }
 
-async function measure(root: string, integrators: number) {
+async function measure(root: string, integrators: number, landing: 'races' | 'turns') {
+  const lock = landing === 'turns' ? createLandingLock() : undefined
+  // Task ids (and so the files each integration writes) differ between the two modes.
+  const idBase = integrators * 10_000 + (landing === 'turns' ? 500_000 : 0)
   const git = createGit(root)
-  const workspaces = createWorkspaces({ git, root, worktreesDir: join(root, '.colony', `worktrees-${integrators}`), target: 'colony/main' })
+  const workspaces = createWorkspaces({ git, root, worktreesDir: join(root, '.colony', `worktrees-${landing}-${integrators}`), target: 'colony/main' })
   const openStarted = performance.now()
   const list: Workspace[] = []
-  for (let index = 0; index < integrators; index++) list.push(await workspaces.open(integrators * 10_000 + index))
+  for (let index = 0; index < integrators; index++) list.push(await workspaces.open(idBase + index))
   const openMs = (performance.now() - openStarted) / integrators
 
   const rounds = Math.ceil(mergesPerSetting / integrators)
@@ -48,7 +51,7 @@ async function measure(root: string, integrators: number) {
   await Promise.all(
     list.map(async (workspace, slot) => {
       for (let round = 0; round < rounds; round++) {
-        const taskId = integrators * 10_000 + slot * 100 + round
+        const taskId = idBase + slot * 100 + round
         await writeFile(join(workspace.path, 'src', `module-${slot % 50}`, `file-${(slot % 50) * 100}.ts`), `export const changed = ${taskId}\n`)
         await writeFile(join(workspace.path, `added-${taskId}.ts`), `export const task = ${taskId}\n`)
         const began = performance.now()
@@ -59,6 +62,7 @@ async function measure(root: string, integrators: number) {
           author: { name: `bench-${slot}`, email: 'bench@colony.local' },
           diffLimit: 10_000,
           maxRaces: 200,
+          ...(lock && { landing: lock }),
           gate: async () => ({ passed: true, output: '' }),
         })
         latencies.push(performance.now() - began)
@@ -76,12 +80,14 @@ async function measure(root: string, integrators: number) {
 const root = await createRepository()
 try {
   console.log(`repository: ${fileCount} files; ${mergesPerSetting} merges per setting; ${cpus().length} cores; node ${process.version}; ${execFileSync('git', ['--version']).toString().trim()}`)
-  console.log('integrators  merges  p50 ms  p99 ms  merges/s  lost CAS  worktree open ms')
-  for (const integrators of [1, 8, 32]) {
-    const result = await measure(root, integrators)
-    console.log(
-      `${String(result.integrators).padStart(11)}  ${String(result.merges).padStart(6)}  ${result.p50.toFixed(1).padStart(6)}  ${result.p99.toFixed(1).padStart(6)}  ${result.perSecond.toFixed(2).padStart(8)}  ${String(result.races).padStart(8)}  ${result.openMs.toFixed(0).padStart(16)}`,
-    )
+  console.log('landing  integrators  merges  p50 ms  p99 ms  merges/s  target moves  worktree open ms')
+  for (const landing of ['races', 'turns'] as const) {
+    for (const integrators of [1, 8, 32]) {
+      const result = await measure(root, integrators, landing)
+      console.log(
+        `${landing.padEnd(7)}  ${String(result.integrators).padStart(11)}  ${String(result.merges).padStart(6)}  ${result.p50.toFixed(1).padStart(6)}  ${result.p99.toFixed(1).padStart(6)}  ${result.perSecond.toFixed(2).padStart(8)}  ${String(result.races).padStart(12)}  ${result.openMs.toFixed(0).padStart(16)}`,
+      )
+    }
   }
 } finally {
   await rm(root, { recursive: true, force: true })
