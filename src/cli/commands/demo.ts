@@ -1,3 +1,4 @@
+import { realpathSync } from 'node:fs'
 import type { Command } from 'commander'
 import { runDemo } from '../../demo/index.ts'
 import { describeResult, stopOnInterrupt } from './run.ts'
@@ -18,7 +19,7 @@ export function registerDemo(program: Command): void {
           'everything else is real: git worktrees, integration, gates, the sandbox, the store.\n\n',
       )
       // How this very command was started, so the hints below work without colony on PATH.
-      const colony = `${process.execPath} ${process.argv[1]}`
+      const colony = `${process.execPath} ${realpathSync(process.argv[1] ?? 'colony')}`
       const interrupt = stopOnInterrupt()
       try {
         const { directory, result, modelRequests } = await runDemo({ workers, output: process.stdout, signal: interrupt.signal, ...(options.dir && { directory: options.dir }) })
