@@ -18,6 +18,8 @@ describe('colony demo', () => {
     expect(demo.stdout).toContain('4 of 4 work tasks merged')
     expect(demo.stdout).toContain(`The sample repository is at ${directory}`)
     expect(demo.stdout).toContain('To run the same thing with a real model')
+    // What it runs with is said up front.
+    expect(demo.stdout).toMatch(/run-configured: planner scripted:demo-agent, worker scripted:demo-agent, judge scripted:demo-agent; 4 workers; sandbox (bubblewrap|host)/)
     // Planner and sub-planner, a conflict resolved, a gate failure fixed, the judge.
     expect(demo.stdout).toMatch(/task-created task 4: New utilities: truncate and titleCase/)
     expect(demo.stdout).toMatch(/merge-conflict task \d/)

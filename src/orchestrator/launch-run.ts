@@ -168,6 +168,18 @@ export async function launchRun(options: LaunchOptions): Promise<LaunchResult> {
   const onAbort = () => void store.getRun(run.id).then((current) => (activeStatuses.includes(current.status) && current.status !== 'stopping' ? store.updateRun(current.id, current.version, { status: 'stopping' }, [{ type: 'run-stop-requested', data: { actor: 'signal' } }]) : undefined)).catch(() => undefined)
   options.signal?.addEventListener('abort', onAbort, { once: true })
   const restoreWarnings = recordModelWarnings(store, run.id)
+  // What this process runs with, said once at the start: models, workers, and what the sandbox does not cover here.
+  const missing = (['filesystem', 'network', 'limits', 'process-count', 'environment', 'redaction'] as const).filter((guarantee) => !sandbox.guarantees.includes(guarantee))
+  await store.appendEvents([{
+    runId: run.id,
+    type: 'run-configured',
+    data: {
+      summary: `planner ${models.planner.spec}, worker ${models.worker.spec}, judge ${models.judge.spec}; ${options.workers ?? config.workers} workers; sandbox ${sandbox.mode}${missing.length > 0 ? ` (not covered here: ${missing.join(', ')})` : ''}`,
+      models: { planner: models.planner.spec, worker: models.worker.spec, judge: models.judge.spec },
+      workers: options.workers ?? config.workers,
+      sandbox: { mode: sandbox.mode, processCap: sandbox.processCap, notCovered: missing },
+    },
+  }])
   const view = createLiveView({ store, runId: run.id, output: options.output, budget: config.budget })
   try {
     const result = await supervisor.run()

@@ -28,7 +28,7 @@ function formatDuration(ms: number): string {
 
 function describeEvent(event: ColonyEvent): string {
   const subject = event.taskId === null ? '' : ` task ${event.taskId}`
-  const detail = ['title', 'owner', 'reason', 'commit', 'decision', 'files']
+  const detail = ['summary', 'title', 'owner', 'reason', 'commit', 'decision', 'files']
     .map((key) => event.data[key])
     .filter((value) => value !== undefined && value !== null)
     .map((value) => (typeof value === 'string' ? value : JSON.stringify(value)))
