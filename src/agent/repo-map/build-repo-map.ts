@@ -8,6 +8,7 @@ import { grammarFor, parserFor } from './languages.ts'
 
 const execFileAsync = promisify(execFile)
 const largestFile = 256 * 1024
+const symbolsByBlob = new Map<string, FileSymbols>()
 
 export interface RepoMapOptions {
   /** The map is cut to about this many tokens. */
@@ -23,16 +24,32 @@ export interface RepoMapOptions {
  * first, cut to a token budget.
  */
 export async function buildRepoMap(root: string, options: RepoMapOptions): Promise<string> {
-  const { stdout } = await execFileAsync('git', ['ls-files', '-z'], { cwd: root, maxBuffer: 64 * 1024 * 1024 })
-  const paths = stdout.split('\0').filter((path) => path && grammarFor(path))
+  // `ls-files -s`: "mode blob stage\tpath" for every tracked file.
+  const { stdout } = await execFileAsync('git', ['ls-files', '-s', '-z'], { cwd: root, maxBuffer: 64 * 1024 * 1024 })
+  const tracked = stdout
+    .split('\0')
+    .map((entry) => /^\d+ ([0-9a-f]+) \d\t(.+)$/s.exec(entry))
+    .filter((match): match is RegExpExecArray => match !== null && grammarFor(match[2]!) !== undefined)
   const files = new Map<string, FileSymbols>()
-  for (const path of paths) {
+  for (const [, blob, path] of tracked) {
+    // PERF: every worker's prompt has a map of the same tree; parse each blob once per process.
+    // (A file the worker changed keeps its committed symbols until it is committed.)
+    const cached = symbolsByBlob.get(blob!)
+    if (cached) {
+      files.set(path!, cached)
+      continue
+    }
     try {
-      if ((await stat(join(root, path))).size > largestFile) continue
-      const source = await readFile(join(root, path), 'utf8')
-      const parser = await parserFor(grammarFor(path)!)
+      if ((await stat(join(root, path!))).size > largestFile) continue
+      const source = await readFile(join(root, path!), 'utf8')
+      const parser = await parserFor(grammarFor(path!)!)
       const tree = parser.parse(source)
-      if (tree) files.set(path, fileSymbols(tree.rootNode, source))
+      if (tree) {
+        const symbols = fileSymbols(tree.rootNode, source)
+        files.set(path!, symbols)
+        if (symbolsByBlob.size > 50_000) symbolsByBlob.clear()
+        symbolsByBlob.set(blob!, symbols)
+      }
       tree?.delete()
       parser.delete()
     } catch {
