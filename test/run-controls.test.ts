@@ -51,8 +51,7 @@ describe('a person steering a running run from another terminal', () => {
     await cli('steer', 'Prefer', 'small', 'functions')
     const id = (title: string) => String(proposed.find((task) => task.title === title)!.id)
     for (const title of ['Implement slugify', 'Implement wordCount', 'Add truncate', 'Add titleCase']) await cli('approve', id(title))
-    await cli('reject', id('Write a changelog'), '--reason', 'not needed')
-    await waitFor('the rejected plan task cancelled', inStatus('Write a changelog', 'cancelled'))
+    // "Write a changelog" stays awaiting approval for now: while it waits, the judge cannot end the run.
 
     // cancel: the slow titleCase worker stops at its next heartbeat.
     await waitFor('titleCase running', inStatus('Add titleCase', 'running'))
@@ -75,6 +74,10 @@ describe('a person steering a running run from another terminal', () => {
     expect(await fixture.withStore(async (store) => (await taskTitled('Add truncate')(store))!.status)).toBe('ready')
     await cli('resume')
     await waitFor('truncate merged after the retry', inStatus('Add truncate', 'merged'))
+
+    // reject: the last waiting task is cancelled, and the run can end.
+    await cli('reject', id('Write a changelog'), '--reason', 'not needed')
+    await waitFor('the rejected plan task cancelled', inStatus('Write a changelog', 'cancelled'))
 
     const ended = await Promise.race([run.exited, new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 60_000))])
     expect(ended, run.output().slice(-4_000)).toBe(0)
