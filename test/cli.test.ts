@@ -179,10 +179,15 @@ describe('colony CLI', () => {
     await colony(repo.root, ['init'])
     const follower = spawn(process.execPath, [cliEntry, 'events', '--follow'], { cwd: repo.root, stdio: ['ignore', 'pipe', 'pipe'] })
     let output = ''
+    let errors = ''
+    follower.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()))
+    // Bounded, and saying what was seen, so that a hang under load can be told apart from a miss.
     const seen = (text: string) =>
-      new Promise<void>((resolve) => {
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`"${text}" not seen in 25 s; stdout: ${output.slice(-1_000)}; stderr: ${errors.slice(-1_000)}`)), 25_000)
         const check = () => {
           if (output.includes(text)) {
+            clearTimeout(timer)
             follower.stdout.off('data', onData)
             resolve()
           }
