@@ -7,7 +7,7 @@ import { createGit, createLandingLock, createWorkspaces, findTaskCommit } from '
 import { createLanguageModel, modelForRole, priceOf, roles as roleNames, type ModelOverrides, type Role } from '../model/index.ts'
 import type { RepositoryLayout } from '../repository/index.ts'
 import { createRoles, type RoleModel } from '../roles/index.ts'
-import { runGuarded, sandboxFromConfig, sandboxPolicy } from '../sandbox/index.ts'
+import { guardedCommandRunner, sandboxFromConfig, sandboxPolicy } from '../sandbox/index.ts'
 import { settledStatuses } from '../board/index.ts'
 import type { Run, Store } from '../store/index.ts'
 import { createLiveView } from './live-view.ts'
@@ -133,10 +133,7 @@ export async function launchRun(options: LaunchOptions): Promise<LaunchResult> {
     target: config.target,
     commands: config.checks.full,
     timeoutMs: config.limits.attemptMinutes * 60_000,
-    run: async (command, runOptions) => {
-      const result = await runGuarded(command, { sandbox, policy, store, context: { runId: run.id }, ...runOptions })
-      return result.status === 'ran' ? result : { exitCode: 1, output: result.message, timedOut: false }
-    },
+    run: guardedCommandRunner({ sandbox, policy, store, context: { runId: run.id } }),
     onReverted: async (culprit) => {
       await revertTask({ git, workspaces, store, board, target: config.target, taskId: culprit.taskId, reason: 'checks.full failed on the target after it merged; the deep gate bisected to it', actor: 'deep-gate', output: culprit.output, revertCommit: culprit.revert })
     },
@@ -169,7 +166,7 @@ export async function launchRun(options: LaunchOptions): Promise<LaunchResult> {
   options.signal?.addEventListener('abort', onAbort, { once: true })
   const restoreWarnings = recordModelWarnings(store, run.id)
   // What this process runs with, said once at the start: models, workers, and what the sandbox does not cover here.
-  const missing = (['filesystem', 'network', 'limits', 'process-count', 'environment', 'redaction'] as const).filter((guarantee) => !sandbox.guarantees.includes(guarantee))
+  const missing = sandbox.notCovered
   await store.appendEvents([{
     runId: run.id,
     type: 'run-configured',

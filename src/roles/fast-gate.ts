@@ -1,5 +1,5 @@
 import { runChecks } from '../gate/index.ts'
-import { runGuarded } from '../sandbox/index.ts'
+import { guardedCommandRunner } from '../sandbox/index.ts'
 import type { Task } from '../store/index.ts'
 import type { RoleContext } from './role-context.ts'
 
@@ -15,10 +15,7 @@ export function fastGate(context: RoleContext, task: Task, signal: AbortSignal) 
       cwd,
       timeoutMs: context.config.limits.attemptMinutes * 60_000,
       signal,
-      run: async (command, options) => {
-        const result = await runGuarded(command, { sandbox: context.sandbox, policy: context.policy, store: context.store, context: { runId: task.runId, taskId: task.id }, ...options })
-        return result.status === 'ran' ? result : { exitCode: 1, output: result.message, timedOut: false }
-      },
+      run: guardedCommandRunner({ sandbox: context.sandbox, policy: context.policy, store: context.store, context: { runId: task.runId, taskId: task.id } }),
     })
     return { passed: outcome.passed, output: outcome.output }
   }

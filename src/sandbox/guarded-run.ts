@@ -49,3 +49,14 @@ export async function runGuarded(command: string, options: GuardedRunOptions): P
   const result = await options.sandbox.run(command, options)
   return { status: 'ran', ...result }
 }
+
+/**
+ * runGuarded as a gate's command runner: a refused or rejected command is a
+ * failed check whose output says why.
+ */
+export function guardedCommandRunner(options: Pick<GuardedRunOptions, 'sandbox' | 'policy' | 'store' | 'context'>) {
+  return async (command: string, runOptions: RunOptions): Promise<{ exitCode: number | null; output: string; timedOut: boolean }> => {
+    const result = await runGuarded(command, { ...options, ...runOptions })
+    return result.status === 'ran' ? result : { exitCode: 1, output: result.message, timedOut: false }
+  }
+}

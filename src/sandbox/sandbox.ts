@@ -34,6 +34,8 @@ export interface Sandbox {
   readonly mode: SandboxMode
   readonly processCap: ProcessCap
   readonly guarantees: readonly Guarantee[]
+  /** The guarantees this sandbox does not give here. */
+  readonly notCovered: readonly Guarantee[]
   /** Why bubblewrap is not used, when it is not. */
   readonly weakness: string | undefined
   /** A shell line (run by bash) or an argument array. */
@@ -66,7 +68,8 @@ export interface SandboxOptions {
  * RLIMIT_NPROC, which never binds root): without one only the watchdog
  * counts processes, and a fork bomb outruns it.
  */
-export type Guarantee = 'filesystem' | 'network' | 'limits' | 'process-count' | 'environment' | 'redaction'
+export const allGuarantees = ['filesystem', 'network', 'limits', 'process-count', 'environment', 'redaction'] as const
+export type Guarantee = (typeof allGuarantees)[number]
 
 /** How the process count is capped: a pids cgroup, RLIMIT_NPROC, or only the watchdog's count. */
 export type ProcessCap = 'cgroup' | 'rlimit' | 'watchdog'
@@ -180,7 +183,8 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     }
   }
 
-  return { mode, weakness, processCap, guarantees, run }
+  const notCovered = allGuarantees.filter((guarantee) => !guarantees.includes(guarantee))
+  return { mode, weakness, processCap, guarantees, notCovered, run }
 }
 
 function describeLimit(limit: LimitReached, timeoutMs: number, policy: SandboxPolicy): string {

@@ -16,8 +16,7 @@ export function registerSandbox(program: Command): void {
       await withSession(process.cwd(), async ({ layout, config }) => {
         const box = sandboxFromConfig(config, layout.root)
         const policy = sandboxPolicy(config.sandbox, layout.root)
-        const all = ['filesystem', 'network', 'limits', 'process-count', 'environment', 'redaction'] as const
-        const missing = all.filter((guarantee) => !box.guarantees.includes(guarantee))
+        const missing = box.notCovered
         if (options.json) return printJson({ mode: box.mode, weakness: box.weakness ?? null, processCap: box.processCap, guarantees: box.guarantees, notCovered: missing, policy })
         const lines = [
           `mode: ${box.mode}${box.weakness ? ` (${box.weakness})` : ''}`,
