@@ -189,17 +189,14 @@ export function createSupervisor(options: SupervisorOptions) {
     }
   }
 
-  async function runWorker(task: Task, owner: string) {
-    const handle = createTaskHandle(board, task)
-    startSlot(task, async (signal) => {
+  /** A slot for a task this process holds: its own abort, heartbeats while it runs, a failure settled on the board. */
+  function startHeldSlot(handle: TaskHandle, body: (signal: AbortSignal) => Promise<void>) {
+    startSlot(handle.task, async (signal) => {
       const abort = new AbortController()
       signal.addEventListener('abort', () => abort.abort(signal.reason), { once: true })
       const stopBeating = heartbeatWhile(handle, abort)
       try {
-        await handle.advance('running')
-        const run = await store.getRun(runId)
-        const outcome = await roles.work({ run, handle, owner, signal: abort.signal })
-        if (!outcome.merged && !('awaitingApproval' in outcome)) await settleFailure(handle, abort.signal, new Error(outcome.reason))
+        await body(abort.signal)
       } catch (error) {
         await settleFailure(handle, abort.signal, error)
       } finally {
@@ -208,42 +205,43 @@ export function createSupervisor(options: SupervisorOptions) {
     })
   }
 
+  async function runWorker(task: Task, owner: string) {
+    const handle = createTaskHandle(board, task)
+    startHeldSlot(handle, async (signal) => {
+      await handle.advance('running')
+      const run = await store.getRun(runId)
+      const outcome = await roles.work({ run, handle, owner, signal })
+      if (!outcome.merged && !('awaitingApproval' in outcome)) await settleFailure(handle, signal, new Error(outcome.reason))
+    })
+  }
+
   async function planTurn(handle: TaskHandle, plan: Omit<WaitingPlan, 'handle'>, extra: { fresh?: boolean; feedback?: string } = {}) {
     const task = handle.task
-    startSlot(task, async (signal) => {
-      const abort = new AbortController()
-      signal.addEventListener('abort', () => abort.abort(signal.reason), { once: true })
-      const stopBeating = heartbeatWhile(handle, abort)
+    startHeldSlot(handle, async (signal) => {
       waitingPlans.delete(task.id)
-      try {
-        const handoffs = await childHandoffs(task.id, plan.lastHandoffId)
-        const steering = await newSteering()
-        steeringCursor = steering.cursor
-        await event('planner-turn-started', { turn: plan.turn, handoffs: handoffs.length, steeringCursor: steering.cursor }, task.id)
-        const run = await store.getRun(runId)
-        const outcome = await roles.plan({
-          run,
-          handle,
-          turn: plan.turn,
-          handoffs,
-          steering: steering.texts,
-          fresh: extra.fresh ?? false,
-          ...(extra.feedback !== undefined && { feedback: extra.feedback }),
-          owner: handle.task.owner ?? 'planner',
-          signal: abort.signal,
-        })
-        await event('planner-turn-finished', { turn: plan.turn, created: outcome.created, complete: outcome.complete }, task.id)
-        waitingPlans.set(task.id, {
-          handle,
-          turn: plan.turn + 1,
-          complete: outcome.complete,
-          lastHandoffId: handoffs.at(-1)?.id ?? plan.lastHandoffId,
-        })
-      } catch (error) {
-        await settleFailure(handle, abort.signal, error)
-      } finally {
-        stopBeating()
-      }
+      const handoffs = await childHandoffs(task.id, plan.lastHandoffId)
+      const steering = await newSteering()
+      steeringCursor = steering.cursor
+      await event('planner-turn-started', { turn: plan.turn, handoffs: handoffs.length, steeringCursor: steering.cursor }, task.id)
+      const run = await store.getRun(runId)
+      const outcome = await roles.plan({
+        run,
+        handle,
+        turn: plan.turn,
+        handoffs,
+        steering: steering.texts,
+        fresh: extra.fresh ?? false,
+        ...(extra.feedback !== undefined && { feedback: extra.feedback }),
+        owner: handle.task.owner ?? 'planner',
+        signal,
+      })
+      await event('planner-turn-finished', { turn: plan.turn, created: outcome.created, complete: outcome.complete }, task.id)
+      waitingPlans.set(task.id, {
+        handle,
+        turn: plan.turn + 1,
+        complete: outcome.complete,
+        lastHandoffId: handoffs.at(-1)?.id ?? plan.lastHandoffId,
+      })
     })
   }
 
@@ -262,18 +260,9 @@ export function createSupervisor(options: SupervisorOptions) {
         throw error
       }
       const handle = createTaskHandle(board, adopted)
-      startSlot(adopted, async (signal) => {
-        const abort = new AbortController()
-        signal.addEventListener('abort', () => abort.abort(signal.reason), { once: true })
-        const stopBeating = heartbeatWhile(handle, abort)
-        try {
-          const outcome = await roles.land!({ run: await store.getRun(runId), handle, signal: abort.signal })
-          if (!outcome.merged && 'reason' in outcome) await handle.release(`the approved change could not land: ${outcome.reason}`)
-        } catch (error) {
-          await settleFailure(handle, abort.signal, error)
-        } finally {
-          stopBeating()
-        }
+      startHeldSlot(handle, async (signal) => {
+        const outcome = await roles.land!({ run: await store.getRun(runId), handle, signal })
+        if (!outcome.merged && 'reason' in outcome) await handle.release(`the approved change could not land: ${outcome.reason}`)
       })
     }
   }
