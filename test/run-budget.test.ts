@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process'
 import { afterEach, describe, expect, it } from 'vitest'
-import { cliEntry, colony, git } from './support/cli.ts'
-import { createRunFixture, type RunFixture } from './support/run-fixture.ts'
+import { colony, git } from './support/cli.ts'
+import { createRunFixture, startColonyRun, type RunFixture } from './support/run-fixture.ts'
 import { steadyScript } from './support/steady-script.ts'
 
 describe('a budget that runs out', () => {
@@ -11,17 +10,14 @@ describe('a budget that runs out', () => {
   it('ends the run with the reason, and leaves no change half merged', async () => {
     // Each scripted call costs $0.0045 at the fixture's price: about a dozen calls fit.
     fixture = await createRunFixture(steadyScript({ planner: 100, worker: 100 }), { budget: { usd: 0.05 } })
-    const child = spawn(process.execPath, [cliEntry, 'run', '--goal', 'Implement textkit'], { cwd: fixture.root, stdio: ['ignore', 'pipe', 'pipe'] })
-    let output = ''
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
-    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve))
-    expect(code, output).toBe(0)
-    expect(output).toMatch(/run 1 stopped: budget exceeded: spent \$0\.0\d of the \$0\.05 budget/)
+    const run = startColonyRun(fixture.root, ['--goal', 'Implement textkit'])
+    expect(await run.exited, run.output()).toBe(0)
+    expect(run.stdout()).toMatch(/run 1 stopped: budget exceeded: spent \$0\.0\d of the \$0\.05 budget/)
 
     const tasks = await fixture.withStore((store) => store.listTasks())
     expect(tasks.filter((task) => ['claimed', 'running', 'integrating'].includes(task.status))).toEqual([])
-    const run = await fixture.withStore(async (store) => (await store.latestRun())!)
-    expect(run).toMatchObject({ status: 'stopped', reason: expect.stringMatching(/^budget exceeded/) as unknown })
+    const latest = await fixture.withStore(async (store) => (await store.latestRun())!)
+    expect(latest).toMatchObject({ status: 'stopped', reason: expect.stringMatching(/^budget exceeded/) as unknown })
 
     // Every task commit on the target belongs to a merged task, and every merged work task has its commit there.
     const log = JSON.parse((await colony(fixture.root, ['log', '--json'])).stdout) as { taskId: number | null; commit: string }[]

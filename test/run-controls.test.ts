@@ -1,34 +1,15 @@
-import { spawn } from 'node:child_process'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Store, Task } from '../src/store/index.ts'
-import { cliEntry, colony } from './support/cli.ts'
+import { colony } from './support/cli.ts'
 import { controlsScript } from './support/controls-script.ts'
-import { createRunFixture, type RunFixture } from './support/run-fixture.ts'
-
-function startRun(root: string, args: string[]) {
-  const child = spawn(process.execPath, [cliEntry, 'run', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
-  let output = ''
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
-  return { child, exited, output: () => output }
-}
+import { createRunFixture, startColonyRun, type RunFixture } from './support/run-fixture.ts'
 
 describe('a person steering a running run from another terminal', () => {
   let fixture: RunFixture | undefined
   let runOutput = () => ''
   afterEach(async () => fixture?.dispose())
 
-  const waitFor = async <T>(what: string, read: (store: Store) => Promise<T | undefined | false>, timeoutMs = 60_000): Promise<T> => {
-    const started = Date.now()
-    while (Date.now() - started < timeoutMs) {
-      const value = await fixture!.withStore(read).catch(() => undefined)
-      if (value) return value
-      await new Promise((resolve) => setTimeout(resolve, 50))
-    }
-    const board = await fixture!.withStore(async (store) => (await store.listTasks()).map((task) => `${task.id} ${task.status} ${task.title} ${task.reason ?? ''}`).join('; '))
-    throw new Error(`timed out waiting for ${what}; board: ${board}\n${runOutput().slice(-3000)}`)
-  }
+  const waitFor = <T>(what: string, read: (store: Store) => Promise<T | undefined | false>) => fixture!.waitFor(what, read, { context: runOutput })
   const taskTitled = (title: string) => async (store: Store) => (await store.listTasks()).find((task) => task.title === title)
   const inStatus = (title: string, status: Task['status']) => async (store: Store) => ((await taskTitled(title)(store))?.status === status ? (await taskTitled(title)(store)) : undefined)
   const cli = async (...args: string[]) => {
@@ -39,7 +20,7 @@ describe('a person steering a running run from another terminal', () => {
 
   it('approves, rejects, steers, cancels, pauses, resumes and retries, each taking effect', async () => {
     fixture = await createRunFixture(controlsScript, { approval: { plan: true, merge: false }, limits: { attemptMinutes: 5, leaseSeconds: 6, maxAttempts: 1 }, checks: { fast: [], full: ['node --test test/slugify.test.ts test/word-count.test.ts'] } })
-    const run = startRun(fixture.root, ['--goal', 'Implement textkit'])
+    const run = startColonyRun(fixture.root, ['--goal', 'Implement textkit'])
     runOutput = run.output
 
     // approval.plan: the planner's tasks wait for a person.

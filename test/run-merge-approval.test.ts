@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process'
 import { afterEach, describe, expect, it } from 'vitest'
-import { cliEntry, colony } from './support/cli.ts'
-import { createRunFixture, type RunFixture } from './support/run-fixture.ts'
+import { colony } from './support/cli.ts'
+import { createRunFixture, startColonyRun, type RunFixture } from './support/run-fixture.ts'
 import { steadyScript } from './support/steady-script.ts'
 
 describe('approval.merge', () => {
@@ -10,10 +9,7 @@ describe('approval.merge', () => {
 
   it('holds every gated change for a person: approved ones land, a rejected one goes back to a worker with the reason', async () => {
     fixture = await createRunFixture(steadyScript({ planner: 50, worker: 50 }), { approval: { plan: false, merge: true } })
-    const child = spawn(process.execPath, [cliEntry, 'run', '--goal', 'Implement textkit'], { cwd: fixture.root, stdio: ['ignore', 'pipe', 'pipe'] })
-    let output = ''
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
-    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve))
+    const run = startColonyRun(fixture.root, ['--goal', 'Implement textkit'])
 
     let rejected = false
     const decided: string[] = []
@@ -37,8 +33,8 @@ describe('approval.merge', () => {
       }
       await new Promise((resolve) => setTimeout(resolve, 100))
     }
-    expect(await exited, output).toBe(0)
-    expect(output).toContain('done: npm test passes')
+    expect(await run.exited, run.output()).toBe(0)
+    expect(run.stdout()).toContain('done: npm test passes')
     expect(decided.sort()).toEqual(['approved Add titleCase', 'approved Add truncate', 'approved Implement slugify', 'approved Implement wordCount', 'rejected Implement wordCount'])
     const tasks = await fixture.withStore((store) => store.listTasks())
     expect(tasks.filter((task) => task.kind === 'work').every((task) => task.status === 'merged')).toBe(true)

@@ -1,31 +1,12 @@
-import { spawn } from 'node:child_process'
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Store } from '../src/store/index.ts'
-import { cliEntry, colony, git } from './support/cli.ts'
-import { createRunFixture, type RunFixture } from './support/run-fixture.ts'
+import { colony, git } from './support/cli.ts'
+import { createRunFixture, startColonyRun, type RunFixture } from './support/run-fixture.ts'
 import { steadyScript } from './support/steady-script.ts'
 
 const goal = 'Implement textkit as SPEC.md describes.'
-
-function startRun(root: string, args: string[]) {
-  const child = spawn(process.execPath, [cliEntry, 'run', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
-  let output = ''
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
-  return { child, exited, output: () => output }
-}
-
-async function waitFor(fixture: RunFixture, what: string, condition: (store: Store) => Promise<boolean>, timeoutMs = 60_000) {
-  const started = Date.now()
-  while (Date.now() - started < timeoutMs) {
-    if (await fixture.withStore(condition).catch(() => false)) return
-    await new Promise((resolve) => setTimeout(resolve, 50))
-  }
-  throw new Error(`timed out waiting for ${what}`)
-}
 
 async function finalState(fixture: RunFixture) {
   const tasks = await fixture.withStore((store) => store.listTasks())
@@ -53,7 +34,7 @@ describe('colony run killed with SIGKILL and resumed', () => {
   it('ends with the same board and target tree as an uninterrupted run, nothing lost, duplicated or left behind', async () => {
     const reference = await createRunFixture(steadyScript())
     fixtures.push(reference)
-    const straight = startRun(reference.root, ['--goal', goal])
+    const straight = startColonyRun(reference.root, ['--goal', goal])
     expect(await straight.exited, straight.output()).toBe(0)
     const expected = await finalState(reference)
     expect(expected.commits).toEqual([2, 3, 5, 6])
@@ -67,13 +48,13 @@ describe('colony run killed with SIGKILL and resumed', () => {
       { when: 'mid integration', condition: async (store) => (await store.listEvents({ types: ['task-integrating'] })).length > 0, afterMs: 400 },
     ]
     for (const [index, kill] of kills.entries()) {
-      const run = startRun(fixture.root, index === 0 ? ['--goal', goal] : [])
-      await waitFor(fixture, kill.when, kill.condition)
+      const run = startColonyRun(fixture.root, index === 0 ? ['--goal', goal] : [])
+      await fixture.waitFor(kill.when, kill.condition, { context: run.output })
       await new Promise((resolve) => setTimeout(resolve, kill.afterMs))
       run.child.kill('SIGKILL')
       await run.exited
     }
-    const resumed = startRun(fixture.root, [])
+    const resumed = startColonyRun(fixture.root, [])
     expect(await resumed.exited, resumed.output()).toBe(0)
     expect(resumed.output()).toContain('done: npm test passes')
 

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process'
+import { execFile, spawn } from 'node:child_process'
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -6,7 +6,7 @@ import { promisify } from 'node:util'
 import { demoProject } from '../../src/demo/index.ts'
 import { startScriptedServer, type Script, type ScriptedServer } from '../../src/model/scripted/index.ts'
 import { openStore, type Store } from '../../src/store/index.ts'
-import { colony, git } from './cli.ts'
+import { cliEntry, colony, git } from './cli.ts'
 
 const execFileAsync = promisify(execFile)
 
@@ -15,6 +15,8 @@ export interface RunFixture {
   server: ScriptedServer
   /** A read-only look at the run's store while another process runs it. */
   withStore<T>(read: (store: Store) => Promise<T>): Promise<T>
+  /** Polls the store until `read` gives something; on timeout the error shows the board and `context()`. */
+  waitFor<T>(what: string, read: (store: Store) => Promise<T | undefined | false>, options?: { timeoutMs?: number; context?: () => string }): Promise<T>
   targetTree(): Promise<string>
   /** Runs the target's tests in a throwaway worktree. */
   targetTestsPass(): Promise<boolean>
@@ -47,16 +49,27 @@ export async function createRunFixture(script: Script, config: Record<string, un
   )
   const init = await colony(root, ['init'])
   if (init.code !== 0) throw new Error(init.stderr)
+  const withStore = async <T>(read: (store: Store) => Promise<T>): Promise<T> => {
+    const store = await openStore(join(root, '.colony', 'colony.db'))
+    try {
+      return await read(store)
+    } finally {
+      await store.close()
+    }
+  }
   return {
     root,
     server,
-    async withStore(read) {
-      const store = await openStore(join(root, '.colony', 'colony.db'))
-      try {
-        return await read(store)
-      } finally {
-        await store.close()
+    withStore,
+    async waitFor(what, read, options = {}) {
+      const started = Date.now()
+      while (Date.now() - started < (options.timeoutMs ?? 60_000)) {
+        const value = await withStore(read).catch(() => undefined)
+        if (value) return value
+        await new Promise((resolve) => setTimeout(resolve, 50))
       }
+      const board = await withStore(async (store) => (await store.listTasks()).map((task) => `${task.id} ${task.status} ${task.title} ${task.reason ?? ''}`).join('; '))
+      throw new Error(`timed out waiting for ${what}; board: ${board}\n${options.context?.().slice(-3_000) ?? ''}`)
     },
     targetTree: () => git(root, ['rev-parse', 'colony/main^{tree}']),
     async targetTestsPass() {
@@ -84,4 +97,15 @@ export async function userTreeSnapshot(root: string): Promise<string> {
   const files = ['src/index.ts', 'src/slugify.ts', 'src/word-count.ts', 'colony.json']
   const contents = await Promise.all(files.map((file) => readFile(join(root, file), 'utf8')))
   return [await git(root, ['rev-parse', 'HEAD']), await git(root, ['symbolic-ref', 'HEAD']), await git(root, ['status', '--porcelain']), ...contents].join('\n---\n')
+}
+
+/** `colony run ARGS` as a child process, its output collected as it comes. */
+export function startColonyRun(root: string, args: string[]) {
+  const child = spawn(process.execPath, [cliEntry, 'run', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
+  let stdout = ''
+  let output = ''
+  child.stdout.on('data', (chunk: Buffer) => ((stdout += chunk.toString()), (output += chunk.toString())))
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  return { child, exited, stdout: () => stdout, output: () => output }
 }
