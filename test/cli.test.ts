@@ -201,7 +201,8 @@ describe('colony CLI', () => {
       })
     try {
       await seen('run-created')
-      await colony(repo.root, ['task', 'add', 'appears live'])
+      const added = await colony(repo.root, ['task', 'add', 'appears live'])
+      expect(added.code, added.stderr).toBe(0)
       await seen('title="appears live"')
     } finally {
       follower.kill('SIGTERM')
