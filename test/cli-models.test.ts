@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { writeFile } from 'node:fs/promises'
+import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { cliEntry, colony, createTempRepository } from './support/cli.ts'
@@ -31,6 +31,24 @@ describe('colony models and colony scripted-model', () => {
     const bad = await colony(repo.root, ['models', '--model', 'gpt-5'])
     expect(bad.code).toBe(1)
     expect(bad.stderr).toContain('--model "gpt-5" is not provider:model')
+  })
+
+  it('reports a local GGUF model: where the file resolves, whether it and node-llama-cpp are there, at no price', async () => {
+    await writeFile(join(repo.root, 'colony.json'), JSON.stringify({
+      models: { default: 'local:tiny', judge: 'gone:tiny' },
+      providers: { local: { type: 'llama-cpp', modelPath: 'models/tiny.gguf' }, gone: { type: 'llama-cpp', modelPath: '/nonexistent/x.gguf' } },
+    }))
+    await mkdir(join(repo.root, 'models'))
+    await writeFile(join(repo.root, 'models', 'tiny.gguf'), 'GGUF')
+    const listed = await colony(repo.root, ['models', '--json'])
+    expect(JSON.parse(listed.stdout)).toMatchObject([
+      { role: 'planner', model: 'local:tiny', type: 'llama-cpp', keyVariable: null, keyPresent: true, price: { input: 0, output: 0 }, local: { modelPath: join(repo.root, 'models', 'tiny.gguf'), fileFound: true, runtimeInstalled: true } },
+      { role: 'worker', model: 'local:tiny' },
+      { role: 'judge', model: 'gone:tiny', local: { modelPath: '/nonexistent/x.gguf', fileFound: false } },
+    ])
+    const table = await colony(repo.root, ['models'])
+    expect(table.stdout).toContain(`planner runs ${join(repo.root, 'models', 'tiny.gguf')} in this process: file found, node-llama-cpp installed`)
+    expect(table.stdout).toContain('judge runs /nonexistent/x.gguf in this process: the file does not exist')
   })
 
   it('serves a scenario file as a model that real provider code can call', async () => {

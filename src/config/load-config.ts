@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { homedir } from 'node:os'
+import { isAbsolute, join, resolve } from 'node:path'
 import type { z } from 'zod'
 import { ConfigError } from './errors.ts'
 import { configSchema, type ColonyConfig } from './schema.ts'
@@ -54,7 +55,19 @@ export async function loadConfig(root: string): Promise<ColonyConfig> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return defaultConfig
     throw new ConfigError(path, `cannot be read: ${(error as Error).message}`)
   }
-  return parseConfig(text, path)
+  return withModelPathsResolved(parseConfig(text, path), root)
+}
+
+/** A llama-cpp provider's "modelPath" is relative to the repository root, or to the home directory with "~/". */
+function withModelPathsResolved(config: ColonyConfig, root: string): ColonyConfig {
+  const providers = Object.fromEntries(
+    Object.entries(config.providers).map(([name, provider]) => {
+      const modelPath = provider.modelPath
+      if (modelPath === undefined || isAbsolute(modelPath)) return [name, provider]
+      return [name, { ...provider, modelPath: modelPath.startsWith('~/') ? join(homedir(), modelPath.slice(2)) : resolve(root, modelPath) }]
+    }),
+  )
+  return { ...config, providers }
 }
 
 /** The colony.json `colony init` writes when there is none. */

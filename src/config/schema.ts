@@ -35,6 +35,12 @@ export const configSchema = z.strictObject({
           api: z.enum(['responses', 'chat'], 'expected "responses" or "chat"').optional(),
           /** llama-cpp only: the GGUF file. */
           modelPath: z.string().min(1).optional(),
+          /** llama-cpp only: tokens per context sequence; by default as many as free memory allows, up to the model's training size. */
+          contextSize: z.int().min(256, 'a context under 256 tokens cannot hold a prompt').optional(),
+          /** llama-cpp only: how many calls the model serves at once (each its own context sequence); the rest wait. */
+          parallel: z.int().min(1).max(64).optional(),
+          /** llama-cpp only: CPU threads for evaluation; by default node-llama-cpp's choice for this machine. */
+          threads: z.int().min(1).optional(),
         })
         .refine((provider) => provider.type !== 'openai-compatible' || provider.baseURL !== undefined, { message: 'an openai-compatible provider needs "baseURL"', path: ['baseURL'] })
         .refine((provider) => provider.type !== 'llama-cpp' || provider.modelPath !== undefined, { message: 'a llama-cpp provider needs "modelPath", the path of a .gguf file', path: ['modelPath'] }),

@@ -41,9 +41,7 @@ export class MissingApiKeyError extends ColonyError {
 export class LocalModelUnavailableError extends ColonyError {
   override readonly name = 'LocalModelUnavailableError'
 
-  constructor(reason: string) {
-    super(`local models need node-llama-cpp: ${reason}`, {
-      hint: 'install it next to Colony with `npm install node-llama-cpp` (an optional dependency), and set "modelPath" to a .gguf file',
-    })
+  constructor(reason: string, hint = 'install it next to Colony with `npm install node-llama-cpp` (an optional dependency), and set "modelPath" to a .gguf file') {
+    super(`cannot run the local model: ${reason}`, { hint })
   }
 }

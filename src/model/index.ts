@@ -3,3 +3,4 @@ export { providerSettings, type ProviderSettings, type ProviderType } from './pr
 export { modelForRole, parseModelSpec, roles, type ModelOverrides, type ModelSpec, type Role } from './model-spec.ts'
 export { builtInPrices, costOf, priceOf, type ModelPrice, type TokenUsage } from './prices.ts'
 export { LocalModelUnavailableError, MissingApiKeyError, NoModelConfiguredError, UnknownProviderError } from './errors.ts'
+export { localModelStatus, type LocalModelStatus } from './llama-cpp/index.ts'

@@ -22,7 +22,11 @@ export const builtInPrices: Record<string, ModelPrice> = {
 }
 
 export function priceOf(spec: string, config: ColonyConfig): ModelPrice | undefined {
-  return config.prices[spec] ?? builtInPrices[spec]
+  const listed = config.prices[spec] ?? builtInPrices[spec]
+  if (listed) return listed
+  // A model run in this process bills nobody; its window is whatever "context" says.
+  if (config.providers[spec.slice(0, spec.indexOf(':'))]?.type === 'llama-cpp') return { input: 0, output: 0 }
+  return undefined
 }
 
 export interface TokenUsage {

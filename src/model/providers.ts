@@ -11,6 +11,12 @@ export interface ProviderSettings {
   apiKeyVariable: string | undefined
   api: 'responses' | 'chat'
   modelPath: string | undefined
+  /** llama-cpp: tokens per context sequence (undefined: fit to memory). */
+  contextSize: number | undefined
+  /** llama-cpp: calls served at once. */
+  parallel: number
+  /** llama-cpp: CPU threads (undefined: node-llama-cpp's choice). */
+  threads: number | undefined
 }
 
 const builtIn: Record<string, { type: ProviderType; apiKeyVariable?: string }> = {
@@ -37,9 +43,12 @@ export function providerSettings(config: ColonyConfig, name: string): ProviderSe
       apiKeyVariable: declared.apiKey?.slice('env:'.length) ?? defaultKeyVariable[declared.type],
       api: declared.api ?? 'responses',
       modelPath: declared.modelPath,
+      contextSize: declared.contextSize,
+      parallel: declared.parallel ?? 1,
+      threads: declared.threads,
     }
   }
   const known = builtIn[name]
   if (!known) throw new UnknownProviderError(name, [...Object.keys(builtIn), ...Object.keys(config.providers)])
-  return { name, type: known.type, baseURL: undefined, apiKeyVariable: known.apiKeyVariable, api: 'responses', modelPath: undefined }
+  return { name, type: known.type, baseURL: undefined, apiKeyVariable: known.apiKeyVariable, api: 'responses', modelPath: undefined, contextSize: undefined, parallel: 1, threads: undefined }
 }

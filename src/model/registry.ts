@@ -6,7 +6,7 @@ import type { LanguageModel } from 'ai'
 import { createOllama } from 'ollama-ai-provider-v2'
 import type { ColonyConfig } from '../config/index.ts'
 import { MissingApiKeyError } from './errors.ts'
-import { loadLocalModel } from './local-model.ts'
+import { createLocalLanguageModel } from './llama-cpp/index.ts'
 import type { ModelSpec } from './model-spec.ts'
 import { providerSettings } from './providers.ts'
 
@@ -34,7 +34,7 @@ export async function createLanguageModel(spec: ModelSpec, config: ColonyConfig,
     case 'openai-compatible':
       return createOpenAICompatible({ name: provider.name, baseURL: baseURL!, ...(apiKey && { apiKey }), includeUsage: true })(spec.model)
     case 'llama-cpp':
-      return loadLocalModel(provider.modelPath!)
+      return createLocalLanguageModel({ modelPath: provider.modelPath!, contextSize: provider.contextSize, parallel: provider.parallel, threads: provider.threads }, spec.model)
   }
 }
 

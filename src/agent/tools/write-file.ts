@@ -12,6 +12,7 @@ export const writeFileTool = defineTool({
     const path = confinePath(context.workspace, input.path)
     await mkdir(dirname(path), { recursive: true })
     await writeFile(path, input.content)
-    return `wrote ${input.path} (${input.content.split('\n').length} lines)`
+    const lines = input.content.split('\n').length
+    return `wrote ${input.path} (${lines} ${lines === 1 ? 'line' : 'lines'})`
   },
 })

@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
 import { loadConfig } from '../../config/index.ts'
-import { apiKeyStatus, modelForRole, priceOf, providerSettings, roles } from '../../model/index.ts'
+import { apiKeyStatus, localModelStatus, modelForRole, priceOf, providerSettings, roles } from '../../model/index.ts'
 import { findRepository } from '../../repository/index.ts'
 import { formatTable, printJson } from '../format.ts'
 import { addModelOptions, modelOverrides, type ModelFlags } from '../model-options.ts'
@@ -21,7 +21,8 @@ export function registerModels(program: Command): void {
       const provider = providerSettings(config, spec.provider)
       const key = apiKeyStatus(spec, config)
       const price = priceOf(spec.spec, config)
-      return { role, model: spec.spec, provider: provider.name, type: provider.type, baseURL: provider.baseURL ?? null, keyVariable: key.variable ?? null, keyPresent: key.present, price: price ?? null }
+      const local = provider.type === 'llama-cpp' ? localModelStatus(provider.modelPath!) : null
+      return { role, model: spec.spec, provider: provider.name, type: provider.type, baseURL: provider.baseURL ?? null, keyVariable: key.variable ?? null, keyPresent: key.present, price: price ?? null, local }
     })
     if (options.json) return printJson(rows)
     const table = formatTable(
@@ -35,6 +36,12 @@ export function registerModels(program: Command): void {
       ]),
     )
     process.stdout.write(`${table}\n`)
+    for (const row of rows) {
+      if (!row.local) continue
+      const problems = [!row.local.fileFound && 'the file does not exist', !row.local.runtimeInstalled && 'node-llama-cpp is not installed (npm install node-llama-cpp)'].filter(Boolean)
+      process.stdout.write(`\n${row.role} runs ${row.local.modelPath} in this process: ${problems.length === 0 ? 'file found, node-llama-cpp installed' : problems.join('; ')}`)
+    }
+    if (rows.some((row) => row.local)) process.stdout.write('\n')
     const missing = rows.filter((row) => !row.keyPresent)
     if (missing.length > 0) process.stdout.write(`\nset ${[...new Set(missing.map((row) => row.keyVariable))].join(', ')} in the environment before \`colony run\`\n`)
   })
