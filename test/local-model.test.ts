@@ -44,7 +44,7 @@ const twoStepModel = {
       ['}', ')'],
     ].map(([from, to]) => ({ from: from!, to: to!, logit: 1000 })),
   ],
-  memory: { marker: 'µ', strength: 4000 },
+  memory: { marker: 'µ' },
 }
 
 describe('local GGUF models in-process through node-llama-cpp', () => {

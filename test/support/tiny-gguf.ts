@@ -2,9 +2,10 @@ import { writeFileSync } from 'node:fs'
 
 /**
  * Writes a real GGUF file for a tiny llama-architecture model whose next
- * token depends only on the current one: every layer's output projection is
- * zero, so the residual stream stays the current token's one-hot embedding and
- * the logits are a row of a transition table the test chooses. llama.cpp runs
+ * token depends on the current one (and, optionally, on whether a marker token
+ * came earlier): the feed-forward block adds nothing, so the residual stream
+ * is the current token's one-hot embedding and the logits are a column of a
+ * transition table the test chooses. llama.cpp runs
  * it like any other model (tokenizer, chat template handling, grammar
  * sampling), which is what Colony's local-model path needs to be tested with
  * when no real weights can be downloaded.
@@ -15,12 +16,13 @@ export interface TinyModelSpec {
   /** After `from`, prefer `to` with this logit (default 10). `from` may be '*' for every token. */
   transitions: readonly { from: string; to: string; logit?: number }[]
   /**
-   * Context beyond one token: once `marker` appears anywhere earlier, `marker`'s
-   * own row of transitions is added to every later token's, scaled by
-   * `strength` times the share of the context it takes up (one attention head
-   * that looks at all tokens alike and carries only the marker).
+   * Context beyond one token: once `marker` has appeared anywhere earlier, the
+   * marker's transitions are added to every later token's. One attention head
+   * does it: every query matches only the marker's key, so the head's output is
+   * the marker's value when it is there and nothing otherwise, however long
+   * the context.
    */
-  memory?: { marker: string; strength: number }
+  memory?: { marker: string }
 }
 
 export const endOfText = '</s>'
@@ -32,29 +34,45 @@ const alignment = 32
 export function writeTinyModel(path: string, spec: TinyModelSpec): void {
   const vocabulary = buildVocabulary(spec.words)
   const vocabularySize = vocabulary.tokens.length
-  const width = Math.ceil(vocabularySize / 64) * 64
+  // One dimension per token, plus one that every token has (what the memory head queries with).
+  const width = Math.ceil((vocabularySize + 1) / 64) * 64
+  const always = width - 1
   const heads = 4
   const feedForward = 64
   const transitions = transitionTable(vocabulary, spec.transitions, width)
 
   const embedding = new Float32Array(width * vocabularySize)
-  for (let token = 0; token < vocabularySize; token++) embedding[token * width + token] = 1
+  for (let token = 0; token < vocabularySize; token++) {
+    embedding[token * width + token] = 1
+    embedding[token * width + always] = 1
+  }
   const ones = new Float32Array(width).fill(1)
-  // attn_v then attn_output ([in, out] with out-major rows) copy the marker's dimension, scaled, into the residual stream.
+  // Matrices are [in, out] with out-major rows. After RMS norm a token's two ones are sqrt(width / 2) each.
+  const normed = Math.sqrt(width / 2)
+  const queries = new Float32Array(width * width)
+  const keys = new Float32Array(width * width)
   const values = new Float32Array(width * width)
   const output = new Float32Array(width * width)
   if (spec.memory) {
     const marker = vocabulary.idOf(spec.memory.marker)
-    values[marker * width + marker] = spec.memory.strength / Math.sqrt(width)
-    output[marker * width + marker] = 1
+    const headWidth = width / heads
+    // Head 0's last rotary pair turns by ~1e-12 rad per position (see freq_base), so the match does not fade with distance.
+    const matchDimension = headWidth - 2
+    const carryDimension = 0
+    const score = 30 // the marker outweighs e^30 other tokens
+    const factor = Math.sqrt(score * Math.sqrt(headWidth))
+    queries[matchDimension * width + always] = factor / normed
+    keys[matchDimension * width + marker] = factor / normed
+    values[carryDimension * width + marker] = 1 / normed
+    output[marker * width + carryDimension] = 1
   }
   const tensors: [string, number[], Float32Array][] = [
     ['token_embd.weight', [width, vocabularySize], embedding],
     ['output_norm.weight', [width], ones],
     ['output.weight', [width, vocabularySize], transitions],
     ['blk.0.attn_norm.weight', [width], ones],
-    ['blk.0.attn_q.weight', [width, width], new Float32Array(width * width)],
-    ['blk.0.attn_k.weight', [width, width], new Float32Array(width * width)],
+    ['blk.0.attn_q.weight', [width, width], queries],
+    ['blk.0.attn_k.weight', [width, width], keys],
     ['blk.0.attn_v.weight', [width, width], values],
     ['blk.0.attn_output.weight', [width, width], output],
     ['blk.0.ffn_norm.weight', [width], ones],
@@ -73,6 +91,7 @@ export function writeTinyModel(path: string, spec: TinyModelSpec): void {
     ['llama.attention.head_count_kv', GgufType.uint32, heads],
     ['llama.attention.layer_norm_rms_epsilon', GgufType.float32, 1e-5],
     ['llama.rope.dimension_count', GgufType.uint32, width / heads],
+    ['llama.rope.freq_base', GgufType.float32, 1e12],
     ['tokenizer.ggml.model', GgufType.string, 'llama'],
     ['tokenizer.ggml.tokens', GgufType.array, { type: GgufType.string, values: vocabulary.tokens }],
     ['tokenizer.ggml.scores', GgufType.array, { type: GgufType.float32, values: vocabulary.tokens.map(() => 0) }],
@@ -118,11 +137,11 @@ function buildVocabulary(words: readonly string[]): Vocabulary {
   return { tokens, types, idOf }
 }
 
-/** output.weight: row `to`, column `from` is the logit of `to` after `from` (the hidden state is one-hot, scaled by RMS norm). */
+/** output.weight: row `to`, column `from` is the logit of `to` after `from` (the normed hidden state is sqrt(width / 2) at `from`). */
 function transitionTable(vocabulary: Vocabulary, transitions: TinyModelSpec['transitions'], width: number): Float32Array {
   const size = vocabulary.tokens.length
   const table = new Float32Array(width * size)
-  const scale = 1 / Math.sqrt(width)
+  const scale = 1 / Math.sqrt(width / 2)
   // Whitespace is never preferred, so grammar-free stretches cannot drift into it.
   for (const space of [' ', '\u2581', '\n', '\t', '\r']) {
     const to = vocabulary.idOf(space)
