@@ -180,25 +180,16 @@ describe('colony CLI', () => {
     const follower = spawn(process.execPath, [cliEntry, 'events', '--follow'], { cwd: repo.root, stdio: ['ignore', 'pipe', 'pipe'] })
     let output = ''
     let errors = ''
+    // One listener for the whole life of the follower: output printed between two waits must not be dropped.
+    follower.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
     follower.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()))
-    // Bounded, and saying what was seen, so that a hang under load can be told apart from a miss.
-    const seen = (text: string) =>
-      new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`"${text}" not seen in 25 s; stdout: ${output.slice(-1_000)}; stderr: ${errors.slice(-1_000)}`)), 25_000)
-        const check = () => {
-          if (output.includes(text)) {
-            clearTimeout(timer)
-            follower.stdout.off('data', onData)
-            resolve()
-          }
-        }
-        const onData = (chunk: Buffer) => {
-          output += chunk.toString()
-          check()
-        }
-        follower.stdout.on('data', onData)
-        check()
-      })
+    const seen = async (text: string) => {
+      const deadline = Date.now() + 25_000
+      while (!output.includes(text)) {
+        if (Date.now() > deadline) throw new Error(`"${text}" not seen in 25 s; stdout: ${output.slice(-1_000)}; stderr: ${errors.slice(-1_000)}`)
+        await new Promise((resolve) => setTimeout(resolve, 20))
+      }
+    }
     try {
       await seen('run-created')
       const added = await colony(repo.root, ['task', 'add', 'appears live'])
