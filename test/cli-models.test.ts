@@ -36,15 +36,15 @@ describe('colony models and colony scripted-model', () => {
   it('reports a local GGUF model: where the file resolves, whether it and node-llama-cpp are there, at no price', async () => {
     await writeFile(join(repo.root, 'colony.json'), JSON.stringify({
       models: { default: 'local:tiny', judge: 'gone:tiny' },
-      providers: { local: { type: 'llama-cpp', modelPath: 'models/tiny.gguf' }, gone: { type: 'llama-cpp', modelPath: '/nonexistent/x.gguf' } },
+      providers: { local: { type: 'llama-cpp', modelPath: 'models/tiny.gguf', contextSize: 16384 }, gone: { type: 'llama-cpp', modelPath: '/nonexistent/x.gguf' } },
     }))
     await mkdir(join(repo.root, 'models'))
     await writeFile(join(repo.root, 'models', 'tiny.gguf'), 'GGUF')
     const listed = await colony(repo.root, ['models', '--json'])
     expect(JSON.parse(listed.stdout)).toMatchObject([
-      { role: 'planner', model: 'local:tiny', type: 'llama-cpp', keyVariable: null, keyPresent: true, price: { input: 0, output: 0 }, local: { modelPath: join(repo.root, 'models', 'tiny.gguf'), fileFound: true, runtimeInstalled: true } },
+      { role: 'planner', model: 'local:tiny', type: 'llama-cpp', keyVariable: null, keyPresent: true, price: { input: 0, output: 0, contextWindow: 16384 }, local: { modelPath: join(repo.root, 'models', 'tiny.gguf'), fileFound: true, runtimeInstalled: true } },
       { role: 'worker', model: 'local:tiny' },
-      { role: 'judge', model: 'gone:tiny', local: { modelPath: '/nonexistent/x.gguf', fileFound: false } },
+      { role: 'judge', model: 'gone:tiny', price: { input: 0, output: 0 }, local: { modelPath: '/nonexistent/x.gguf', fileFound: false } },
     ])
     const table = await colony(repo.root, ['models'])
     expect(table.stdout).toContain(`planner runs ${join(repo.root, 'models', 'tiny.gguf')} in this process: file found, node-llama-cpp installed`)

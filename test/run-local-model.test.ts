@@ -29,7 +29,6 @@ describe('colony run with a local model for one role', () => {
     const config = JSON.parse(await readFile(join(fixture.root, 'colony.json'), 'utf8')) as Record<string, Record<string, unknown>>
     config.providers!.local = { type: 'llama-cpp', modelPath: '.colony/tiny.gguf', contextSize: 32768, threads: 1 }
     config.models!.worker = 'local:tiny'
-    config.context = { windowTokens: 32768 }
     await writeFile(join(fixture.root, 'colony.json'), JSON.stringify(config))
     const before = await userTreeSnapshot(fixture.root)
 

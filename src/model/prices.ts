@@ -24,8 +24,9 @@ export const builtInPrices: Record<string, ModelPrice> = {
 export function priceOf(spec: string, config: ColonyConfig): ModelPrice | undefined {
   const listed = config.prices[spec] ?? builtInPrices[spec]
   if (listed) return listed
-  // A model run in this process bills nobody; its window is whatever "context" says.
-  if (config.providers[spec.slice(0, spec.indexOf(':'))]?.type === 'llama-cpp') return { input: 0, output: 0 }
+  // A model run in this process bills nobody, and its window is the context it was given.
+  const provider = config.providers[spec.slice(0, spec.indexOf(':'))]
+  if (provider?.type === 'llama-cpp') return { input: 0, output: 0, ...(provider.contextSize !== undefined && { contextWindow: provider.contextSize }) }
   return undefined
 }
 
