@@ -8,6 +8,7 @@ import {
   type TaskStatus,
 } from '../store/index.ts'
 import { IllegalTransitionError, LeaseLostError } from './errors.ts'
+import { isLandingOwner } from './landing-owner.ts'
 import { canTransition, eventTypeFor, leasedStatuses } from './transitions.ts'
 
 export interface BoardOptions {
@@ -43,8 +44,12 @@ export interface Board {
   failAttempt(task: Task, reason: string): Promise<Task>
   /** Gives a task back without counting the attempt (the run is pausing or stopping). */
   release(task: Task, reason: string): Promise<Task>
-  /** Returns tasks whose owners stopped heartbeating to ready (or failed), and says which. */
+  /** Returns tasks whose owners stopped heartbeating to ready (or failed), and says which; an approved change whose lander stopped waits for the next. */
   expireLeases(runId?: number): Promise<Task[]>
+  /** Takes an approved change (integrating, no owner) to land it, as `owner` (a landingOwner). */
+  adoptLanding(task: Task, owner: string): Promise<Task>
+  /** The lander stopped: the change stays approved and integrating, with no owner, for the next lander. */
+  interruptLanding(task: Task, reason: string): Promise<Task>
   /** A person's (or the orchestrator's) change of a task by id, retried over concurrent heartbeats. */
   transition(taskId: number, to: TaskStatus, details?: { reason?: string; actor?: string; data?: Record<string, unknown> }): Promise<Task>
   cancel(taskId: number, reason?: string, actor?: string): Promise<Task>
@@ -121,6 +126,10 @@ export function createBoard(options: BoardOptions): Board {
       { type: eventTypeFor(next), data: { from: task.status, reason: change.reason, attempt: change.attempt ?? task.attempt } },
     ]
     return { change, events }
+  }
+
+  function landingInterrupted(task: Task, reason: string): { change: TaskChange; events: NewEvent[] } {
+    return { change: { owner: null, leaseUntil: null }, events: [{ type: 'task-landing-interrupted', data: { owner: task.owner, reason } }] }
   }
 
   /** Dependents of a task that can no longer merge wait as blocked, and come back when it is retried. */
@@ -223,7 +232,8 @@ export function createBoard(options: BoardOptions): Board {
       })
       const returned: Task[] = []
       for (const task of expired) {
-        const { change, events } = endAttempt(task, `lease expired: ${task.owner ?? 'its owner'} stopped heartbeating`, 'task-lease-expired')
+        const reason = `lease expired: ${task.owner ?? 'its owner'} stopped heartbeating`
+        const { change, events } = isLandingOwner(task.owner) ? landingInterrupted(task, reason) : endAttempt(task, reason, 'task-lease-expired')
         try {
           returned.push(await afterSettled(await store.updateTask(task.id, task.version, change, events)))
         } catch (error) {
@@ -232,6 +242,16 @@ export function createBoard(options: BoardOptions): Board {
         }
       }
       return returned
+    },
+
+    async adoptLanding(task, owner) {
+      if (task.status !== 'integrating' || task.owner !== null) throw new LeaseLostError(task.id, task.owner ?? 'nobody', `it is ${task.status}${task.owner ? `, held by ${task.owner}` : ''}`)
+      return store.updateTask(task.id, task.version, { owner, leaseUntil: now() + leaseMs }, [{ type: 'task-landing', data: { owner } }])
+    },
+
+    async interruptLanding(task, reason) {
+      const { change, events } = landingInterrupted(task, reason)
+      return store.updateTask(task.id, task.version, change, events)
     },
 
     async transition(taskId, to, details = {}) {

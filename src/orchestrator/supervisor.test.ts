@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createBoard, type Board } from '../board/index.ts'
+import { createBoard, landingOwner, type Board } from '../board/index.ts'
 import { openStore, type Run, type Store } from '../store/index.ts'
 import { createControls } from './controls.ts'
 import type { PlannerTurn, Roles, WorkerAttempt } from './roles.ts'
@@ -258,6 +258,33 @@ describe('supervisor', () => {
     await createSupervisor({ store, board, runId: run.id, roles, workers: 1, pollMs: 10, leaseMs: 3_600_000 }).run()
     expect(await store.getTask(task.id)).toMatchObject({ status: 'merged', attempt: 1 })
     expect((await store.listEvents({ taskId: task.id, types: ['task-released'] }))[0]?.data.reason).toContain('stopped')
+  })
+
+  it('lands an approved change whose lander died, without redoing the work or asking for approval again', async () => {
+    const task = await board.addTask({ runId: run.id, title: 'approved', createdBy: 'person' })
+    let held = (await board.claim({ runId: run.id, owner: 'worker' }))!
+    held = await board.advance(held, 'running')
+    held = await board.advance(held, 'integrating')
+    await board.advance(held, 'awaiting_approval', { result: { awaiting: 'merge', candidate: 'c1' } })
+    const approved = await board.transition(task.id, 'integrating', { actor: 'person' })
+    await board.adoptLanding(approved, landingOwner(`${(await import('node:os')).hostname()}:999999:dead00`, 1))
+    const landed: number[] = []
+    const roles: Roles = {
+      plan: async () => ({ created: 0, complete: true }),
+      work: () => Promise.reject(new Error('an approved change is not worked on again')),
+      land: async (attempt) => {
+        landed.push(attempt.handle.task.id)
+        await attempt.handle.advance('merged', { result: { commit: 'c1' } })
+        return { merged: true, commit: 'c1' }
+      },
+      judge: async () => ({ decision: 'done', reason: 'ok' }),
+    }
+    await createSupervisor({ store, board, runId: run.id, roles, workers: 1, pollMs: 10, leaseMs: 3_600_000 }).run()
+    expect(landed).toEqual([task.id])
+    expect(await store.getTask(task.id)).toMatchObject({ status: 'merged', attempt: 1 })
+    const types = (await store.listEvents({ taskId: task.id })).map((event) => event.type)
+    expect(types.slice(-4)).toEqual(['task-landing', 'task-landing-interrupted', 'task-landing', 'task-merged'])
+    expect(types.filter((type) => type === 'task-awaiting-approval')).toHaveLength(1)
   })
 })
 

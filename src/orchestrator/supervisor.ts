@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises'
-import { LeaseLostError, leasedStatuses, settledStatuses, type Board } from '../board/index.ts'
+import { isLandingOwner, landingOwner, LeaseLostError, leasedStatuses, settledStatuses, type Board } from '../board/index.ts'
 import type { Handoff, Run, Store, Task } from '../store/index.ts'
 import { budgetExceeded, type Budget } from './budget.ts'
 import { createInstanceId, ownerIsGone } from './owner-id.ts'
@@ -108,11 +108,14 @@ export function createSupervisor(options: SupervisorOptions) {
       try {
         if (landed && task.status === 'integrating') {
           await handle.advance('merged', { result: { ...task.result, commit: landed }, data: { recovered: true } })
+        } else if (task.status === 'integrating' && isLandingOwner(task.owner)) {
+          await board.interruptLanding(task, `its lander ${task.owner} stopped`)
         } else {
           await handle.release(`recovered after its holder ${task.owner} stopped`)
         }
       } catch (error) {
-        if (!(error instanceof LeaseLostError)) throw error
+        // Someone else (a sweeper, a person) changed it first.
+        if (!(error instanceof LeaseLostError) && !(error instanceof Error && error.name === 'VersionConflictError')) throw error
       }
     }
     const steered = await store.listEvents({ runId, types: ['planner-turn-started'] })
@@ -251,12 +254,11 @@ export function createSupervisor(options: SupervisorOptions) {
     for (const task of await store.listTasks({ runId, statuses: ['integrating'] })) {
       if (slots.size >= capacity) return
       if (task.owner !== null || slots.has(task.id)) continue
-      const owner = `${instanceId}/slot-${++slotCounter}`
       let adopted: Task
       try {
-        adopted = await store.updateTask(task.id, task.version, { owner, leaseUntil: now() + leaseMs }, [{ type: 'task-landing', data: { owner } }])
+        adopted = await board.adoptLanding(task, landingOwner(instanceId, ++slotCounter))
       } catch (error) {
-        if (error instanceof Error && error.name === 'VersionConflictError') continue
+        if (error instanceof Error && (error.name === 'VersionConflictError' || error instanceof LeaseLostError)) continue
         throw error
       }
       const handle = createTaskHandle(board, adopted)

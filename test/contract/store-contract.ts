@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { IllegalTransitionError, LeaseLostError, createBoard } from '../../src/board/index.ts'
+import { IllegalTransitionError, LeaseLostError, createBoard, landingOwner } from '../../src/board/index.ts'
 import { TaskNotFoundError, VersionConflictError, openStore, type Run, type Store } from '../../src/store/index.ts'
 
 const execFileAsync = promisify(execFile)
@@ -178,6 +178,26 @@ export function describeStoreContract(backend: StoreBackend) {
 
         const retried = await board.retry(task.id, 'fixed the flaky test', 'person')
         expect(retried).toMatchObject({ status: 'ready', attempt: 1, reason: expect.stringMatching(/^retried \(fixed the flaky test\); before that: .*after 2 of 2 attempts/) as unknown })
+      })
+
+      it('keeps an approved change approved when its lander stops: it waits, unowned, for the next lander', async () => {
+        const board = createBoard({ store, now, leaseMs: 1000 })
+        const task = await board.addTask({ runId: run.id, title: 'approved', createdBy: 'test' })
+        let held = (await board.claim({ runId: run.id, owner: 'w1' }))!
+        held = await board.advance(held, 'running')
+        held = await board.advance(held, 'integrating')
+        await board.advance(held, 'awaiting_approval', { result: { awaiting: 'merge', candidate: 'abc' } })
+        const approved = await board.transition(task.id, 'integrating', { actor: 'person' })
+        const landing = await board.adoptLanding(approved, landingOwner('host:1:aa', 1))
+        await expect(board.adoptLanding(landing, landingOwner('host:2:bb', 1))).rejects.toBeInstanceOf(LeaseLostError)
+
+        clock += 1_500
+        const [expired] = await board.expireLeases(run.id)
+        expect(expired).toMatchObject({ id: task.id, status: 'integrating', owner: null, attempt: 1, result: { candidate: 'abc' } })
+        const next = await board.adoptLanding(expired!, landingOwner('host:2:bb', 1))
+        expect(next).toMatchObject({ status: 'integrating', owner: 'host:2:bb/landing-1' })
+        const types = (await store.listEvents({ taskId: task.id })).map((event) => event.type)
+        expect(types.slice(-4)).toEqual(['task-integrating', 'task-landing', 'task-landing-interrupted', 'task-landing'])
       })
 
       it('blocks dependents of a failed or cancelled task and unblocks them on retry', async () => {
