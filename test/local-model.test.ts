@@ -94,6 +94,13 @@ describe('local GGUF models in-process through node-llama-cpp', () => {
     expect(third).toMatchObject({ status: 'fulfilled', value: { finishReason: 'length' } })
   })
 
+  it("returns llama.cpp's warnings as the call's warnings (a run records them as model-warning events) instead of printing them", async () => {
+    const oversized = configSchema.parse({ providers: { local: { type: 'llama-cpp', modelPath: join(directory, 'tiny.gguf'), contextSize: 40_000, threads: 1 } } })
+    const model = await createLanguageModel(parseModelSpec('local:tiny'), oversized)
+    const result = await generateText({ model, prompt: 'Say something.', maxOutputTokens: 1 })
+    expect(result.warnings).toContainEqual({ type: 'other', message: expect.stringMatching(/^llama\.cpp warn: .*n_ctx_train \(32768\)/) as unknown })
+  })
+
   it('names a missing model file and how to fix it', async () => {
     const missing = configSchema.parse({ providers: { local: { type: 'llama-cpp', modelPath: join(directory, 'absent.gguf') } } })
     const error = await createLanguageModel(parseModelSpec('local:tiny'), missing).catch((caught: unknown) => caught)

@@ -20,10 +20,22 @@ export interface LoadedLocalModel {
   sequences: SequencePool
 }
 
+const keptLogLines = 20
+
 const loaded = new Map<string, Promise<LoadedLocalModel>>()
+// node-llama-cpp keeps one llama.cpp per process, so its log lines are the process's, whichever model they concern.
+let llama: Promise<import('node-llama-cpp').Llama> | undefined
+let logs: string[] = []
+
+/** llama.cpp's warnings since the last time they were taken: a call reports them as its warnings rather than printing them over the live view. */
+export function takeLlamaLogs(): string[] {
+  const taken = logs
+  logs = []
+  return taken
+}
 
 /**
- * Loads node-llama-cpp (an optional dependency, imported only when a
+ * Loads node-llama-cpp (an optional peer dependency, imported only when a
  * `llama-cpp` provider is used) and the GGUF file once per process: every role
  * and worker using the same file shares its weights and context.
  */
@@ -50,12 +62,22 @@ async function load(options: LocalModelOptions): Promise<LoadedLocalModel> {
   } catch (error) {
     throw new LocalModelUnavailableError(`node-llama-cpp is not installed (${(error as Error).message.split('\n')[0]})`)
   }
-  const llama = await module.getLlama()
-  const model = await llama.loadModel({ modelPath: options.modelPath })
+  llama ??= module.getLlama({
+    logLevel: module.LlamaLogLevel.warn,
+    logger: (level, message) => {
+      logs.push(`llama.cpp ${level}: ${message.trim()}`)
+      if (logs.length > keptLogLines) logs.shift()
+    },
+  })
+  llama.catch(() => (llama = undefined))
+  const model = await (await llama).loadModel({ modelPath: options.modelPath })
   const context = await model.createContext({
     sequences: options.parallel,
     ...(options.contextSize !== undefined && { contextSize: options.contextSize }),
     ...(options.threads !== undefined && { threads: options.threads }),
   })
-  return { module, sequences: new SequencePool(Array.from({ length: options.parallel }, () => context.getSequence())) }
+  return {
+    module,
+    sequences: new SequencePool(Array.from({ length: options.parallel }, () => context.getSequence())),
+  }
 }

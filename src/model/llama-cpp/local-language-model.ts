@@ -2,7 +2,7 @@ import type { LanguageModelV3, LanguageModelV3CallOptions, LanguageModelV3Conten
 import type { ChatModelFunctions, LlamaChatResponse, LlamaContextSequence } from 'node-llama-cpp'
 import { toChatHistory } from './chat-history.ts'
 import { toGrammarSchema, withoutNullOptionals } from './function-schema.ts'
-import type { LoadedLocalModel } from './load.ts'
+import { takeLlamaLogs, type LoadedLocalModel } from './load.ts'
 
 /**
  * A GGUF model run in this process by node-llama-cpp, as an AI SDK language
@@ -41,7 +41,7 @@ export function localLanguageModel(loaded: LoadedLocalModel, modelId: string): L
         content: contentOf(response, options, () => `llama_${nextCallId++}`),
         finishReason: finishReasonOf(response),
         usage: usageOf(sequence, before),
-        warnings,
+        warnings: [...warnings, ...takeLlamaLogs().map((message): SharedV3Warning => ({ type: 'other', message }))],
         response: { modelId, timestamp: new Date() },
       }
     } finally {
