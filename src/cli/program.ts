@@ -7,6 +7,7 @@ import { registerHistory } from './commands/history.ts'
 import { registerInit } from './commands/init.ts'
 import { registerModels } from './commands/models.ts'
 import { registerRun } from './commands/run.ts'
+import { registerWorker } from './commands/worker.ts'
 import { registerSandbox } from './commands/sandbox.ts'
 import { registerScriptedModel } from './commands/scripted-model.ts'
 import { registerStatus } from './commands/status.ts'
@@ -31,6 +32,7 @@ export function createProgram(): Command {
   registerSandbox(program)
   registerModels(program)
   registerRun(program)
+  registerWorker(program)
   registerDemo(program)
   registerScriptedModel(program)
   return program

@@ -6,4 +6,4 @@ export { createLiveView, type LiveView, type LiveViewOptions } from './live-view
 export { scopesOverlap } from './scope-overlap.ts'
 export { budgetExceeded, type Budget } from './budget.ts'
 export { createInstanceId, ownerIsGone } from './owner-id.ts'
-export { launchRun, RunInProgressError, NothingToResumeError, type LaunchOptions, type LaunchResult } from './launch-run.ts'
+export { launchRun, launchWorkers, RunInProgressError, NothingToResumeError, NothingToJoinError, type LaunchOptions, type LaunchResult, type WorkersResult } from './launch-run.ts'

@@ -7,7 +7,7 @@ import { createGit, createLandingLock, createWorkspaces, findTaskCommit } from '
 import { createLanguageModel, modelForRole, priceOf, roles as roleNames, type ModelOverrides, type Role } from '../model/index.ts'
 import type { RepositoryLayout } from '../repository/index.ts'
 import { createRoles, type RoleModel } from '../roles/index.ts'
-import { guardedCommandRunner, sandboxFromConfig, sandboxPolicy } from '../sandbox/index.ts'
+import { guardedCommandRunner, sandboxFromConfig, sandboxPolicy, type Sandbox } from '../sandbox/index.ts'
 import { settledStatuses } from '../board/index.ts'
 import type { Run, Store } from '../store/index.ts'
 import { createLiveView } from './live-view.ts'
@@ -98,18 +98,12 @@ export interface LaunchResult extends RunResult {
   targetTip: string
 }
 
-/**
- * `colony run`: starts or resumes this repository's run with the real roles
- * (agents over the configured models, the sandbox, the gates) and drives it
- * to its end under a supervisor, showing it live. Everything is in the store,
- * so a killed process is resumed by running it again.
- */
-export async function launchRun(options: LaunchOptions): Promise<LaunchResult> {
-  const { layout, config, store, board } = options
-  const run = await chooseRun(store, config.target, options.goal)
+/** What a process that runs agents sets up: the models of the roles it runs, the sandbox, the worktrees. */
+async function prepareAgents(options: LaunchOptions, run: Run, roles: readonly Role[]) {
+  const { layout, config, store } = options
   const git = createGit(layout.root)
-  const models = {} as Record<Role, RoleModel>
-  for (const role of roleNames) {
+  const models: Partial<Record<Role, RoleModel>> = {}
+  for (const role of roles) {
     const spec = modelForRole(config, role, options.models)
     models[role] = { model: await createLanguageModel(spec, config, options.environment), spec: spec.spec, price: priceOf(spec.spec, config) }
   }
@@ -126,6 +120,51 @@ export async function launchRun(options: LaunchOptions): Promise<LaunchResult> {
       return { ok: result.exitCode === 0, output: result.output }
     },
   })
+  // Worktrees of tasks that are settled (merged, cancelled, failed) are no longer needed.
+  const tasks = await store.listTasks({ runId: run.id })
+  const unsettled = new Set(tasks.filter((task) => !settledStatuses.includes(task.status)).map((task) => task.id))
+  await workspaces.sweep((taskId) => unsettled.has(taskId))
+  const roleContext = {
+    store, board: options.board, config, repositoryRoot: layout.root, git, workspaces, sandbox, policy, models, landing: createLandingLock(),
+    context: { windowTokens: config.context.windowTokens, compactAt: config.context.compactAt, maskToolResultsAfter: config.context.maskToolResultsAfter },
+  }
+  const supervisorOptions = {
+    store,
+    board: options.board,
+    runId: run.id,
+    workers: options.workers ?? config.workers,
+    budget: config.budget,
+    attemptMinutes: config.limits.attemptMinutes,
+    cycleMinutes: config.limits.cycleMinutes,
+    leaseMs: config.limits.leaseSeconds * 1000,
+    allowOverlap: config.scheduling.allowOverlap,
+    findLandedCommit: (taskId: number) => findTaskCommit(git, config.target, taskId),
+  }
+  return { git, models, sandbox, policy, workspaces, roleContext, supervisorOptions }
+}
+
+/** What a process runs with: its models, how many agents, and what the sandbox does not cover here. */
+function describeProcess(models: Partial<Record<Role, RoleModel>>, workers: number, sandbox: Sandbox): Record<string, unknown> {
+  const missing = sandbox.notCovered
+  const roles = Object.entries(models).map(([role, model]) => `${role} ${model.spec}`).join(', ')
+  return {
+    summary: `${roles}; ${workers} workers; sandbox ${sandbox.mode}${missing.length > 0 ? ` (not covered here: ${missing.join(', ')})` : ''}`,
+    models: Object.fromEntries(Object.entries(models).map(([role, model]) => [role, model.spec])),
+    workers,
+    sandbox: { mode: sandbox.mode, processCap: sandbox.processCap, notCovered: missing },
+  }
+}
+
+/**
+ * `colony run`: starts or resumes this repository's run with the real roles
+ * (agents over the configured models, the sandbox, the gates) and drives it
+ * to its end under a supervisor, showing it live. Everything is in the store,
+ * so a killed process is resumed by running it again.
+ */
+export async function launchRun(options: LaunchOptions): Promise<LaunchResult> {
+  const { config, store, board } = options
+  const run = await chooseRun(store, config.target, options.goal)
+  const { git, models, sandbox, policy, workspaces, roleContext, supervisorOptions } = await prepareAgents(options, run, roleNames)
   const emit = async (type: string, data: Record<string, unknown>) => void (await store.appendEvents([{ runId: run.id, type, data }]))
   const deepGate = createDeepGate({
     git,
@@ -140,43 +179,16 @@ export async function launchRun(options: LaunchOptions): Promise<LaunchResult> {
     emit,
   })
 
-  // Worktrees of tasks that are settled (merged, cancelled, failed) are no longer needed.
-  const tasks = await store.listTasks({ runId: run.id })
-  const unsettled = new Set(tasks.filter((task) => !settledStatuses.includes(task.status)).map((task) => task.id))
-  await workspaces.sweep((taskId) => unsettled.has(taskId))
-
   const supervisor = createSupervisor({
-    store,
-    board,
-    runId: run.id,
-    roles: createRoles({
-      store, board, config, repositoryRoot: layout.root, git, workspaces, sandbox, policy, models, deepGate, landing: createLandingLock(),
-      context: { windowTokens: config.context.windowTokens, compactAt: config.context.compactAt, maskToolResultsAfter: config.context.maskToolResultsAfter },
-      gate: (signal) => supervisor.gate(signal),
-    }),
-    workers: options.workers ?? config.workers,
-    budget: config.budget,
-    attemptMinutes: config.limits.attemptMinutes,
-    cycleMinutes: config.limits.cycleMinutes,
-    leaseMs: config.limits.leaseSeconds * 1000,
-    allowOverlap: config.scheduling.allowOverlap,
-    findLandedCommit: (taskId) => findTaskCommit(git, config.target, taskId),
+    ...supervisorOptions,
+    roles: createRoles({ ...roleContext, deepGate, gate: (signal) => supervisor.gate(signal) }),
+    onMerged: () => void deepGate.request().catch(() => undefined),
   })
   const onAbort = () => void store.getRun(run.id).then((current) => (activeStatuses.includes(current.status) && current.status !== 'stopping' ? store.updateRun(current.id, current.version, { status: 'stopping' }, [{ type: 'run-stop-requested', data: { actor: 'signal' } }]) : undefined)).catch(() => undefined)
   options.signal?.addEventListener('abort', onAbort, { once: true })
   const restoreWarnings = recordModelWarnings(store, run.id)
-  // What this process runs with, said once at the start: models, workers, and what the sandbox does not cover here.
-  const missing = sandbox.notCovered
-  await store.appendEvents([{
-    runId: run.id,
-    type: 'run-configured',
-    data: {
-      summary: `planner ${models.planner.spec}, worker ${models.worker.spec}, judge ${models.judge.spec}; ${options.workers ?? config.workers} workers; sandbox ${sandbox.mode}${missing.length > 0 ? ` (not covered here: ${missing.join(', ')})` : ''}`,
-      models: { planner: models.planner.spec, worker: models.worker.spec, judge: models.judge.spec },
-      workers: options.workers ?? config.workers,
-      sandbox: { mode: sandbox.mode, processCap: sandbox.processCap, notCovered: missing },
-    },
-  }])
+  // What this process runs with, said once at the start.
+  await store.appendEvents([{ runId: run.id, type: 'run-configured', data: describeProcess(models, supervisorOptions.workers, sandbox) }])
   const view = createLiveView({ store, runId: run.id, output: options.output, budget: config.budget })
   try {
     const result = await supervisor.run()
@@ -194,6 +206,49 @@ export async function launchRun(options: LaunchOptions): Promise<LaunchResult> {
     options.signal?.removeEventListener('abort', onAbort)
     await view.stop()
     await workspaces.removeDetached('deep-gate').catch(() => undefined)
+    restoreWarnings()
+  }
+}
+
+export class NothingToJoinError extends ColonyError {
+  override readonly name = 'NothingToJoinError'
+
+  constructor(reason: string) {
+    super(`there is no run to join: ${reason}`, { hint: 'start one with `colony run --goal "..."` (in this repository, or against the same store), then run `colony worker` beside it' })
+  }
+}
+
+export interface WorkersResult extends RunResult {
+  run: Run
+  /** Work tasks this process merged. */
+  merged: number
+}
+
+/**
+ * `colony worker`: more workers for the run a `colony run` process
+ * supervises, sharing its board through the store. Only the worker's model is
+ * needed here; planners, the judge and the deep gate stay with `colony run`.
+ * Ctrl-C (the signal) makes this process leave: its tasks go back to ready and
+ * the run goes on.
+ */
+export async function launchWorkers(options: Omit<LaunchOptions, 'goal'>): Promise<WorkersResult> {
+  const { config, store } = options
+  const run = await store.latestRun()
+  if (!run || !activeStatuses.includes(run.status)) throw new NothingToJoinError(run ? `run ${run.id} is ${run.status}` : 'no run has been started here')
+  const { models, sandbox, roleContext, supervisorOptions } = await prepareAgents(options, run, ['worker'])
+  const workers = createSupervisor({
+    ...supervisorOptions,
+    roles: createRoles({ ...roleContext, deepGate: undefined, gate: (signal) => workers.gate(signal) }),
+  })
+  const restoreWarnings = recordModelWarnings(store, run.id)
+  const view = createLiveView({ store, runId: run.id, output: options.output, budget: config.budget })
+  try {
+    const result = await workers.join({ ...(options.signal && { signal: options.signal }), describe: describeProcess(models, supervisorOptions.workers, sandbox) })
+    await view.refresh()
+    const merged = await store.listEvents({ runId: run.id, types: ['task-merged'] })
+    return { ...result, run: await store.getRun(run.id), merged: merged.filter((event) => typeof event.data.owner === 'string' && event.data.owner.startsWith(`${workers.instanceId}/`)).length }
+  } finally {
+    await view.stop()
     restoreWarnings()
   }
 }

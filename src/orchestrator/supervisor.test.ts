@@ -82,6 +82,34 @@ describe('supervisor', () => {
     expect((await store.getRun(run.id)).status).toBe('done')
   })
 
+  it('a worker process joins the run: it takes work tasks (never plans), shares the board without doubles, and leaves when the run ends', async () => {
+    const { plan } = planner(['a', 'b', 'c', 'd', 'e', 'f'].map((title) => ({ title, scope: [`src/${title}/**`] })))
+    const ranBy: Record<string, string> = {}
+    const roles = (who: string): Roles => ({
+      plan: async (turn) => {
+        if (who !== 'supervisor') throw new Error('a joined worker process never plans')
+        return plan(turn)
+      },
+      work: async (attempt) => {
+        ranBy[attempt.handle.task.title] = who
+        await new Promise((resolve) => setTimeout(resolve, 150))
+        return mergeAs(attempt, `commit-${attempt.handle.task.title}`)
+      },
+      judge: async () => ({ decision: 'done', reason: 'all merged' }),
+    })
+    const supervisor = createSupervisor({ store, board, runId: run.id, roles: roles('supervisor'), workers: 1, pollMs: 10 })
+    const joined = createSupervisor({ store, board, runId: run.id, roles: roles('joined'), workers: 3, pollMs: 10 })
+    const [result, left] = await Promise.all([supervisor.run(), joined.join()])
+    expect(result).toMatchObject({ status: 'done', reason: 'all merged' })
+    expect(left).toMatchObject({ status: 'done' })
+    const tasks = (await store.listTasks({ runId: run.id })).filter((task) => task.kind === 'work')
+    expect(tasks.map((task) => task.status)).toEqual(Array(6).fill('merged'))
+    expect(Object.keys(ranBy).sort()).toEqual(['a', 'b', 'c', 'd', 'e', 'f'])
+    expect(Object.values(ranBy).filter((who) => who === 'joined').length).toBeGreaterThanOrEqual(3)
+    expect((await store.listEvents({ types: ['task-claimed'] })).filter((event) => event.taskId !== null && tasks.some((task) => task.id === event.taskId))).toHaveLength(6)
+    expect((await store.listEvents({ types: ['workers-joined', 'workers-left'] })).map((event) => event.type)).toEqual(['workers-joined', 'workers-left'])
+  })
+
   it('retries a failing attempt and tells the planner when a task fails for good', async () => {
     const { plan, turns } = planner([{ title: 'flaky' }, { title: 'hopeless' }])
     const attempts: Record<string, number> = {}

@@ -24,6 +24,8 @@ export interface SupervisorOptions {
   /** Finds the target commit that already carries `Colony-Task: <id>`, for crash recovery. */
   findLandedCommit?: (taskId: number) => Promise<string | undefined>
   pollMs?: number
+  /** Told when tasks have merged since the last look, whichever process merged them: the deep gate's cue. */
+  onMerged?: () => void
   /** Judge verdicts in a row after which a run that creates and merges nothing stops. */
   maxIdleCycles?: number
   now?: () => number
@@ -269,7 +271,7 @@ export function createSupervisor(options: SupervisorOptions) {
     }
   }
 
-  async function fillSlots(capacity: number) {
+  async function fillSlots(capacity: number, kinds: readonly Task['kind'][] = ['plan', 'work']) {
     const inFlight = await store.listTasks({ runId, statuses: leasedStatuses })
     const busyScopes = inFlight.filter((task) => task.kind === 'work' && !waitingPlans.has(task.id)).map((task) => task.scope)
     while (slots.size < capacity) {
@@ -277,6 +279,7 @@ export function createSupervisor(options: SupervisorOptions) {
       const task = await board.claim({
         runId,
         owner,
+        kinds,
         accept: (candidate) => candidate.kind === 'plan' || options.allowOverlap === true || !busyScopes.some((scope) => scopesOverlap(scope, candidate.scope)),
       })
       if (!task) return
@@ -358,6 +361,27 @@ export function createSupervisor(options: SupervisorOptions) {
     return { status, reason, cycles }
   }
 
+  /** Slots until the next change: one of them ending, a nudge, or the poll interval. */
+  async function nextChange() {
+    await Promise.race([
+      ...[...slots.values()].map((slot) => slot.done),
+      new Promise<void>((resolve) => {
+        wake = resolve
+        // Not unref'd: while tasks wait for a person, this timer is what keeps the run alive.
+        setTimeout(resolve, pollMs)
+      }),
+    ])
+  }
+
+  /** A worker process leaving: its attempts stop at their next step and their tasks go back to ready; the run is not its to end. */
+  async function leave(status: RunResult['status'], reason: string): Promise<RunResult> {
+    stopping = reason
+    for (const slot of slots.values()) slot.abort.abort(new StopRequested(reason))
+    await Promise.allSettled([...slots.values()].map((slot) => slot.done))
+    await event('workers-left', { instance: instanceId, reason })
+    return { status, reason, cycles: 0 }
+  }
+
   async function callJudge(cycle: number): Promise<Verdict> {
     await event('judge-started', { cycle })
     const run = await store.getRun(runId)
@@ -386,6 +410,7 @@ export function createSupervisor(options: SupervisorOptions) {
       let lastProgress = await progressMark()
       let cycleStartedAt = now()
       const sessionStartedAt = now()
+      let mergedSoFar = (await store.countTasksByStatus(runId)).merged ?? 0
       try {
         for (;;) {
           const run = await store.getRun(runId)
@@ -396,6 +421,9 @@ export function createSupervisor(options: SupervisorOptions) {
             return await shutdown('stopped', `budget exceeded: ${spent}`, cycle - 1)
           }
           await heartbeatWaitingPlans()
+          const merged = (await store.countTasksByStatus(runId)).merged ?? 0
+          if (merged > mergedSoFar) options.onMerged?.()
+          mergedSoFar = merged
           if (run.status !== 'paused') {
             await wakePlanners(options.workers)
             await landApproved(options.workers)
@@ -430,18 +458,42 @@ export function createSupervisor(options: SupervisorOptions) {
               }
             }
           }
-          await Promise.race([
-            ...[...slots.values()].map((slot) => slot.done),
-            new Promise<void>((resolve) => {
-              wake = resolve
-              // Not unref'd: while tasks wait for a person, this timer is what keeps the run alive.
-              setTimeout(resolve, pollMs)
-            }),
-          ])
+          await nextChange()
         }
       } catch (error) {
         await shutdown('failed', error instanceof Error ? error.message : String(error), cycle).catch(() => undefined)
         throw error
+      }
+    },
+
+    /**
+     * `colony worker`: joins a run another process supervises with `workers`
+     * more slots for work tasks and approved landings (planners and the judge
+     * stay with the supervisor), follows its pause and stop, and leaves when it
+     * ends. Tasks are shared through the store, so the two never take the same one.
+     */
+    async join(joining: { signal?: AbortSignal; describe?: Record<string, unknown> } = {}): Promise<RunResult> {
+      const { signal } = joining
+      signal?.addEventListener('abort', signalChange, { once: true })
+      await recover()
+      await event('workers-joined', { instance: instanceId, workers: options.workers, ...joining.describe })
+      try {
+        for (;;) {
+          if (signal?.aborted) return await leave('stopped', 'this worker process was interrupted; its tasks went back to ready')
+          const run = await store.getRun(runId)
+          if (run.status === 'done' || run.status === 'stopped' || run.status === 'failed') return await leave(run.status, `the run is ${run.status}: ${run.reason ?? ''}`.trim())
+          if (run.status === 'stopping') return await leave('stopped', 'the run is stopping')
+          if (run.status === 'running') {
+            await landApproved(options.workers)
+            await fillSlots(options.workers, ['work'])
+          }
+          await nextChange()
+        }
+      } catch (error) {
+        await leave('failed', error instanceof Error ? error.message : String(error)).catch(() => undefined)
+        throw error
+      } finally {
+        signal?.removeEventListener('abort', signalChange)
       }
     },
   }

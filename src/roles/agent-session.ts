@@ -13,6 +13,7 @@ export async function runRoleAgent(
 ): Promise<AgentOutcome> {
   const { store, config } = context
   const model = context.models[options.role]
+  if (!model) throw new Error(`this process runs no ${options.role} agents (it was started without a ${options.role} model)`)
   let agent = await store.createAgent({ runId: options.runId, role: options.role, taskId: options.taskId, status: 'running', model: model.spec }, [{ type: 'agent-started', data: { role: options.role, model: model.spec } }])
   options.onAgent?.(agent.id)
   const readableLinks = config.workspace.link.map((link) => `${context.repositoryRoot}/${link}`)

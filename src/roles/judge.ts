@@ -1,11 +1,12 @@
 import { z } from 'zod'
 import { buildSystemPrompt, defineTool, listFilesTool, noteTool, readFileTool, runCommandTool, searchTool } from '../agent/index.ts'
+import type { DeepGateReport } from '../gate/index.ts'
 import type { JudgeCall, Verdict } from '../orchestrator/index.ts'
 import { runRoleAgent } from './agent-session.ts'
 import { boardSummary } from './board-summary.ts'
 import type { RoleContext } from './role-context.ts'
 
-function describeChecks(report: Awaited<ReturnType<RoleContext['deepGate']['check']>>, commands: readonly string[]): string {
+function describeChecks(report: DeepGateReport, commands: readonly string[]): string {
   if (commands.length === 0) return 'No full checks are configured (checks.full is empty).'
   switch (report.status) {
     case 'green':
@@ -27,6 +28,7 @@ function describeChecks(report: Awaited<ReturnType<RoleContext['deepGate']['chec
 export function createJudge(context: RoleContext) {
   const { store, config } = context
   return async function judge(call: JudgeCall): Promise<Verdict> {
+    if (!context.deepGate) throw new Error('this process does not judge: the judge runs in `colony run`')
     const report = await context.deepGate.check(call.signal)
     const tip = await context.git.text(['rev-parse', `refs/heads/${config.target}`])
     const workspace = await context.workspaces.openDetached('judge', tip)

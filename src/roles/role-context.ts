@@ -25,9 +25,11 @@ export interface RoleContext {
   workspaces: Workspaces
   sandbox: Sandbox
   policy: SandboxPolicy
-  models: Record<Role, RoleModel>
+  /** The models of the roles this process runs (`colony worker` has only the worker's). */
+  models: Partial<Record<Role, RoleModel>>
   context: ContextSettings
-  deepGate: DeepGate
+  /** Where the judge runs (`colony run`); a process that only works has none. */
+  deepGate: DeepGate | undefined
   /** One landing at a time among this process's workers (IntegrateOptions.landing). */
   landing: <T>(work: () => Promise<T>) => Promise<T>
   /** Holds agents while the run is paused; throws when it is stopping. */

@@ -40,13 +40,12 @@ function integrateTask(context: RoleContext, task: Task, workspace: Workspace, a
   })
 }
 
-/** After the commit is on the target nothing may fail the attempt: record it, hand off, clean up, ask for the deep gate. */
+/** After the commit is on the target nothing may fail the attempt: record it, hand off, clean up (the supervisor sees the merge and asks for the deep gate). */
 async function recordMerge(context: RoleContext, handle: TaskHandle, commit: string, handoff: { summary: string; concerns: string | null; agentId: number | null }) {
   const task = handle.task
   await handle.advance('merged', { result: { commit } })
   await context.store.addHandoff({ runId: task.runId, taskId: task.id, agentId: handoff.agentId, summary: handoff.summary, concerns: handoff.concerns, data: { commit } })
   await context.workspaces.remove(task.id).catch(() => undefined)
-  context.deepGate.request().catch(() => undefined)
 }
 
 /**

@@ -101,7 +101,12 @@ export async function userTreeSnapshot(root: string): Promise<string> {
 
 /** `colony run ARGS` as a child process, its output collected as it comes. */
 export function startColonyRun(root: string, args: string[]) {
-  const child = spawn(process.execPath, [cliEntry, 'run', ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
+  return startColony(root, ['run', ...args])
+}
+
+/** `colony ARGS` as a child process, its output collected as it comes. */
+export function startColony(root: string, args: string[]) {
+  const child = spawn(process.execPath, [cliEntry, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   let output = ''
   child.stdout.on('data', (chunk: Buffer) => ((stdout += chunk.toString()), (output += chunk.toString())))

@@ -16,16 +16,24 @@ export function describeResult(result: LaunchResult, root: string, target: strin
 }
 
 /** Ctrl-C once asks the run to stop cleanly (agents finish their step, held tasks go back); twice exits at once. */
-export function stopOnInterrupt(): { signal: AbortSignal; dispose(): void } {
+export function stopOnInterrupt(what = 'stopping cleanly (agents finish their current step)'): { signal: AbortSignal; dispose(): void } {
   const abort = new AbortController()
   const onSignal = () => {
     if (abort.signal.aborted) process.exit(130)
-    process.stderr.write('\ncolony: stopping cleanly (agents finish their current step); press Ctrl-C again to quit at once\n')
+    process.stderr.write(`\ncolony: ${what}; press Ctrl-C again to quit at once\n`)
     abort.abort()
   }
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
   return { signal: abort.signal, dispose: () => (process.off('SIGINT', onSignal), process.off('SIGTERM', onSignal)) }
+}
+
+/** --workers, checked: a whole number of at least 1, or undefined for colony.json's. */
+export function parseWorkers(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined
+  const workers = Number(text)
+  if (!Number.isInteger(workers) || workers < 1) throw new UsageError('--workers', `--workers must be a whole number of at least 1, got "${text}"`, 'for example --workers 8')
+  return workers
 }
 
 /** `colony run`: start or resume the run in this repository. */
@@ -41,8 +49,7 @@ export function registerRun(program: Command): void {
     if (options.goal !== undefined && options.goalFile !== undefined) throw new UsageError('--goal', 'give --goal or --goal-file, not both', 'keep one of them')
     const goal = options.goalFile !== undefined ? (await readFile(options.goalFile, 'utf8')).trim() : options.goal?.trim()
     if (goal === '') throw new UsageError('--goal', 'the goal is empty', 'say what the run should achieve')
-    const workers = options.workers === undefined ? undefined : Number(options.workers)
-    if (workers !== undefined && (!Number.isInteger(workers) || workers < 1)) throw new UsageError('--workers', `--workers must be a whole number of at least 1, got "${options.workers}"`, 'for example --workers 8')
+    const workers = parseWorkers(options.workers)
     const overrides = modelOverrides(options)
     await withSession(process.cwd(), async ({ layout, config, store, board }) => {
       const interrupt = stopOnInterrupt()
