@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http'
 import { readdirSync, readFileSync } from 'node:fs'
-import { mkdir, readFile, readdir, symlink, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTempRepository, git } from '../../test/support/cli.ts'
@@ -88,6 +88,8 @@ describe.each<SandboxMode>(['bubblewrap', 'host'])('sandbox in %s mode', (mode) 
     server?.close()
     expect(survivors(token)).toEqual([])
     await repository?.dispose()
+    await rm(home, { recursive: true, force: true })
+    await rm(join(home, '..', `${token}-tools`), { recursive: true, force: true })
   })
 
   claim('filesystem', 'cannot read ~/.ssh, /etc/shadow or the user\'s main working tree', async () => {
