@@ -49,6 +49,16 @@ try {
   let peakRss = process.memoryUsage().rss
   const baselineRss = peakRss
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200)
+  // Heap after a full collection as tasks merge: flat means nothing accumulates per task (run with --expose-gc).
+  const collect = (globalThis as { gc?: () => void }).gc
+  const heapByMerged: { merged: number; heapMb: number }[] = []
+  const heapSampler = setInterval(() => {
+    void store.latestRun().then(async (latest) => {
+      if (!latest || !collect) return
+      collect()
+      heapByMerged.push({ merged: (await store.countTasksByStatus(latest.id)).merged ?? 0, heapMb: process.memoryUsage().heapUsed / 1e6 })
+    })
+  }, 5_000)
   const cpuBefore = process.cpuUsage()
   const started = performance.now()
   const quiet = new Writable({ write: (_chunk, _encoding, done) => done() })
@@ -56,6 +66,7 @@ try {
   const wallMs = performance.now() - started
   const cpu = process.cpuUsage(cpuBefore)
   clearInterval(sampler)
+  clearInterval(heapSampler)
 
   // Idle share: worker-slot time not spent on a work task, from claim to settled.
   const events = await store.listEvents({ types: ['task-claimed', 'task-merged', 'task-attempt-failed', 'task-released'] })
@@ -80,6 +91,12 @@ try {
   console.log(`merged per minute: ${(result.merged / (wallMs / 60_000)).toFixed(1)} (over the whole run); ${(result.merged / (workWindow / 60_000)).toFixed(1)} (first claim to last merge)`)
   console.log(`orchestrator CPU: ${(cpuMs / 1000).toFixed(1)} s total, ${(cpuMs / tasks).toFixed(1)} ms per task (git and sandbox child processes not included)`)
   console.log(`memory: peak RSS ${(peakRss / 1e6).toFixed(0)} MB, ${((peakRss - baselineRss) / 1e3 / tasks).toFixed(0)} kB per task above the ${(baselineRss / 1e6).toFixed(0)} MB baseline`)
+  if (heapByMerged.length > 0) {
+    const quarters = [0.25, 0.5, 0.75, 1].map((share) => heapByMerged[Math.min(heapByMerged.length - 1, Math.floor(share * (heapByMerged.length - 1)))]!)
+    console.log(`heap after GC by tasks merged: ${quarters.map((sample) => `${sample.merged} → ${sample.heapMb.toFixed(1)} MB`).join(', ')}`)
+  } else {
+    console.log('heap after GC: not sampled (run with node --expose-gc)')
+  }
   console.log(`idle worker share: ${(100 * (1 - busyMs / (workers * workWindow))).toFixed(1)}% of ${workers} slots from first claim to last merge`)
   await store.close()
 } finally {
