@@ -73,6 +73,8 @@ export const configSchema = z.strictObject({
     .prefault({}),
   workers: z.int('expected a whole number of workers, e.g. 8').min(1).max(1000).default(4),
   target: z.string().min(1).default('colony/main'),
+  /** A git remote (e.g. "origin") holding the target branch, for runs whose processes work in different clones (other machines). */
+  remote: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'a git remote name such as "origin"').optional(),
   checks: z
     .strictObject({ fast: commandList.default([]), full: commandList.default([]) })
     .default({ fast: [], full: [] }),

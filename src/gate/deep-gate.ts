@@ -1,4 +1,4 @@
-import { branchRef, revertOnTarget, targetLog, type Git, type Workspaces } from '../git/index.ts'
+import { revertOnTarget, targetLog, targetTip, type Git, type Workspaces } from '../git/index.ts'
 import { firstBadCommit } from './bisect.ts'
 import { runChecks, type CommandRunner } from './run-checks.ts'
 
@@ -7,6 +7,8 @@ export interface DeepGateOptions {
   git: Git
   workspaces: Workspaces
   target: string
+  /** The git remote holding the target, when it is not local. */
+  remote?: string | undefined
   /** `checks.full`. */
   commands: readonly string[]
   run: CommandRunner
@@ -36,7 +38,6 @@ const maxRevertsPerCheck = 8
 export function createDeepGate(options: DeepGateOptions) {
   const { git } = options
   const verifiedRef = options.verifiedRef ?? `refs/colony/verified/${options.target}`
-  const targetRef = branchRef(options.target)
   const emit = async (type: string, data: Record<string, unknown>) => options.emit?.(type, data)
   let running: Promise<DeepGateReport> | undefined
   let requested = false
@@ -50,7 +51,7 @@ export function createDeepGate(options: DeepGateOptions) {
   async function checkOnce(signal?: AbortSignal): Promise<DeepGateReport> {
     const culprits: { taskId: number; commit: string }[] = []
     for (let round = 0; ; round++) {
-      const tip = await git.resolveRef(targetRef)
+      const tip = await targetTip(git, options)
       if (!tip) throw new Error(`the target branch ${options.target} does not exist`)
       const verified = await git.resolveRef(verifiedRef)
       if (verified === tip) return culprits.length > 0 ? { status: 'reverted', tip, culprits } : { status: 'unchanged', tip }
@@ -88,6 +89,7 @@ export function createDeepGate(options: DeepGateOptions) {
       const revert = await revertOnTarget({
         scratch,
         target: options.target,
+        remote: options.remote,
         commit: culprit.commit,
         taskId: culprit.taskId,
         reason: `checks.full failed first at this commit (found by bisecting ${range.length} merges, ${found.tested.length} tested)`,

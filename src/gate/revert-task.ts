@@ -1,5 +1,5 @@
 import { IllegalTransitionError, type Board } from '../board/index.ts'
-import { requireTaskCommit, revertOnTarget, targetLog, type Git, type Workspaces } from '../git/index.ts'
+import { requireTaskCommit, revertOnTarget, targetLog, targetTip, type Git, type Workspaces } from '../git/index.ts'
 import type { Store, Task } from '../store/index.ts'
 
 export interface RevertTaskOptions {
@@ -8,6 +8,8 @@ export interface RevertTaskOptions {
   store: Store
   board: Board
   target: string
+  /** The git remote holding the target, when it is not local. */
+  remote?: string | undefined
   taskId: number
   reason: string
   actor: string
@@ -26,17 +28,18 @@ export interface RevertTaskOptions {
 export async function revertTask(options: RevertTaskOptions): Promise<{ task: Task; commit: string; revert: string }> {
   const task = await options.store.getTask(options.taskId)
   if (task.status !== 'merged') throw new IllegalTransitionError(task.id, task.status, 'reverted')
-  const commit = await requireTaskCommit(options.git, options.target, task.id)
+  const commit = await requireTaskCommit(options.git, options.target, task.id, options.remote)
   let revert = options.revertCommit
   if (!revert) {
     const later = await targetLog(options.git, options.target, { range: `${commit}..refs/heads/${options.target}` })
     revert = later.find((entry) => entry.revertsTask === task.id)?.commit
   }
   if (!revert) {
-    const tip = await options.git.text(['rev-parse', `refs/heads/${options.target}`])
+    const tip = await targetTip(options.git, options)
+    if (!tip) throw new Error(`the target branch ${options.target} does not exist`)
     const scratch = await options.workspaces.openDetached('revert', tip)
     try {
-      revert = await revertOnTarget({ scratch, target: options.target, commit, taskId: task.id, reason: options.reason })
+      revert = await revertOnTarget({ scratch, target: options.target, remote: options.remote, commit, taskId: task.id, reason: options.reason })
     } finally {
       await options.workspaces.removeDetached('revert')
     }

@@ -7,3 +7,4 @@ export { targetLog, findTaskCommit, requireTaskCommit, type TargetCommit } from 
 export { changedFiles, outsideScope, diffSize } from './change-limits.ts'
 export type { ConflictedFile } from './conflicts.ts'
 export { GitError, WorkspaceSetupError, WorkspaceLinkError, RevertConflictError, TargetMovedError, TaskCommitNotFoundError } from './errors.ts'
+export { targetTip, swapTarget, ensureTarget, type TargetLocation } from './target-branch.ts'

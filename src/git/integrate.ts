@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs'
 import { setTimeout as delay } from 'node:timers/promises'
 import { changedFiles, diffSize, outsideScope } from './change-limits.ts'
 import { filesWithMarkers, readConflicts, unmergedPaths, type ConflictedFile } from './conflicts.ts'
-import { branchRef, type Git } from './git.ts'
+import type { Git } from './git.ts'
+import { swapTarget, targetTip } from './target-branch.ts'
 
 export interface IntegrationTask {
   id: number
@@ -32,6 +33,8 @@ export interface IntegrateOptions {
   /** Git in the task's worktree. */
   git: Git
   target: string
+  /** The git remote holding the target, when it is not local (see target-branch.ts). */
+  remote?: string | undefined
   task: IntegrationTask
   author: { name: string; email: string }
   /** Most lines (added + removed) one task may change. */
@@ -82,7 +85,6 @@ async function authorOf(git: Git, commit: string): Promise<Record<string, string
  */
 export async function integrate(options: IntegrateOptions): Promise<IntegrationOutcome> {
   const { git, task } = options
-  const targetRef = branchRef(options.target)
   const emit = async (type: string, data: Record<string, unknown>) => options.emit?.(type, data)
   const maxRaces = options.maxRaces ?? 30
   const excludes = (options.exclude ?? []).map((path) => `:(exclude)${path}`)
@@ -95,7 +97,7 @@ export async function integrate(options: IntegrateOptions): Promise<IntegrationO
 
   const rebaseInProgress = async () => existsSync(await git.text(['rev-parse', '--path-format=absolute', '--git-path', 'rebase-merge']))
   const tipOf = async () => {
-    const tip = await git.resolveRef(targetRef)
+    const tip = await targetTip(git, options)
     if (!tip) throw new Error(`the target branch ${options.target} does not exist`)
     return tip
   }
@@ -260,7 +262,7 @@ export async function integrate(options: IntegrateOptions): Promise<IntegrationO
         if (touched.length > 0) return 'regate'
         await emit('gate-skipped', { tip, gatedAt, reason: 'clean rebase, and none of the task\'s files changed on the target since its gate passed' })
       }
-      if (await git.compareAndSwap(targetRef, candidate, tip, `colony: task ${task.id}`)) {
+      if (await swapTarget(git, options, candidate, tip, `colony: task ${task.id}`)) {
         await syncWorktree()
         return { status: 'merged', commit: candidate, races: race, gateRuns, message: `Merged into ${options.target} as ${candidate.slice(0, 12)}.` }
       }

@@ -1,11 +1,14 @@
 import { RevertConflictError, TargetMovedError } from './errors.ts'
 import { branchRef, type Git } from './git.ts'
 import { unmergedPaths } from './conflicts.ts'
+import { swapTarget, targetTip } from './target-branch.ts'
 
 export interface RevertOptions {
   /** Git in a scratch worktree Colony owns (see `workspaces.openDetached`); it is moved to the target's tip. */
   scratch: Git
   target: string
+  /** The git remote holding the target, when it is not local. */
+  remote?: string | undefined
   commit: string
   taskId?: number
   reason: string
@@ -30,7 +33,8 @@ export async function revertOnTarget(options: RevertOptions): Promise<string> {
   const maxRaces = options.maxRaces ?? 20
 
   for (let race = 0; race <= maxRaces; race++) {
-    const tip = await scratch.text(['rev-parse', '--verify', `${ref}^{commit}`])
+    const tip = await targetTip(scratch, options)
+    if (!tip) throw new Error(`the target branch ${options.target} does not exist`)
     await scratch.run(['checkout', '--quiet', '--detach', '--force', tip])
     const reverted = await scratch.run(['revert', '--no-commit', commit], { env, okExitCodes: [1] })
     if (reverted.exitCode !== 0) {
@@ -40,7 +44,7 @@ export async function revertOnTarget(options: RevertOptions): Promise<string> {
     }
     await scratch.run(['commit', '--quiet', '--no-verify', '--allow-empty', '-F', '-'], { input: message, env })
     const revert = await scratch.text(['rev-parse', 'HEAD'])
-    if (await scratch.compareAndSwap(ref, revert, tip, `colony: revert ${commit.slice(0, 12)}`)) return revert
+    if (await swapTarget(scratch, options, revert, tip, `colony: revert ${commit.slice(0, 12)}`)) return revert
   }
   throw new TargetMovedError(ref, maxRaces + 1)
 }

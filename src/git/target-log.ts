@@ -1,6 +1,7 @@
 import { TaskCommitNotFoundError } from './errors.ts'
 import { branchRef, type Git } from './git.ts'
 import { taskTrailer } from './integrate.ts'
+import { targetTip } from './target-branch.ts'
 
 export interface TargetCommit {
   commit: string
@@ -19,7 +20,8 @@ const separator = '\x1f'
  * The target branch's first-parent history, newest first, with each commit's
  * task id. `range` limits it, e.g. `${verified}..${tip}`.
  */
-export async function targetLog(git: Git, target: string, options: { range?: string; limit?: number } = {}): Promise<TargetCommit[]> {
+export async function targetLog(git: Git, target: string, options: { range?: string; limit?: number; remote?: string | undefined } = {}): Promise<TargetCommit[]> {
+  if (options.remote !== undefined) await targetTip(git, { target, remote: options.remote })
   const format = ['%H', '%s', '%an', '%aI', `%(trailers:key=${taskTrailer},valueonly,separator=%x2C)`, '%(trailers:key=Colony-Revert-Of,valueonly,separator=%x2C)'].join(separator)
   const args = ['log', '--first-parent', `--format=${format}%x1e`]
   if (options.limit) args.push(`--max-count=${options.limit}`)
@@ -38,13 +40,14 @@ export async function targetLog(git: Git, target: string, options: { range?: str
 }
 
 /** The target commit carrying `Colony-Task: <id>`, or undefined when the task has not landed. */
-export async function findTaskCommit(git: Git, target: string, taskId: number): Promise<string | undefined> {
+export async function findTaskCommit(git: Git, target: string, taskId: number, remote?: string): Promise<string | undefined> {
+  if (remote !== undefined) await targetTip(git, { target, remote })
   const commits = await git.lines(['log', '--first-parent', '--format=%H', `--grep=^${taskTrailer}: ${taskId}$`, branchRef(target), '--'])
   return commits[0]
 }
 
-export async function requireTaskCommit(git: Git, target: string, taskId: number): Promise<string> {
-  const commit = await findTaskCommit(git, target, taskId)
+export async function requireTaskCommit(git: Git, target: string, taskId: number, remote?: string): Promise<string> {
+  const commit = await findTaskCommit(git, target, taskId, remote)
   if (!commit) throw new TaskCommitNotFoundError(taskId, target)
   return commit
 }

@@ -4,6 +4,7 @@ import { dirname, isAbsolute, join, normalize, relative, sep } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
 import { GitError, WorkspaceLinkError, WorkspaceSetupError } from './errors.ts'
 import { branchRef, createGit, type Git } from './git.ts'
+import { targetTip } from './target-branch.ts'
 
 /** What prepares each new worktree (colony.json `workspace`). */
 export interface WorkspacePreparation {
@@ -20,6 +21,8 @@ export interface WorkspacesOptions {
   root: string
   worktreesDir: string
   target: string
+  /** The git remote holding the target, when it is not local: worktrees start from its tip. */
+  remote?: string | undefined
   preparation?: WorkspacePreparation
   runSetup?: SetupRunner
 }
@@ -58,7 +61,6 @@ function insideRoot(path: string): string {
  */
 export function createWorkspaces(options: WorkspacesOptions) {
   const { git, root, worktreesDir } = options
-  const targetRef = branchRef(options.target)
 
   const pathFor = (taskId: number) => join(worktreesDir, `task-${taskId}`)
 
@@ -141,7 +143,7 @@ export function createWorkspaces(options: WorkspacesOptions) {
     const workspaceGit = createGit(path)
     const rebasing = existsSync(await workspaceGit.text(['rev-parse', '--path-format=absolute', '--git-path', 'rebase-merge']))
     if (rebasing) await workspaceGit.run(['rebase', '--abort'])
-    const tip = await git.resolveRef(targetRef)
+    const tip = await targetTip(git, options)
     const base = tip ? await workspaceGit.text(['merge-base', 'HEAD', tip]) : await workspaceGit.text(['rev-parse', 'HEAD'])
     return { taskId, path, branch: taskBranch(taskId), git: workspaceGit, base, resumed: true }
   }
@@ -156,7 +158,7 @@ export function createWorkspaces(options: WorkspacesOptions) {
       const resumed = await resume(taskId, path)
       if (resumed) return resumed
     }
-    const tip = await git.resolveRef(targetRef)
+    const tip = await targetTip(git, options)
     if (!tip) throw new WorkspaceLinkError(options.target, `the target branch ${options.target} does not exist (run \`colony init\`)`)
     await administer(async () => {
       await removeNow(taskId)

@@ -114,6 +114,7 @@ async function prepareAgents(options: LaunchOptions, run: Run, roles: readonly R
     root: layout.root,
     worktreesDir: layout.worktreesDir,
     target: config.target,
+    remote: config.remote,
     preparation: config.workspace,
     runSetup: async (command, cwd) => {
       const result = await sandbox.run(command, { cwd, timeoutMs: config.limits.attemptMinutes * 60_000 })
@@ -138,7 +139,7 @@ async function prepareAgents(options: LaunchOptions, run: Run, roles: readonly R
     cycleMinutes: config.limits.cycleMinutes,
     leaseMs: config.limits.leaseSeconds * 1000,
     allowOverlap: config.scheduling.allowOverlap,
-    findLandedCommit: (taskId: number) => findTaskCommit(git, config.target, taskId),
+    findLandedCommit: (taskId: number) => findTaskCommit(git, config.target, taskId, config.remote),
   }
   return { git, models, sandbox, policy, workspaces, roleContext, supervisorOptions }
 }
@@ -170,11 +171,12 @@ export async function launchRun(options: LaunchOptions): Promise<LaunchResult> {
     git,
     workspaces,
     target: config.target,
+    remote: config.remote,
     commands: config.checks.full,
     timeoutMs: config.limits.attemptMinutes * 60_000,
     run: guardedCommandRunner({ sandbox, policy, store, context: { runId: run.id } }),
     onReverted: async (culprit) => {
-      await revertTask({ git, workspaces, store, board, target: config.target, taskId: culprit.taskId, reason: 'checks.full failed on the target after it merged; the deep gate bisected to it', actor: 'deep-gate', output: culprit.output, revertCommit: culprit.revert })
+      await revertTask({ git, workspaces, store, board, target: config.target, remote: config.remote, taskId: culprit.taskId, reason: 'checks.full failed on the target after it merged; the deep gate bisected to it', actor: 'deep-gate', output: culprit.output, revertCommit: culprit.revert })
     },
     emit,
   })

@@ -55,3 +55,15 @@ export class InvalidBranchNameError extends ColonyError {
     this.branch = branch
   }
 }
+
+export class UnknownRemoteError extends ColonyError {
+  override readonly name = 'UnknownRemoteError'
+  readonly remote: string
+
+  constructor(remote: string) {
+    super(`"remote" in colony.json names ${remote}, which is not a git remote of this repository`, {
+      hint: `add it (git remote add ${remote} URL), or remove "remote" to keep the target branch in this repository`,
+    })
+    this.remote = remote
+  }
+}

@@ -12,4 +12,5 @@ export {
   RepositoryHasNoCommitsError,
   TargetIsCheckedOutError,
   InvalidBranchNameError,
+  UnknownRemoteError,
 } from './errors.ts'

@@ -9,7 +9,9 @@ import {
   NotInitializedError,
   RepositoryHasNoCommitsError,
   TargetIsCheckedOutError,
+  UnknownRemoteError,
 } from './errors.ts'
+import { createGit, ensureTarget, targetTip } from '../git/index.ts'
 
 const execFileAsync = promisify(execFile)
 
@@ -69,11 +71,27 @@ export async function prepareColonyDirectory(layout: RepositoryLayout): Promise<
   }
 }
 
+/** A target on a remote: the remote's branch if it has one (the first clone made it), else HEAD pushed there. */
+async function ensureRemoteTarget(layout: RepositoryLayout, location: { target: string; remote: string }): Promise<{ created: boolean; commit: string }> {
+  const repository = createGit(layout.root)
+  try {
+    await repository.run(['remote', 'get-url', location.remote])
+  } catch {
+    throw new UnknownRemoteError(location.remote)
+  }
+  const existing = await targetTip(repository, location)
+  if (existing) return { created: false, commit: existing }
+  const head = await repository.resolveRef('HEAD')
+  if (!head) throw new RepositoryHasNoCommitsError(layout.root)
+  const commit = await ensureTarget(repository, location, head)
+  return { created: commit === head, commit }
+}
+
 /**
  * Makes sure the target branch exists, creating it from HEAD without checking
  * it out. Returns whether it was created. Refuses the branch that is checked out.
  */
-export async function ensureTargetBranch(layout: RepositoryLayout, target: string): Promise<{ created: boolean; commit: string }> {
+export async function ensureTargetBranch(layout: RepositoryLayout, target: string, remote?: string): Promise<{ created: boolean; commit: string }> {
   try {
     await git(layout.root, ['check-ref-format', '--branch', target])
   } catch {
@@ -81,6 +99,7 @@ export async function ensureTargetBranch(layout: RepositoryLayout, target: strin
   }
   const checkedOut = await git(layout.root, ['symbolic-ref', '--quiet', '--short', 'HEAD']).catch(() => '')
   if (checkedOut === target) throw new TargetIsCheckedOutError(target)
+  if (remote !== undefined) return ensureRemoteTarget(layout, { target, remote })
   const existing = await git(layout.root, ['rev-parse', '--verify', '--quiet', `refs/heads/${target}`]).catch(() => '')
   if (existing) return { created: false, commit: existing }
   const head = await git(layout.root, ['rev-parse', '--verify', '--quiet', 'HEAD^{commit}']).catch(() => '')

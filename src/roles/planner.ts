@@ -1,5 +1,6 @@
 import { createFinishTool, listFilesTool, noteTool, readFileTool, runCommandTool, searchTool } from '../agent/index.ts'
 import { buildSystemPrompt } from '../agent/index.ts'
+import { targetTip } from '../git/index.ts'
 import type { PlannerOutcome, PlannerTurn } from '../orchestrator/index.ts'
 import type { Task } from '../store/index.ts'
 import { runRoleAgent } from './agent-session.ts'
@@ -18,7 +19,9 @@ export function createPlanner(context: RoleContext) {
   return async function plan(turn: PlannerTurn): Promise<PlannerOutcome> {
     const task = turn.handle.task
     const scratch = turn.fresh ? undefined : (await store.listEvents({ taskId: task.id, types: ['planner-scratchpad'] })).at(-1)
-    const workspace = await context.workspaces.openDetached(`planner-${task.id}`, await context.git.text(['rev-parse', `refs/heads/${config.target}`]))
+    const tip = await targetTip(context.git, config)
+    if (!tip) throw new Error(`the target branch ${config.target} does not exist`)
+    const workspace = await context.workspaces.openDetached(`planner-${task.id}`, tip)
     const created: Task[] = []
     const sections = [
       task.parentId === null ? `# The goal\n\n${turn.run.goal ?? task.description}` : `# Your area (plan task ${task.id}, part of the goal "${turn.run.goal ?? ''}")\n\n${task.title}\n\n${task.description}`,

@@ -28,6 +28,7 @@ function integrateTask(context: RoleContext, task: Task, workspace: Workspace, a
   return integrate({
     git: workspace.git,
     target: config.target,
+    remote: config.remote,
     task: { id: task.id, title: task.title, description: task.description, scope: task.scope },
     author: { name: `colony-worker-${agentId}`, email: `worker-${agentId}@colony.local` },
     diffLimit: config.limits.diffLines,

@@ -105,8 +105,8 @@ export function startColonyRun(root: string, args: string[]) {
 }
 
 /** `colony ARGS` as a child process, its output collected as it comes. */
-export function startColony(root: string, args: string[]) {
-  const child = spawn(process.execPath, [cliEntry, ...args], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
+export function startColony(root: string, args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, [cliEntry, ...args], { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   let stdout = ''
   let output = ''
   child.stdout.on('data', (chunk: Buffer) => ((stdout += chunk.toString()), (output += chunk.toString())))

@@ -16,7 +16,7 @@ export function registerHistory(program: Command): void {
       const limit = Number(options.limit)
       if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit', `--limit must be a whole number of at least 1, got "${options.limit}"`, 'for example --limit 20')
       await withSession(process.cwd(), async ({ layout, config }) => {
-        const commits = await targetLog(createGit(layout.root), config.target, { limit })
+        const commits = await targetLog(createGit(layout.root), config.target, { limit, remote: config.remote })
         if (options.json) return printJson(commits.map((commit) => ({ ...commit, taskId: commit.taskId ?? null, revertsTask: commit.revertsTask ?? null })))
         const rows = commits.map((commit) => [
           commit.commit.slice(0, 12),
@@ -37,8 +37,8 @@ export function registerHistory(program: Command): void {
       const taskId = parseTaskId(idText, 'TASK')
       await withSession(process.cwd(), async ({ layout, config, store, board }) => {
         const git = createGit(layout.root)
-        const workspaces = createWorkspaces({ git, root: layout.root, worktreesDir: layout.worktreesDir, target: config.target })
-        const result = await revertTask({ git, workspaces, store, board, target: config.target, taskId, reason: options.reason, actor: 'person' })
+        const workspaces = createWorkspaces({ git, root: layout.root, worktreesDir: layout.worktreesDir, target: config.target, remote: config.remote })
+        const result = await revertTask({ git, workspaces, store, board, target: config.target, remote: config.remote, taskId, reason: options.reason, actor: 'person' })
         process.stdout.write(`task ${taskId} reverted: ${result.commit.slice(0, 12)} undone by ${result.revert.slice(0, 12)} on ${config.target}; retry it with \`colony retry ${taskId}\`\n`)
       })
     })

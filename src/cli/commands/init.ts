@@ -16,7 +16,7 @@ export function registerInit(program: Command): void {
       // Validate everything before creating anything, so a refusal changes nothing.
       const config = await loadConfig(layout.root)
       const target = options.target ?? config.target
-      const branch = await ensureTargetBranch(layout, target)
+      const branch = await ensureTargetBranch(layout, target, config.remote)
       await prepareColonyDirectory(layout)
       const store = await openSessionStore(layout)
       try {
@@ -32,7 +32,7 @@ export function registerInit(program: Command): void {
         `Colony is set up in ${layout.root}`,
         `  state:   ${relative(layout.root, layout.colonyDir)}/ (ignored through .git/info/exclude; your .gitignore is untouched)`,
         `  config:  colony.json${configCreated ? ' (created: set models and checks there)' : ' (kept as it was)'}`,
-        `  target:  ${target} (${branch.created ? 'created from HEAD at' : 'exists at'} ${branch.commit.slice(0, 10)})`,
+        `  target:  ${target}${config.remote === undefined ? '' : ` on ${config.remote}`} (${branch.created ? 'created from HEAD at' : 'exists at'} ${branch.commit.slice(0, 10)})`,
         '',
         'Next: colony task add "TITLE" --accept "npm test"    or    colony run --goal "..."',
       ]

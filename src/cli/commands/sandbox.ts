@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import { createGit, createWorkspaces } from '../../git/index.ts'
+import { createGit, createWorkspaces, targetTip } from '../../git/index.ts'
 import { runGuarded, sandboxFromConfig, sandboxPolicy } from '../../sandbox/index.ts'
 import { printJson } from '../format.ts'
 import { withSession } from '../session.ts'
@@ -44,9 +44,11 @@ export function registerSandbox(program: Command): void {
     .action(async (words: string[], options: { timeout: string; network?: boolean }) => {
       await withSession(process.cwd(), async ({ layout, config, store, run }) => {
         const git = createGit(layout.root)
-        const workspaces = createWorkspaces({ git, root: layout.root, worktreesDir: layout.worktreesDir, target: config.target })
+        const workspaces = createWorkspaces({ git, root: layout.root, worktreesDir: layout.worktreesDir, target: config.target, remote: config.remote })
         const name = `sandbox-exec-${process.pid}`
-        const scratch = await workspaces.openDetached(name, await git.text(['rev-parse', `refs/heads/${config.target}`]))
+        const tip = await targetTip(git, config)
+        if (!tip) throw new Error(`the target branch ${config.target} does not exist (run colony init)`)
+        const scratch = await workspaces.openDetached(name, tip)
         try {
           const box = sandboxFromConfig(config, layout.root, options.network ? { network: true } : {})
           const result = await runGuarded(words.join(' '), {
