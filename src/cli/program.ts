@@ -8,6 +8,7 @@ import { registerInit } from './commands/init.ts'
 import { registerModels } from './commands/models.ts'
 import { registerRun } from './commands/run.ts'
 import { registerWorker } from './commands/worker.ts'
+import { registerServe } from './commands/serve.ts'
 import { registerSandbox } from './commands/sandbox.ts'
 import { registerScriptedModel } from './commands/scripted-model.ts'
 import { registerStatus } from './commands/status.ts'
@@ -33,6 +34,7 @@ export function createProgram(): Command {
   registerModels(program)
   registerRun(program)
   registerWorker(program)
+  registerServe(program)
   registerDemo(program)
   registerScriptedModel(program)
   return program

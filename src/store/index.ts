@@ -42,3 +42,4 @@ export {
   type NewApproval,
   type ApprovalDecision,
 } from './records.ts'
+export { eventToJson, taskToJson } from './record-json.ts'

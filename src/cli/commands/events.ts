@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises'
 import type { Command } from 'commander'
-import type { ColonyEvent } from '../../store/index.ts'
-import { eventToJson, formatEventLine } from '../format.ts'
+import { eventToJson, type ColonyEvent } from '../../store/index.ts'
+import { formatEventLine } from '../format.ts'
 import { withSession } from '../session.ts'
 import { parseTaskId } from '../usage-error.ts'
 

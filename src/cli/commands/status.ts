@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
+import { runSnapshot } from '../../orchestrator/index.ts'
 import { taskStatuses } from '../../store/index.ts'
-import { eventToJson, formatEventLine, formatTable, formatTime, printJson } from '../format.ts'
+import { formatEventLine, formatTable, formatTime, printJson } from '../format.ts'
 import { withSession } from '../session.ts'
 
 export function registerStatus(program: Command): void {
@@ -10,24 +11,11 @@ export function registerStatus(program: Command): void {
     .option('--json', 'machine-readable output (see docs/cli.md)')
     .action(async (options: { json?: boolean }) => {
       await withSession(process.cwd(), async ({ store, run, layout, config }) => {
-        const counts = await store.countTasksByStatus(run.id)
-        const agents = await store.listAgents({ runId: run.id })
-        const active = agents.filter((agent) => !['stopped', 'finished', 'failed'].includes(agent.status))
-        const usage = await store.usageTotals({ runId: run.id })
+        const snapshot = await runSnapshot(store, run, config.budget)
+        if (options.json) return printJson({ repository: layout.root, ...snapshot })
+        const { tasks, usage } = snapshot
+        const active = snapshot.agents
         const recent = (await store.listEvents({ runId: run.id })).slice(-8)
-        const tasks = Object.fromEntries(taskStatuses.map((status) => [status, counts[status] ?? 0]))
-        if (options.json) {
-          printJson({
-            repository: layout.root,
-            run: { id: run.id, goal: run.goal, status: run.status, target: run.target, reason: run.reason, createdAt: new Date(run.createdAt).toISOString() },
-            tasks,
-            agents: active.map((agent) => ({ id: agent.id, role: agent.role, status: agent.status, taskId: agent.taskId, model: agent.model, activity: agent.activity })),
-            usage,
-            budget: config.budget,
-            recentEvents: recent.map(eventToJson),
-          })
-          return
-        }
         const taskLine = taskStatuses.filter((status) => tasks[status]).map((status) => `${status} ${tasks[status]}`).join(', ')
         const budget = [config.budget.usd !== undefined && `$${config.budget.usd}`, config.budget.tokens !== undefined && `${config.budget.tokens} tokens`, config.budget.hours !== undefined && `${config.budget.hours} h`]
           .filter(Boolean)

@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
-import { taskKinds, taskStatuses, type TaskKind, type TaskStatus } from '../../store/index.ts'
-import { eventToJson, formatEventLine, formatTaskDetails, formatTaskTable, printJson, taskToJson } from '../format.ts'
+import { eventToJson, taskKinds, taskStatuses, taskToJson, type TaskKind, type TaskStatus } from '../../store/index.ts'
+import { formatEventLine, formatTaskDetails, formatTaskTable, printJson } from '../format.ts'
 import { withSession } from '../session.ts'
 import { UsageError, parseTaskId } from '../usage-error.ts'
 

@@ -1,0 +1,1 @@
+export { createApp, type ServerOptions } from './app.ts'
