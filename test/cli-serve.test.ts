@@ -20,13 +20,14 @@ describe('colony serve', () => {
       const base = await new Promise<string>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no address in 20 s: ${output}`)), 20_000)
         server.stdout.on('data', () => {
-          const match = /at (http:\/\/127\.0\.0\.1:\d+\/api)/.exec(output)
+          const match = /API: +(http:\/\/127\.0\.0\.1:\d+\/api)/.exec(output)
           if (!match) return
           clearTimeout(timer)
           resolve(match[1]!)
         })
       })
-      expect(output).toContain('token: (from COLONY_SERVER_TOKEN)')
+      expect(output).toMatch(/dashboard: http:\/\/127\.0\.0\.1:\d+\/#token=\$COLONY_SERVER_TOKEN/)
+      expect(output).not.toContain('test-token')
       const api = (path: string, init: RequestInit = {}) => fetch(`${base}${path}`, { ...init, headers: { authorization: 'Bearer test-token', 'content-type': 'application/json', ...init.headers } })
 
       const refused = await fetch(`${base}/status`)

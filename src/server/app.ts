@@ -1,5 +1,9 @@
 import { Hono, type Context } from 'hono'
 import { timingSafeEqual } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { serveStatic } from '@hono/node-server/serve-static'
 import type { Board } from '../board/index.ts'
 import type { ColonyConfig } from '../config/index.ts'
 import { ColonyError } from '../errors/index.ts'
@@ -14,7 +18,11 @@ export interface ServerOptions {
   /** Every /api request must carry it: `Authorization: Bearer TOKEN` (or `?token=` for EventSource, which cannot set headers). */
   token: string
   pollMs?: number
+  /** The built dashboard (npm run build writes it to dist/web). */
+  webRoot?: string
 }
+
+const builtDashboard = fileURLToPath(new URL('../../dist/web/', import.meta.url))
 
 const notFound = /NotFoundError$|NoRunYet/
 const conflict = /RunStateError|NotAwaitingApprovalError|ApprovalAlreadyDecidedError|IllegalTransitionError|VersionConflictError/
@@ -102,6 +110,15 @@ export function createApp(options: ServerOptions) {
     const reason = requiredText((await body(context)).reason, 'reason', '{"reason": "not on this machine"}')
     return context.json(await controls.rejectCommand(idParam(context), reason))
   })
+
+  // The dashboard's files hold no data: they load without the token, then ask for it.
+  const webRoot = options.webRoot ?? builtDashboard
+  if (existsSync(join(webRoot, 'index.html'))) {
+    app.use('/assets/*', serveStatic({ root: webRoot }))
+    app.get('/', serveStatic({ root: webRoot, path: 'index.html' }))
+  } else {
+    app.get('/', (context) => context.text('The dashboard is not built here: run `npm run build` in Colony\'s directory. The API is at /api (docs/api.md).', 503))
+  }
 
   app.notFound((context) => context.json({ error: `no such endpoint: ${context.req.method} ${context.req.path}`, hint: 'see docs/api.md' }, 404))
   app.onError((error, context) => {

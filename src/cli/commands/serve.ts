@@ -25,9 +25,12 @@ export function registerServe(program: Command): void {
         })
         const address = server.address()
         const actualPort = typeof address === 'object' && address ? address.port : port
+        const origin = `http://${options.host}:${actualPort}`
+        const shownToken = process.env.COLONY_SERVER_TOKEN ? '$COLONY_SERVER_TOKEN' : token
         process.stdout.write(
-          `colony serve: run ${run.id} at http://${options.host}:${actualPort}/api\n` +
-            `  token: ${process.env.COLONY_SERVER_TOKEN ? '(from COLONY_SERVER_TOKEN)' : token}   e.g. curl -H "Authorization: Bearer $TOKEN" http://${options.host}:${actualPort}/api/status\n` +
+          `colony serve: run ${run.id}\n` +
+            `  dashboard: ${origin}/#token=${shownToken}\n` +
+            `  API:       ${origin}/api (docs/api.md), with Authorization: Bearer ${shownToken}\n` +
             '  Ctrl-C stops the server (not the run)\n',
         )
         await new Promise<void>((resolve) => {

@@ -1,0 +1,101 @@
+import { useCallback, useEffect, useMemo, useState } from 'react'
+import { ApiError, createApi, tokenFromPage, type ColonyEvent, type Status, type Task } from './api.ts'
+import { AgentList } from './components/AgentList.tsx'
+import { Controls } from './components/Controls.tsx'
+import { EventFeed } from './components/EventFeed.tsx'
+import { RunHeader } from './components/RunHeader.tsx'
+import { TaskBoard } from './components/TaskBoard.tsx'
+
+const keptEvents = 300
+
+/**
+ * The dashboard: the run at a glance (status, spend against budget, tasks by
+ * status, what each agent is doing), the events as they happen, and the same
+ * controls as the CLI. Everything comes from `colony serve`'s API; the event
+ * stream is what tells it to look again.
+ */
+export function App() {
+  const token = useMemo(tokenFromPage, [])
+  const api = useMemo(() => (token ? createApi(token) : undefined), [token])
+  const [status, setStatus] = useState<Status>()
+  const [tasks, setTasks] = useState<Task[]>([])
+  const [events, setEvents] = useState<ColonyEvent[]>([])
+  const [problem, setProblem] = useState<string>()
+  const [live, setLive] = useState(false)
+
+  const refresh = useCallback(async () => {
+    if (!api) return
+    try {
+      const [nextStatus, nextTasks] = await Promise.all([api.get<Status>('/status'), api.get<Task[]>('/tasks')])
+      setStatus(nextStatus)
+      setTasks(nextTasks)
+      setProblem(undefined)
+    } catch (error) {
+      setProblem(describe(error))
+    }
+  }, [api])
+
+  useEffect(() => {
+    if (!api) return
+    void refresh()
+    const stream = api.events(0)
+    let pending: ReturnType<typeof setTimeout> | undefined
+    stream.onopen = () => setLive(true)
+    stream.onerror = () => setLive(false)
+    stream.addEventListener('colony-event', (message) => {
+      const event = JSON.parse((message as MessageEvent<string>).data) as ColonyEvent
+      setEvents((previous) => [...previous.slice(-(keptEvents - 1)), event])
+      // Many events can arrive at once: look again once they settle.
+      clearTimeout(pending)
+      pending = setTimeout(() => void refresh(), 150)
+    })
+    return () => {
+      clearTimeout(pending)
+      stream.close()
+    }
+  }, [api, refresh])
+
+  const act = useCallback(
+    async (path: string, body?: Record<string, unknown>) => {
+      if (!api) return
+      try {
+        await api.post(path, body)
+        setProblem(undefined)
+        await refresh()
+      } catch (error) {
+        setProblem(describe(error))
+      }
+    },
+    [api, refresh],
+  )
+
+  if (!token) {
+    return (
+      <main className="empty">
+        <h1>Colony</h1>
+        <p>Open the address <code>colony serve</code> printed, with its token: <code>http://127.0.0.1:4317/#token=…</code></p>
+      </main>
+    )
+  }
+  return (
+    <main>
+      <RunHeader status={status} live={live} />
+      {problem && (
+        <p className="problem" role="alert">
+          {problem}
+        </p>
+      )}
+      <Controls runStatus={status?.run.status} act={act} />
+      <TaskBoard tasks={tasks} act={act} />
+      <div className="columns">
+        <AgentList agents={status?.agents ?? []} />
+        <EventFeed events={events} />
+      </div>
+    </main>
+  )
+}
+
+function describe(error: unknown): string {
+  if (error instanceof ApiError) return error.hint ? `${error.message} — ${error.hint}` : error.message
+  return error instanceof Error ? error.message : String(error)
+}

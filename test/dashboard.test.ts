@@ -1,0 +1,93 @@
+/// <reference lib="dom" />
+// The callbacks given to page.$eval run in the browser, on DOM elements.
+import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import puppeteer, { type Browser, type Page } from 'puppeteer-core'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { cliEntry, colony, createTempRepository } from './support/cli.ts'
+
+// Debian's chromium (.ci/run installs it).
+const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((path) => existsSync(path))
+
+describe.skipIf(!chromium && !process.env.CI)('the dashboard in a browser', () => {
+  let repo: { root: string; dispose(): Promise<void> }
+  let browser: Browser | undefined
+  beforeEach(async () => {
+    repo = await createTempRepository()
+    await colony(repo.root, ['init'])
+    await colony(repo.root, ['task', 'add', 'Parse dates', '--accept', 'npm test'])
+    await colony(repo.root, ['task', 'add', 'Format numbers', '--accept', 'npm test'])
+  })
+  afterEach(async () => {
+    await browser?.close()
+    await repo.dispose()
+  })
+
+  it('shows the run and its board live, and its buttons act on the run as the CLI would', async () => {
+    const server = spawn(process.execPath, [cliEntry, 'serve', '--port', '0'], { cwd: repo.root, env: { ...process.env, COLONY_SERVER_TOKEN: 'test-token' }, stdio: ['ignore', 'pipe', 'pipe'] })
+    let output = ''
+    server.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    try {
+      const origin = await new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no address in 20 s: ${output}`)), 20_000)
+        server.stdout.on('data', () => {
+          const match = /dashboard: (http:\/\/127\.0\.0\.1:\d+)\//.exec(output)
+          if (!match) return
+          clearTimeout(timer)
+          resolve(match[1]!)
+        })
+      })
+      browser = await puppeteer.launch({ executablePath: chromium!, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] })
+      const page = await browser.newPage()
+      const problems: string[] = []
+      page.on('pageerror', (error) => problems.push(String(error)))
+      await page.goto(`${origin}/#token=test-token`)
+
+      const runStatus = () => page.$eval('[data-testid=run-status]', (element) => element.textContent)
+      await waitUntil(page, async () => (await runStatus()) === 'pending', 'the run status')
+      expect(page.url()).not.toContain('test-token')
+      const board = () => page.$eval('[aria-label=tasks]', (element) => element.textContent ?? '')
+      expect(await board()).toContain('Parse dates')
+      expect(await board()).toContain('Format numbers')
+
+      await clickButton(page, 'Pause')
+      await waitUntil(page, async () => (await runStatus()) === 'paused', 'the paused run')
+      expect(JSON.parse((await colony(repo.root, ['status', '--json'])).stdout)).toMatchObject({ run: { status: 'paused' } })
+
+      await page.type('input[aria-label=steer]', 'Keep the public API unchanged')
+      await clickButton(page, 'Steer')
+      const feed = () => page.$eval('[aria-label=events]', (element) => element.textContent ?? '')
+      await waitUntil(page, async () => (await feed()).includes('Keep the public API unchanged'), 'the steering event in the feed')
+
+      // Another process changes the board: it shows up without a reload.
+      await colony(repo.root, ['task', 'add', 'Live task'])
+      await waitUntil(page, async () => (await board()).includes('Live task'), 'a task added from the CLI')
+
+      page.once('dialog', (dialog) => void dialog.accept('not needed'))
+      const card = await page.$('[data-testid=task-1]')
+      const cancel = await card!.$$('button')
+      for (const button of cancel) if ((await button.evaluate((element) => element.textContent)) === 'Cancel') await button.click()
+      await waitUntil(page, async () => (await page.$eval('[data-testid=task-1]', (element) => element.className)).includes('status-cancelled'), 'task 1 cancelled')
+      const events = (await colony(repo.root, ['events', '--json', '--task', '1'])).stdout
+      expect(events).toMatch(/"type":"task-cancelled".*"actor":"api"/)
+      expect(problems).toEqual([])
+    } finally {
+      server.kill('SIGINT')
+    }
+  }, 90_000)
+})
+
+async function clickButton(page: Page, label: string) {
+  for (const button of await page.$$('button')) {
+    if ((await button.evaluate((element) => element.textContent)) === label) return button.click()
+  }
+  throw new Error(`no button "${label}"`)
+}
+
+async function waitUntil(page: Page, condition: () => Promise<boolean>, what: string) {
+  const deadline = Date.now() + 20_000
+  while (!(await condition().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; page: ${(await page.$eval('body', (element) => element.textContent ?? '')).slice(0, 2_000)}`)
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+}
