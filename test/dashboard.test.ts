@@ -70,6 +70,13 @@ describe.skipIf(!chromium && !process.env.CI)('the dashboard in a browser', () =
       await waitUntil(page, async () => (await page.$eval('[data-testid=task-1]', (element) => element.className)).includes('status-cancelled'), 'task 1 cancelled')
       const events = (await colony(repo.root, ['events', '--json', '--task', '1'])).stdout
       expect(events).toMatch(/"type":"task-cancelled".*"actor":"api"/)
+
+      // A task's details: its contract and its history, the cancellation with its reason included.
+      for (const link of await page.$$('button.link.id')) if ((await link.evaluate((element) => element.textContent)) === '#1') await link.click()
+      await waitUntil(page, async () => (await page.$eval('aside[aria-label="task 1"]', (element) => element.textContent ?? '')).includes('task-cancelled'), 'task 1 details')
+      const details = await page.$eval('aside[aria-label="task 1"]', (element) => element.textContent ?? '')
+      expect(details).toContain('acceptance: npm test')
+      expect(details).toContain('not needed')
       expect(problems).toEqual([])
     } finally {
       server.kill('SIGINT')

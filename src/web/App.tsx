@@ -5,6 +5,7 @@ import { Controls } from './components/Controls.tsx'
 import { EventFeed } from './components/EventFeed.tsx'
 import { RunHeader } from './components/RunHeader.tsx'
 import { TaskBoard } from './components/TaskBoard.tsx'
+import { TaskDetail } from './components/TaskDetail.tsx'
 
 const keptEvents = 300
 
@@ -22,6 +23,8 @@ export function App() {
   const [events, setEvents] = useState<ColonyEvent[]>([])
   const [problem, setProblem] = useState<string>()
   const [live, setLive] = useState(false)
+  const [selected, setSelected] = useState<number>()
+  const [refreshKey, setRefreshKey] = useState(0)
 
   const refresh = useCallback(async () => {
     if (!api) return
@@ -29,6 +32,7 @@ export function App() {
       const [nextStatus, nextTasks] = await Promise.all([api.get<Status>('/status'), api.get<Task[]>('/tasks')])
       setStatus(nextStatus)
       setTasks(nextTasks)
+      setRefreshKey((key) => key + 1)
       setProblem(undefined)
     } catch (error) {
       setProblem(describe(error))
@@ -86,7 +90,8 @@ export function App() {
         </p>
       )}
       <Controls runStatus={status?.run.status} act={act} />
-      <TaskBoard tasks={tasks} act={act} />
+      <TaskBoard tasks={tasks} act={act} select={setSelected} />
+      {selected !== undefined && api && <TaskDetail api={api} taskId={selected} refreshKey={refreshKey} close={() => setSelected(undefined)} />}
       <div className="columns">
         <AgentList agents={status?.agents ?? []} />
         <EventFeed events={events} />

@@ -13,7 +13,7 @@ const cancellable = ['proposed', 'ready', 'blocked', 'claimed', 'running', 'awai
 const retryable = ['failed', 'reverted', 'blocked']
 
 /** The board by status, with what a person can do to each task. */
-export function TaskBoard({ tasks, act }: { tasks: Task[]; act: Act }) {
+export function TaskBoard({ tasks, act, select }: { tasks: Task[]; act: Act; select: (taskId: number) => void }) {
   return (
     <section className="board" aria-label="tasks">
       {columns.map((column) => {
@@ -26,7 +26,9 @@ export function TaskBoard({ tasks, act }: { tasks: Task[]; act: Act }) {
             {inColumn.map((task) => (
               <article className={`task status-${task.status}`} key={task.id} data-testid={`task-${task.id}`}>
                 <header>
-                  <span className="id">#{task.id}</span> {task.kind === 'plan' && <span className="badge">plan</span>} {task.title}
+                  <button type="button" className="link id" onClick={() => select(task.id)} title="details, history, transcripts">
+                    #{task.id}
+                  </button> {task.kind === 'plan' && <span className="badge">plan</span>} {task.title}
                 </header>
                 <p className="meta">
                   {task.status}

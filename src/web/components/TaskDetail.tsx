@@ -1,0 +1,88 @@
+import { useEffect, useState } from 'react'
+import type { Agent, Api, ColonyEvent, Task } from '../api.ts'
+import { Transcript } from './Transcript.tsx'
+
+interface TaskDetails extends Task {
+  description: string
+  acceptance: string[]
+  scope: string[]
+  events: ColonyEvent[]
+  handoffs: { id: number; summary: string; concerns: string | null }[]
+}
+
+/** One task: its contract, its history, its handoffs, and the agents that worked on it with their transcripts. */
+export function TaskDetail({ api, taskId, refreshKey, close }: { api: Api; taskId: number; refreshKey: number; close: () => void }) {
+  const [task, setTask] = useState<TaskDetails>()
+  const [agents, setAgents] = useState<(Agent & { taskId: number | null })[]>([])
+  const [shownAgent, setShownAgent] = useState<number>()
+  const [problem, setProblem] = useState<string>()
+
+  useEffect(() => {
+    let current = true
+    Promise.all([api.get<TaskDetails>(`/tasks/${taskId}`), api.get<Agent[]>('/agents')])
+      .then(([details, all]) => {
+        if (!current) return
+        setTask(details)
+        setAgents(all.filter((agent) => agent.taskId === taskId))
+      })
+      .catch((error: unknown) => current && setProblem(error instanceof Error ? error.message : String(error)))
+    return () => {
+      current = false
+    }
+  }, [api, taskId, refreshKey])
+
+  return (
+    <aside className="detail" aria-label={`task ${taskId}`}>
+      <button type="button" className="quiet close" onClick={close}>
+        Close
+      </button>
+      {problem && <p className="problem">{problem}</p>}
+      {task && (
+        <>
+          <h2>
+            #{task.id} {task.title}
+          </h2>
+          <p className="meta">
+            {task.kind} · {task.status} · attempt {task.attempt} of {task.maxAttempts}
+          </p>
+          {task.description && <p className="description">{task.description}</p>}
+          {task.acceptance.length > 0 && (
+            <p>
+              acceptance: {task.acceptance.map((command) => <code key={command}>{command}</code>)}
+            </p>
+          )}
+          {task.scope.length > 0 && <p>scope: {task.scope.join(', ')}</p>}
+          {task.handoffs.length > 0 && (
+            <>
+              <h3>Handoffs</h3>
+              {task.handoffs.map((handoff) => (
+                <blockquote key={handoff.id}>
+                  {handoff.summary}
+                  {handoff.concerns && <p className="reason">concerns: {handoff.concerns}</p>}
+                </blockquote>
+              ))}
+            </>
+          )}
+          <h3>Agents</h3>
+          {agents.length === 0 && <p className="quiet">None yet.</p>}
+          {agents.map((agent) => (
+            <div key={agent.id}>
+              <button type="button" className="link" onClick={() => setShownAgent(shownAgent === agent.id ? undefined : agent.id)}>
+                agent {agent.id} · {agent.role} · {agent.model ?? ''} · {agent.status} — {shownAgent === agent.id ? 'hide' : 'show'} transcript
+              </button>
+              {shownAgent === agent.id && <Transcript api={api} agentId={agent.id} />}
+            </div>
+          ))}
+          <h3>History</h3>
+          <ol className="history">
+            {task.events.map((event) => (
+              <li key={event.id}>
+                <time>{new Date(event.time).toLocaleTimeString()}</time> <strong>{event.type}</strong> {typeof event.data.reason === 'string' ? event.data.reason : ''}
+              </li>
+            ))}
+          </ol>
+        </>
+      )}
+    </aside>
+  )
+}
