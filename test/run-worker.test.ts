@@ -17,10 +17,14 @@ describe('colony worker', () => {
     const firstInstance = String(joined.data.instance)
     expect(joined.data.models).toEqual({ worker: 'scripted:agent' })
 
+    const processes = () => colony(fixture!.root, ['status', '--json']).then((status) => (JSON.parse(status.stdout) as { processes: { command: string; instance: string }[] }).processes)
+    expect((await processes()).map((process) => process.command)).toEqual(['colony run', 'colony worker'])
+    expect((await processes())[1]!.instance).toBe(firstInstance)
     const held = await fixture.waitFor('a task run by the worker process', async (store) => (await store.listTasks({ statuses: ['running'] })).find((task) => task.owner?.startsWith(`${firstInstance}/`)), { context: () => first.output() })
     first.child.kill('SIGINT')
     expect(await first.exited, first.output()).toBe(0)
     expect(first.stdout()).toContain('this worker process was interrupted')
+    expect((await processes()).map((process) => process.command)).toEqual(['colony run'])
     const released = await fixture.withStore((store) => store.listEvents({ taskId: held.id, types: ['task-released'] }))
     expect(released.map((event) => event.data.owner)).toContain(held.owner)
 

@@ -190,7 +190,7 @@ export async function launchRun(options: LaunchOptions): Promise<LaunchResult> {
   options.signal?.addEventListener('abort', onAbort, { once: true })
   const restoreWarnings = recordModelWarnings(store, run.id)
   // What this process runs with, said once at the start.
-  await store.appendEvents([{ runId: run.id, type: 'run-configured', data: describeProcess(models, supervisorOptions.workers, sandbox) }])
+  await store.appendEvents([{ runId: run.id, type: 'run-configured', data: { instance: supervisor.instanceId, ...describeProcess(models, supervisorOptions.workers, sandbox) } }])
   const view = createLiveView({ store, runId: run.id, output: options.output, budget: config.budget })
   try {
     const result = await supervisor.run()

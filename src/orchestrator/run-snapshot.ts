@@ -1,5 +1,29 @@
 import type { ColonyConfig } from '../config/index.ts'
 import { eventToJson, taskStatuses, type Run, type Store } from '../store/index.ts'
+import { createInstanceId, ownerIsGone } from './owner-id.ts'
+
+const endedStatuses: readonly string[] = ['done', 'stopped', 'failed']
+
+/**
+ * The processes working on the run: the `colony run` that supervises it and
+ * each `colony worker` that joined and has not left, less those known to be
+ * dead (same host, pid gone); one on another host is listed until it leaves.
+ */
+async function runProcesses(store: Store, run: Run) {
+  const events = await store.listEvents({ runId: run.id, types: ['run-configured', 'workers-joined', 'workers-left'] })
+  const left = new Set(events.filter((event) => event.type === 'workers-left').map((event) => String(event.data.instance)))
+  const supervisor = endedStatuses.includes(run.status) ? undefined : events.filter((event) => event.type === 'run-configured').at(-1)
+  const asking = createInstanceId()
+  const joined = events.filter((event) => event.type === 'workers-joined' && !left.has(String(event.data.instance)))
+  return [...(supervisor ? [supervisor] : []), ...joined]
+    .filter((event) => typeof event.data.instance === 'string' && !ownerIsGone(event.data.instance, asking))
+    .map((event) => ({
+      command: event.type === 'run-configured' ? 'colony run' : 'colony worker',
+      instance: event.data.instance as string,
+      workers: Number(event.data.workers),
+      since: new Date(event.createdAt).toISOString(),
+    }))
+}
 
 /** What `colony status --json` prints and `colony serve` answers at /api/status: the run, its tasks by status, live agents, spend, budget, latest events. */
 export async function runSnapshot(store: Store, run: Run, budget: ColonyConfig['budget']) {
@@ -12,6 +36,7 @@ export async function runSnapshot(store: Store, run: Run, budget: ColonyConfig['
     agents: agents
       .filter((agent) => !['stopped', 'finished', 'failed'].includes(agent.status))
       .map((agent) => ({ id: agent.id, role: agent.role, status: agent.status, taskId: agent.taskId, model: agent.model, activity: agent.activity })),
+    processes: await runProcesses(store, run),
     usage: await store.usageTotals({ runId: run.id }),
     budget,
     recentEvents: recent.map(eventToJson),

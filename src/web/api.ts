@@ -37,6 +37,8 @@ export interface Status {
   run: { id: number; goal: string | null; status: string; target: string; reason: string | null; createdAt: string }
   tasks: Record<string, number>
   agents: Agent[]
+  /** The colony run and colony worker processes working on the run. */
+  processes: { command: string; instance: string; workers: number; since: string }[]
   usage: { calls: number; inputTokens: number; outputTokens: number; costUsd: number }
   budget: { usd?: number; tokens?: number; hours?: number }
 }

@@ -25,6 +25,7 @@ export function registerStatus(program: Command): void {
           `  target:  ${run.target}    started ${formatTime(run.createdAt)}`,
           `  tasks:   ${taskLine || 'none yet (add one with colony task add)'}`,
           `  spend:   $${usage.costUsd.toFixed(4)} over ${usage.calls} model calls, ${usage.inputTokens + usage.outputTokens} tokens${budget ? ` (budget ${budget})` : ''}`,
+          `  processes: ${snapshot.processes.length === 0 ? 'none' : snapshot.processes.map((process) => `${process.command} ${process.instance} (${process.workers} workers)`).join('; ')}`,
           `  agents:  ${active.length === 0 ? 'none running' : ''}`,
         ]
         if (active.length > 0) {

@@ -20,6 +20,8 @@ export function RunHeader({ status, live }: { status: Status | undefined; live: 
           ${usage.costUsd.toFixed(4)}
           {budget.usd !== undefined && ` of $${budget.usd}`}
         </dd>
+        <dt>processes</dt>
+        <dd data-testid="processes">{status.processes.length === 0 ? 'none' : status.processes.map((process) => `${process.command} (${process.workers} workers)`).join(' · ')}</dd>
         <dt>tokens</dt>
         <dd>
           {tokens.toLocaleString()}
