@@ -1,7 +1,9 @@
 // Integration overhead: the harness's own time per integration (commit, scope
 // and size checks, rebase, compare-and-swap; the gate is a no-op so none of its
 // commands count) and merges per second, with 1, 8 and 32 concurrent
-// integrators on one repository of 5,000 files.
+// integrators on one repository of 5,000 files: racing for the swap, taking
+// turns in one process, and split over 4 processes' queues, with and without
+// the store's shared landing lock (the 4 queues stand for 4 processes).
 //   node bench/integrate.ts [--files N] [--merges N]
 import { execFileSync } from 'node:child_process'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
@@ -9,6 +11,7 @@ import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { createGit, createLandingLock, createWorkspaces, integrate, type Workspace } from '../src/git/index.ts'
+import { openStore, type Store } from '../src/store/index.ts'
 
 const { values } = parseArgs({ options: { files: { type: 'string', default: '5000' }, merges: { type: 'string', default: '32' } } })
 const fileCount = Number(values.files)
@@ -33,10 +36,21 @@ async function createRepository(): Promise<string> {
   return root
 }
 
-async function measure(root: string, integrators: number, landing: 'races' | 'turns') {
-  const lock = landing === 'turns' ? createLandingLock() : undefined
-  // Task ids (and so the files each integration writes) differ between the two modes.
-  const idBase = integrators * 10_000 + (landing === 'turns' ? 500_000 : 0)
+type Landing = 'races' | 'turns' | '4 queues' | '4 shared'
+const landings: Landing[] = ['races', 'turns', '4 queues', '4 shared']
+
+function landingLocks(landing: Landing, store: Store): ((<T>(work: () => Promise<T>) => Promise<T>) | undefined)[] {
+  if (landing === 'races') return [undefined]
+  if (landing === 'turns') return [createLandingLock()]
+  return ['a', 'b', 'c', 'd'].map((owner) =>
+    createLandingLock(landing === '4 shared' ? { tryLock: (ttlMs) => store.tryLock('landing', owner, ttlMs), unlock: () => store.unlock('landing', owner) } : undefined),
+  )
+}
+
+async function measure(root: string, integrators: number, landing: Landing, store: Store) {
+  const locks = landingLocks(landing, store)
+  // Task ids (and so the files each integration writes) differ between the modes.
+  const idBase = integrators * 10_000 + landings.indexOf(landing) * 500_000
   const git = createGit(root)
   const workspaces = createWorkspaces({ git, root, worktreesDir: join(root, '.colony', `worktrees-${landing}-${integrators}`), target: 'colony/main' })
   const openStarted = performance.now()
@@ -62,7 +76,7 @@ async function measure(root: string, integrators: number, landing: 'races' | 'tu
           author: { name: `bench-${slot}`, email: 'bench@colony.local' },
           diffLimit: 10_000,
           maxRaces: 200,
-          ...(lock && { landing: lock }),
+          ...(locks[slot % locks.length] && { landing: locks[slot % locks.length]! }),
           gate: async () => ({ passed: true, output: '' }),
         })
         latencies.push(performance.now() - began)
@@ -78,17 +92,21 @@ async function measure(root: string, integrators: number, landing: 'races' | 'tu
 }
 
 const root = await createRepository()
+await mkdir(join(root, '.colony'), { recursive: true })
+const store = await openStore(join(root, '.colony', 'bench.db'))
 try {
   console.log(`repository: ${fileCount} files; ${mergesPerSetting} merges per setting; ${cpus().length} cores; node ${process.version}; ${execFileSync('git', ['--version']).toString().trim()}`)
-  console.log('landing  integrators  merges  p50 ms  p99 ms  merges/s  target moves  worktree open ms')
-  for (const landing of ['races', 'turns'] as const) {
+  console.log('landing   integrators  merges  p50 ms  p99 ms  merges/s  target moves  worktree open ms')
+  for (const landing of landings) {
     for (const integrators of [1, 8, 32]) {
-      const result = await measure(root, integrators, landing)
+      if (integrators < 4 && landing.startsWith('4')) continue
+      const result = await measure(root, integrators, landing, store)
       console.log(
-        `${landing.padEnd(7)}  ${String(result.integrators).padStart(11)}  ${String(result.merges).padStart(6)}  ${result.p50.toFixed(1).padStart(6)}  ${result.p99.toFixed(1).padStart(6)}  ${result.perSecond.toFixed(2).padStart(8)}  ${String(result.races).padStart(12)}  ${result.openMs.toFixed(0).padStart(16)}`,
+        `${landing.padEnd(8)}  ${String(result.integrators).padStart(11)}  ${String(result.merges).padStart(6)}  ${result.p50.toFixed(1).padStart(6)}  ${result.p99.toFixed(1).padStart(6)}  ${result.perSecond.toFixed(2).padStart(8)}  ${String(result.races).padStart(12)}  ${result.openMs.toFixed(0).padStart(16)}`,
       )
     }
   }
 } finally {
+  await store.close()
   await rm(root, { recursive: true, force: true })
 }

@@ -1,6 +1,6 @@
 export { createGit, branchRef, type Git, type GitResult, type GitRunOptions } from './git.ts'
 export { createWorkspaces, taskBranch, taskBranchPrefix, type Workspaces, type Workspace, type WorkspacePreparation, type SetupRunner } from './workspaces.ts'
-export { createLandingLock } from './landing-lock.ts'
+export { createLandingLock, type SharedLock } from './landing-lock.ts'
 export { integrate, taskTrailer, type IntegrateOptions, type IntegrationOutcome, type IntegrationTask, type GateOutcome } from './integrate.ts'
 export { revertOnTarget, type RevertOptions } from './revert.ts'
 export { targetLog, findTaskCommit, requireTaskCommit, type TargetCommit } from './target-log.ts'

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createTempRepository, git as userGit } from '../../test/support/cli.ts'
 import { findRepository, prepareColonyDirectory } from '../repository/index.ts'
+import { openStore } from '../store/index.ts'
 import { createGit, createLandingLock, createWorkspaces, integrate, targetLog, type IntegrationOutcome, type Workspace } from './index.ts'
 
 const disposers: (() => Promise<void>)[] = []
@@ -89,6 +90,24 @@ describe('integrate', () => {
     const caughtUp = events.filter((event) => event.type === 'target-moved' && event.data.at === 'catch-up').length
     expect(caughtUp).toBeGreaterThan(0)
     expect(events.filter((event) => event.type === 'gate-passed')).toHaveLength(16)
+  })
+
+  it('with landing locks in two processes sharing the store\'s named lock, no integration loses a compare-and-swap to the other process', async () => {
+    const { git, workspaces } = await setup({ 'README.md': '# sample\n' })
+    const store = await openStore(join(git.cwd, '.colony', 'locks.db'))
+    try {
+      const sharedAs = (owner: string) => createLandingLock({ tryLock: (ttlMs) => store.tryLock('landing:colony/main', owner, ttlMs), unlock: () => store.unlock('landing:colony/main', owner) })
+      const processes = [sharedAs('one'), sharedAs('two')]
+      const workspaceList = await Promise.all(Array.from({ length: 12 }, (_, index) => workspaces.open(index + 1)))
+      for (const workspace of workspaceList) await writeFile(join(workspace.path, `file-${workspace.taskId}.txt`), `task ${workspace.taskId}\n`)
+      const events: { type: string; data: Record<string, unknown> }[] = []
+      const outcomes = await Promise.all(workspaceList.map((workspace) => integrateTask(workspace, { id: workspace.taskId, scope: [`file-${workspace.taskId}.txt`] }, { events, landing: processes[workspace.taskId % 2]! })))
+      expect(outcomes.map((outcome) => outcome.status)).toEqual(Array(12).fill('merged'))
+      expect(await git.text(['rev-list', '--count', 'colony/main'])).toBe('13')
+      expect(events.filter((event) => event.type === 'target-moved' && event.data.at === 'swap')).toEqual([])
+    } finally {
+      await store.close()
+    }
   })
 
   it('hands the second of two tasks editing the same line the conflict, and both land once it resolves it', async () => {

@@ -3,7 +3,7 @@ import type { Board } from '../board/index.ts'
 import type { ColonyConfig } from '../config/index.ts'
 import { ColonyError } from '../errors/index.ts'
 import { createDeepGate, revertTask } from '../gate/index.ts'
-import { createGit, createLandingLock, createWorkspaces, findTaskCommit } from '../git/index.ts'
+import { createGit, createLandingLock, createWorkspaces, findTaskCommit, type SharedLock } from '../git/index.ts'
 import { createLanguageModel, modelForRole, priceOf, roles as roleNames, type ModelOverrides, type Role } from '../model/index.ts'
 import type { RepositoryLayout } from '../repository/index.ts'
 import { createRoles, type RoleModel } from '../roles/index.ts'
@@ -11,6 +11,7 @@ import { guardedCommandRunner, sandboxFromConfig, sandboxPolicy, type Sandbox } 
 import { settledStatuses } from '../board/index.ts'
 import type { Run, Store } from '../store/index.ts'
 import { createLiveView } from './live-view.ts'
+import { createInstanceId, ownerIsGone } from './owner-id.ts'
 import { createSupervisor, type RunResult } from './supervisor.ts'
 
 export class RunInProgressError extends ColonyError {
@@ -126,7 +127,7 @@ async function prepareAgents(options: LaunchOptions, run: Run, roles: readonly R
   const unsettled = new Set(tasks.filter((task) => !settledStatuses.includes(task.status)).map((task) => task.id))
   await workspaces.sweep((taskId) => unsettled.has(taskId))
   const roleContext = {
-    store, board: options.board, config, repositoryRoot: layout.root, git, workspaces, sandbox, policy, models, landing: createLandingLock(),
+    store, board: options.board, config, repositoryRoot: layout.root, git, workspaces, sandbox, policy, models, landing: createLandingLock(sharedLandingTurn(store, layout, config)),
     context: { windowTokens: config.context.windowTokens, compactAt: config.context.compactAt, maskToolResultsAfter: config.context.maskToolResultsAfter },
   }
   const supervisorOptions = {
@@ -142,6 +143,27 @@ async function prepareAgents(options: LaunchOptions, run: Run, roles: readonly R
     findLandedCommit: (taskId: number) => findTaskCommit(git, config.target, taskId, config.remote),
   }
   return { git, models, sandbox, policy, workspaces, roleContext, supervisorOptions }
+}
+
+/**
+ * Whose turn it is to land, through the store, so that every process landing on
+ * this target (other `colony worker`s, other machines with the same remote)
+ * takes turns instead of racing for the compare-and-swap.
+ */
+function sharedLandingTurn(store: Store, layout: RepositoryLayout, config: ColonyConfig): SharedLock {
+  const name = config.remote === undefined ? `landing:${layout.root}:${config.target}` : `landing:remote ${config.remote}:${config.target}`
+  const owner = createInstanceId()
+  return {
+    async tryLock(ttlMs) {
+      if (await store.tryLock(name, owner, ttlMs)) return true
+      // A holder on this host whose process is gone (killed mid-landing) will never let go: do not wait out its time.
+      const holder = await store.lockHolder(name)
+      if (holder === undefined || !ownerIsGone(holder, owner)) return false
+      await store.unlock(name, holder)
+      return store.tryLock(name, owner, ttlMs)
+    },
+    unlock: () => store.unlock(name, owner),
+  }
 }
 
 /** What a process runs with: its models, how many agents, and what the sandbox does not cover here. */

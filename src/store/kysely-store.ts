@@ -408,6 +408,26 @@ export function createKyselyStore(options: {
       return (await query.orderBy('id').execute()).map(toApproval)
     },
 
+    async tryLock(name, owner, ttlMs) {
+      const at = now()
+      await db
+        .insertInto('locks')
+        .values({ name, owner, until: at + ttlMs })
+        .onConflict((conflict) => conflict.column('name').doUpdateSet({ owner, until: at + ttlMs }).where((row) => row.or([row('locks.until', '<', at), row('locks.owner', '=', owner)])))
+        .execute()
+      const held = await db.selectFrom('locks').select('owner').where('name', '=', name).executeTakeFirst()
+      return held?.owner === owner
+    },
+
+    async unlock(name, owner) {
+      await db.deleteFrom('locks').where('name', '=', name).where('owner', '=', owner).execute()
+    },
+
+    async lockHolder(name) {
+      const held = await db.selectFrom('locks').select('owner').where('name', '=', name).where('until', '>=', now()).executeTakeFirst()
+      return held?.owner
+    },
+
     async decideApproval(id, expectedVersion, decision, events = []) {
       return db.transaction().execute(async (trx) => {
         const row = await trx

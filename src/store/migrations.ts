@@ -11,6 +11,7 @@ export function createMigrationProvider(kind: StoreKind): MigrationProvider {
   const migrations: Record<string, Migration> = {
     '0001_initial': { up: (db) => createInitialSchema(db, kind) },
     '0002_approvals': { up: (db) => createApprovals(db, kind) },
+    '0003_locks': { up: (db) => createLocks(db) },
   }
   return { getMigrations: () => Promise.resolve(migrations) }
 }
@@ -170,4 +171,14 @@ async function createApprovals(db: Kysely<unknown>, kind: StoreKind): Promise<vo
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .execute()
   await db.schema.createIndex('approvals_by_status').on('approvals').columns(['status', 'run_id']).execute()
+}
+
+/** Named locks with an expiry, shared by every process on the store (e.g. whose turn it is to land on the target). */
+async function createLocks(db: Kysely<unknown>): Promise<void> {
+  await db.schema
+    .createTable('locks')
+    .addColumn('name', 'text', (c) => c.primaryKey())
+    .addColumn('owner', 'text', (c) => c.notNull())
+    .addColumn('until', 'bigint', (c) => c.notNull())
+    .execute()
 }

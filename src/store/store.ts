@@ -103,6 +103,17 @@ export interface Store {
   /** Decides a request by compare-and-swap on its version; only a pending request can be decided. */
   decideApproval(id: number, expectedVersion: number, decision: ApprovalDecision, events?: NewEvent[]): Promise<Approval>
 
+  /**
+   * Takes (or, for its owner, extends) the named lock for `ttlMs`; false while
+   * someone else holds it and it has not expired. Every process sharing the
+   * store sees the same lock.
+   */
+  tryLock(name: string, owner: string, ttlMs: number): Promise<boolean>
+  /** Lets the named lock go, if `owner` still holds it. */
+  unlock(name: string, owner: string): Promise<void>
+  /** Who holds the named lock now (undefined when nobody does, or their time ran out). */
+  lockHolder(name: string): Promise<string | undefined>
+
   addNote(input: NewNote): Promise<Note>
   /** Full-text search over notes, best match first. Plain words; no query syntax. */
   searchNotes(query: string, options?: { runId?: number; limit?: number }): Promise<Note[]>

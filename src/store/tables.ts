@@ -105,6 +105,11 @@ export interface Tables {
     created_at: number
     updated_at: number
   }
+  locks: {
+    name: string
+    owner: string
+    until: number
+  }
   notes: {
     id: Generated<number>
     run_id: number | null

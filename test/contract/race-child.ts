@@ -1,6 +1,7 @@
 // One OS process in the contract suite's races. Prints a JSON report on stdout.
 //   node race-child.ts claim LOCATION RUN_ID OWNER
 //   node race-child.ts increment LOCATION TASK_ID COUNT
+//   node race-child.ts locked LOCATION TASK_ID COUNT    (increments while holding the store's named lock)
 import { createBoard } from '../../src/board/index.ts'
 import { openStore, VersionConflictError } from '../../src/store/index.ts'
 
@@ -32,6 +33,21 @@ if (mode === 'claim') {
     }
   }
   console.log(JSON.stringify({ owner, claimed, errors }))
+} else if (mode === 'locked') {
+  let conflicts = 0
+  const owner = `locker-${process.pid}`
+  for (let done = 0; done < Number(argument); done++) {
+    while (!(await store.tryLock('counter', owner, 30_000))) await new Promise((resolve) => setTimeout(resolve, 2))
+    const task = await store.getTask(Number(idText))
+    try {
+      await store.updateTask(task.id, task.version, { priority: task.priority + 1 })
+    } catch (error) {
+      if (error instanceof VersionConflictError) conflicts++
+      else errors.push(String(error))
+    }
+    await store.unlock('counter', owner)
+  }
+  console.log(JSON.stringify({ conflicts, errors }))
 } else {
   let conflicts = 0
   for (let done = 0; done < Number(argument); ) {

@@ -50,6 +50,24 @@ export function describeStoreContract(backend: StoreBackend) {
       expect(await store.countTasksByStatus(run.id)).toEqual({ ready: 2 })
     })
 
+    it('holds a named lock for one owner until it lets go or its time runs out', async () => {
+      expect(await store.tryLock('landing:colony/main', 'a', 1_000)).toBe(true)
+      expect(await store.tryLock('landing:colony/main', 'b', 1_000)).toBe(false)
+      expect(await store.tryLock('landing:other', 'b', 1_000)).toBe(true)
+      clock += 600
+      expect(await store.tryLock('landing:colony/main', 'a', 1_000)).toBe(true) // its owner extends it
+      clock += 600
+      expect(await store.tryLock('landing:colony/main', 'b', 1_000)).toBe(false)
+      expect(await store.lockHolder('landing:colony/main')).toBe('a')
+      await store.unlock('landing:colony/main', 'b') // not b's to let go
+      expect(await store.tryLock('landing:colony/main', 'b', 1_000)).toBe(false)
+      await store.unlock('landing:colony/main', 'a')
+      expect(await store.tryLock('landing:colony/main', 'b', 1_000)).toBe(true)
+      clock += 1_001
+      expect(await store.lockHolder('landing:colony/main')).toBeUndefined()
+      expect(await store.tryLock('landing:colony/main', 'c', 1_000)).toBe(true) // b stopped renewing: expired
+    })
+
     it('refuses a dependency on a missing task and creates nothing', async () => {
       await expect(store.createTask({ runId: run.id, title: 'orphan', dependsOn: [999], createdBy: 'test' })).rejects.toBeInstanceOf(TaskNotFoundError)
       expect(await store.listTasks()).toEqual([])
@@ -247,6 +265,19 @@ export function describeStoreContract(backend: StoreBackend) {
         )
         expect(reports.flatMap((report) => report.errors)).toEqual([])
         expect(await store.getTask(task.id)).toMatchObject({ priority: 200, version: 201 })
+      })
+
+      it('8 processes taking turns by the named lock: never two at once, so no increment ever meets a conflict', async () => {
+        const task = await store.createTask({ runId: run.id, title: 'counter', createdBy: 'test' })
+        const reports = await Promise.all(
+          Array.from({ length: 8 }, async () => {
+            const { stdout } = await execFileAsync(process.execPath, [raceChild, 'locked', location, String(task.id), '10'])
+            return JSON.parse(stdout) as { conflicts: number; errors: string[] }
+          }),
+        )
+        expect(reports.flatMap((report) => report.errors)).toEqual([])
+        expect(reports.map((report) => report.conflicts)).toEqual(Array(8).fill(0))
+        expect(await store.getTask(task.id)).toMatchObject({ priority: 80, version: 81 })
       })
     })
   })
