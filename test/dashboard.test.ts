@@ -3,7 +3,9 @@
 import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import puppeteer, { type Browser, type Page } from 'puppeteer-core'
+import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { openStore } from '../src/store/index.ts'
 import { cliEntry, colony, createTempRepository } from './support/cli.ts'
 
 // Debian's chromium (.ci/run installs it).
@@ -77,6 +79,22 @@ describe.skipIf(!chromium && !process.env.CI)('the dashboard in a browser', () =
       const details = await page.$eval('aside[aria-label="task 1"]', (element) => element.textContent ?? '')
       expect(details).toContain('acceptance: npm test')
       expect(details).toContain('not needed')
+
+      await clickButton(page, 'Close')
+
+      // A command an agent wants to run waits for a person (sandbox.approve): it shows, and Approve decides it.
+      const store = await openStore(join(repo.root, '.colony', 'colony.db'))
+      try {
+        await store.requestApproval({ runId: 1, kind: 'command', subject: 'npm publish', detail: { rule: 'npm publish' } }, [{ type: 'command-approval-requested', data: { command: 'npm publish' } }])
+        await waitUntil(page, async () => (await page.$('[data-testid=command-1]')) !== null, 'the waiting command')
+        const command = await page.$('[data-testid=command-1]')
+        for (const button of await command!.$$('button')) if ((await button.evaluate((element) => element.textContent)) === 'Approve') await button.click()
+        await waitUntil(page, async () => (await store.getApproval(1)).status === 'approved', `the command approved (page errors: ${problems.join('; ')})`)
+        expect(await store.getApproval(1)).toMatchObject({ status: 'approved', decidedBy: 'api' })
+        await waitUntil(page, async () => (await page.$('[data-testid=command-1]')) === null, 'the decided command to leave the page')
+      } finally {
+        await store.close()
+      }
       expect(problems).toEqual([])
     } finally {
       server.kill('SIGINT')

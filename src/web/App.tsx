@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useMemo, useState } from 'react'
 import { ApiError, createApi, tokenFromPage, type ColonyEvent, type Status, type Task } from './api.ts'
 import { AgentList } from './components/AgentList.tsx'
+import { CommandApprovals } from './components/CommandApprovals.tsx'
 import { Controls } from './components/Controls.tsx'
 import { EventFeed } from './components/EventFeed.tsx'
 import { RunHeader } from './components/RunHeader.tsx'
@@ -90,6 +91,7 @@ export function App() {
         </p>
       )}
       <Controls runStatus={status?.run.status} act={act} />
+      {api && <CommandApprovals api={api} refreshKey={refreshKey} act={act} />}
       <TaskBoard tasks={tasks} act={act} select={setSelected} />
       {selected !== undefined && api && <TaskDetail api={api} taskId={selected} refreshKey={refreshKey} close={() => setSelected(undefined)} />}
       <div className="columns">
