@@ -4,6 +4,7 @@ export function RunHeader({ status, live }: { status: Status | undefined; live: 
   if (!status) return <header className="run-header">Loading the run…</header>
   const { run, usage, budget } = status
   const tokens = usage.inputTokens + usage.outputTokens
+  const hours = (Date.now() - Date.parse(run.createdAt)) / 3_600_000
   return (
     <header className="run-header">
       <h1>
@@ -19,6 +20,11 @@ export function RunHeader({ status, live }: { status: Status | undefined; live: 
         <dd data-testid="spend">
           ${usage.costUsd.toFixed(4)}
           {budget.usd !== undefined && ` of $${budget.usd}`}
+        </dd>
+        <dt>time</dt>
+        <dd>
+          {hours < 1 ? `${Math.round(hours * 60)} min` : `${hours.toFixed(1)} h`}
+          {budget.hours !== undefined && ` of ${budget.hours} h`}
         </dd>
         <dt>processes</dt>
         <dd data-testid="processes">{status.processes.length === 0 ? 'none' : status.processes.map((process) => `${process.command} (${process.workers} workers)`).join(' · ')}</dd>
