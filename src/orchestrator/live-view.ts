@@ -17,7 +17,7 @@ export interface LiveView {
 }
 
 // Events a person wants to see scroll by; agent steps and tool calls stay in `colony events`.
-const notable = /^(run-|task-(created|claimed|merged|failed|reverted|cancelled|blocked|lease-expired|attempt-failed|awaiting-approval)|merge-conflict|gate-failed|deep-gate|budget-|verdict|judge-)/
+const notable = /^(run-|task-(created|claimed|merged|failed|reverted|cancelled|blocked|lease-expired|attempt-failed|awaiting-approval)|merge-conflict|gate-failed|deep-gate|budget-|verdict|judge-|workers-)/
 
 function formatDuration(ms: number): string {
   const seconds = Math.floor(ms / 1000)
@@ -28,7 +28,7 @@ function formatDuration(ms: number): string {
 
 function describeEvent(event: ColonyEvent): string {
   const subject = event.taskId === null ? '' : ` task ${event.taskId}`
-  const detail = ['summary', 'title', 'owner', 'reason', 'commit', 'decision', 'files']
+  const detail = ['summary', 'title', 'owner', 'reason', 'commit', 'decision', 'files', 'instance']
     .map((key) => event.data[key])
     .filter((value) => value !== undefined && value !== null)
     .map((value) => (typeof value === 'string' ? value : JSON.stringify(value)))
