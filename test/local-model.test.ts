@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { generateText } from 'ai'
+import { generateText, streamText } from 'ai'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createFinishTool, runAgent, writeFileTool } from '../src/agent/index.ts'
 import { configSchema } from '../src/config/index.ts'
@@ -77,6 +77,8 @@ describe('local GGUF models in-process through node-llama-cpp', () => {
     expect(result.text).toBe('||call: ||call: ||call: ')
     expect(result.finishReason).toBe('length')
     expect(result.usage.inputTokens).toBeGreaterThan(0)
+    const streamed = streamText({ model, prompt: 'Say something.', maxOutputTokens: 3 })
+    expect(await streamed.text).toBe('||call: ||call: ||call: ')
   })
 
   it('serves calls one at a time with parallel 1: a second waits its turn, an abandoned one leaves the queue', async () => {

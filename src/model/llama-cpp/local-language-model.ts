@@ -1,7 +1,8 @@
-import type { LanguageModelV3, LanguageModelV3CallOptions, LanguageModelV3Content, LanguageModelV3FinishReason, LanguageModelV3GenerateResult, LanguageModelV3StreamPart, SharedV3Warning } from '@ai-sdk/provider'
+import type { LanguageModelV3, LanguageModelV3CallOptions, LanguageModelV3Content, LanguageModelV3FinishReason, LanguageModelV3GenerateResult, SharedV3Warning } from '@ai-sdk/provider'
 import type { ChatModelFunctions, LlamaChatResponse, LlamaContextSequence } from 'node-llama-cpp'
 import { toChatHistory } from './chat-history.ts'
 import { toGrammarSchema, withoutNullOptionals } from './function-schema.ts'
+import { wholeReplyStream } from '../whole-reply-stream.ts'
 import { takeLlamaLogs, type LoadedLocalModel } from './load.ts'
 
 /**
@@ -57,26 +58,7 @@ export function localLanguageModel(loaded: LoadedLocalModel, modelId: string): L
     doGenerate: generate,
     // Colony's loop asks for whole replies; a stream is offered for other callers, delivered when the reply is complete.
     async doStream(options) {
-      const result = await generate(options)
-      const stream = new ReadableStream<LanguageModelV3StreamPart>({
-        start(controller) {
-          controller.enqueue({ type: 'stream-start', warnings: result.warnings })
-          for (const part of result.content) {
-            if (part.type === 'text') {
-              controller.enqueue({ type: 'text-start', id: 'text' })
-              controller.enqueue({ type: 'text-delta', id: 'text', delta: part.text })
-              controller.enqueue({ type: 'text-end', id: 'text' })
-            } else if (part.type === 'reasoning') {
-              controller.enqueue({ type: 'reasoning-start', id: 'reasoning' })
-              controller.enqueue({ type: 'reasoning-delta', id: 'reasoning', delta: part.text })
-              controller.enqueue({ type: 'reasoning-end', id: 'reasoning' })
-            } else if (part.type === 'tool-call') controller.enqueue(part)
-          }
-          controller.enqueue({ type: 'finish', finishReason: result.finishReason, usage: result.usage })
-          controller.close()
-        },
-      })
-      return { stream }
+      return { stream: wholeReplyStream(await generate(options)) }
     },
   }
 }

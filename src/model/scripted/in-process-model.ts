@@ -1,5 +1,6 @@
-import { APICallError, type LanguageModelV3, type LanguageModelV3CallOptions, type LanguageModelV3Content, type LanguageModelV3StreamPart, type LanguageModelV3ToolCall } from '@ai-sdk/provider'
+import { APICallError, type LanguageModelV3, type LanguageModelV3CallOptions, type LanguageModelV3Content, type LanguageModelV3GenerateResult, type LanguageModelV3ToolCall } from '@ai-sdk/provider'
 import { toolInputText, type Script, type ScriptedReply, type ScriptedRequest } from './script.ts'
+import { wholeReplyStream } from '../whole-reply-stream.ts'
 import { textOf, usageOf } from './wire.ts'
 
 function describe(options: LanguageModelV3CallOptions, modelId: string, stream: boolean): ScriptedRequest {
@@ -65,39 +66,24 @@ async function answer(script: Script, request: ScriptedRequest, signal: AbortSig
  */
 export function scriptedLanguageModel(script: Script, modelId = 'scripted'): LanguageModelV3 {
   let nextId = 1
+  async function generate(options: LanguageModelV3CallOptions, stream: boolean): Promise<LanguageModelV3GenerateResult> {
+    const reply = await answer(script, describe(options, modelId, stream), options.abortSignal)
+    const parts = content(reply, nextId++)
+    return {
+      content: parts,
+      finishReason: { unified: parts.some((part) => part.type === 'tool-call') ? 'tool-calls' : 'stop', raw: undefined },
+      usage: usage(reply),
+      warnings: [],
+    }
+  }
   return {
     specificationVersion: 'v3',
     provider: 'scripted',
     modelId,
     supportedUrls: {},
-    async doGenerate(options) {
-      const reply = await answer(script, describe(options, modelId, false), options.abortSignal)
-      const parts = content(reply, nextId++)
-      return {
-        content: parts,
-        finishReason: { unified: parts.some((part) => part.type === 'tool-call') ? 'tool-calls' : 'stop', raw: undefined },
-        usage: usage(reply),
-        warnings: [],
-      }
-    },
+    doGenerate: (options) => generate(options, false),
     async doStream(options) {
-      const reply = await answer(script, describe(options, modelId, true), options.abortSignal)
-      const parts = content(reply, nextId++)
-      const stream = new ReadableStream<LanguageModelV3StreamPart>({
-        start(controller) {
-          controller.enqueue({ type: 'stream-start', warnings: [] })
-          for (const part of parts) {
-            if (part.type === 'text') {
-              controller.enqueue({ type: 'text-start', id: 'text' })
-              controller.enqueue({ type: 'text-delta', id: 'text', delta: part.text })
-              controller.enqueue({ type: 'text-end', id: 'text' })
-            } else controller.enqueue(part)
-          }
-          controller.enqueue({ type: 'finish', finishReason: { unified: parts.some((part) => part.type === 'tool-call') ? 'tool-calls' : 'stop', raw: undefined }, usage: usage(reply) })
-          controller.close()
-        },
-      })
-      return { stream }
+      return { stream: wholeReplyStream(await generate(options, true)) }
     },
   }
 }
