@@ -9,7 +9,7 @@ import type { RepositoryLayout } from '../repository/index.ts'
 import { createRoles, type RoleModel } from '../roles/index.ts'
 import { guardedCommandRunner, sandboxFromConfig, sandboxPolicy, type Sandbox } from '../sandbox/index.ts'
 import { settledStatuses } from '../board/index.ts'
-import type { Run, Store } from '../store/index.ts'
+import { isRunEnded, type Run, type Store } from '../store/index.ts'
 import { createLiveView } from './live-view.ts'
 import { createInstanceId, ownerIsGone } from './owner-id.ts'
 import { createSupervisor, type RunResult } from './supervisor.ts'
@@ -34,7 +34,6 @@ export class NothingToResumeError extends ColonyError {
   }
 }
 
-const activeStatuses: readonly string[] = ['pending', 'running', 'paused', 'stopping']
 
 type WarningLogger = false | ((options: { warnings: unknown[]; provider: string; model: string }) => void) | undefined
 const sdkGlobals = globalThis as { AI_SDK_LOG_WARNINGS?: WarningLogger }
@@ -68,7 +67,7 @@ async function chooseRun(store: Store, target: string, goal: string | undefined)
     if (latest.status === 'done') throw new NothingToResumeError(`run ${latest.id} is done (${latest.reason ?? ''})`)
     return latest
   }
-  if (latest && activeStatuses.includes(latest.status)) {
+  if (latest && !isRunEnded(latest.status)) {
     if (latest.goal === goal) return latest
     if (!latest.goal) return store.updateRun(latest.id, latest.version, { goal }, [{ type: 'run-goal-set', data: { goal } }])
     throw new RunInProgressError(latest)
@@ -208,7 +207,7 @@ export async function launchRun(options: LaunchOptions): Promise<LaunchResult> {
     roles: createRoles({ ...roleContext, deepGate, gate: (signal) => supervisor.gate(signal) }),
     onMerged: () => void deepGate.request().catch(() => undefined),
   })
-  const onAbort = () => void store.getRun(run.id).then((current) => (activeStatuses.includes(current.status) && current.status !== 'stopping' ? store.updateRun(current.id, current.version, { status: 'stopping' }, [{ type: 'run-stop-requested', data: { actor: 'signal' } }]) : undefined)).catch(() => undefined)
+  const onAbort = () => void store.getRun(run.id).then((current) => (!isRunEnded(current.status) && current.status !== 'stopping' ? store.updateRun(current.id, current.version, { status: 'stopping' }, [{ type: 'run-stop-requested', data: { actor: 'signal' } }]) : undefined)).catch(() => undefined)
   options.signal?.addEventListener('abort', onAbort, { once: true })
   const restoreWarnings = recordModelWarnings(store, run.id)
   // What this process runs with, said once at the start.
@@ -258,7 +257,7 @@ export interface WorkersResult extends RunResult {
 export async function launchWorkers(options: Omit<LaunchOptions, 'goal'>): Promise<WorkersResult> {
   const { config, store } = options
   const run = await store.latestRun()
-  if (!run || !activeStatuses.includes(run.status)) throw new NothingToJoinError(run ? `run ${run.id} is ${run.status}` : 'no run has been started here')
+  if (!run || isRunEnded(run.status)) throw new NothingToJoinError(run ? `run ${run.id} is ${run.status}` : 'no run has been started here')
   const { models, sandbox, roleContext, supervisorOptions } = await prepareAgents(options, run, ['worker'])
   const workers = createSupervisor({
     ...supervisorOptions,

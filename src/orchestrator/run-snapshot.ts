@@ -1,8 +1,6 @@
 import type { ColonyConfig } from '../config/index.ts'
-import { eventToJson, taskStatuses, type Run, type Store } from '../store/index.ts'
+import { eventToJson, isRunEnded, taskStatuses, type Run, type Store } from '../store/index.ts'
 import { createInstanceId, ownerIsGone } from './owner-id.ts'
-
-const endedStatuses: readonly string[] = ['done', 'stopped', 'failed']
 
 /**
  * The processes working on the run: the `colony run` that supervises it and
@@ -12,7 +10,7 @@ const endedStatuses: readonly string[] = ['done', 'stopped', 'failed']
 async function runProcesses(store: Store, run: Run) {
   const events = await store.listEvents({ runId: run.id, types: ['run-configured', 'workers-joined', 'workers-left'] })
   const left = new Set(events.filter((event) => event.type === 'workers-left').map((event) => String(event.data.instance)))
-  const supervisor = endedStatuses.includes(run.status) ? undefined : events.filter((event) => event.type === 'run-configured').at(-1)
+  const supervisor = isRunEnded(run.status) ? undefined : events.filter((event) => event.type === 'run-configured').at(-1)
   const asking = createInstanceId()
   const joined = events.filter((event) => event.type === 'workers-joined' && !left.has(String(event.data.instance)))
   return [...(supervisor ? [supervisor] : []), ...joined]

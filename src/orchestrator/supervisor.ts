@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises'
 import { isLandingOwner, landingOwner, LeaseLostError, leasedStatuses, settledStatuses, type Board } from '../board/index.ts'
-import type { Handoff, Run, Store, Task } from '../store/index.ts'
+import { isRunEnded, VersionConflictError, type Handoff, type Run, type Store, type Task } from '../store/index.ts'
 import { budgetExceeded, type Budget } from './budget.ts'
 import { createInstanceId, ownerIsGone } from './owner-id.ts'
 import type { Roles, Verdict } from './roles.ts'
@@ -48,6 +48,11 @@ interface WaitingPlan {
   turn: number
   complete: boolean
   lastHandoffId: number
+}
+
+/** Someone else (another process, a sweeper, a person) changed the task first. */
+function changedByAnother(error: unknown): boolean {
+  return error instanceof LeaseLostError || error instanceof VersionConflictError
 }
 
 class StopRequested extends Error {
@@ -116,8 +121,7 @@ export function createSupervisor(options: SupervisorOptions) {
           await handle.release(`recovered after its holder ${task.owner} stopped`)
         }
       } catch (error) {
-        // Someone else (a sweeper, a person) changed it first.
-        if (!(error instanceof LeaseLostError) && !(error instanceof Error && error.name === 'VersionConflictError')) throw error
+        if (!changedByAnother(error)) throw error
       }
     }
     const steered = await store.listEvents({ runId, types: ['planner-turn-started'] })
@@ -132,7 +136,7 @@ export function createSupervisor(options: SupervisorOptions) {
       try {
         return await store.updateRun(run.id, run.version, { status: 'running', reason: null }, [{ type: 'run-started', data: { from: run.status, instance: instanceId } }])
       } catch (error) {
-        if (!(error instanceof Error && error.name === 'VersionConflictError')) throw error
+        if (!(error instanceof VersionConflictError)) throw error
       }
     }
   }
@@ -260,7 +264,7 @@ export function createSupervisor(options: SupervisorOptions) {
       try {
         adopted = await board.adoptLanding(task, landingOwner(instanceId, ++slotCounter))
       } catch (error) {
-        if (error instanceof Error && (error.name === 'VersionConflictError' || error instanceof LeaseLostError)) continue
+        if (changedByAnother(error)) continue
         throw error
       }
       const handle = createTaskHandle(board, adopted)
@@ -340,10 +344,15 @@ export function createSupervisor(options: SupervisorOptions) {
     return [...waitingPlans.values()].find((plan) => plan.handle.task.parentId === null)
   }
 
-  async function shutdown(status: RunResult['status'], reason: string, cycles: number): Promise<RunResult> {
+  /** Every slot stops at its next step; held tasks are settled as the run stopping. */
+  async function stopSlots(reason: string) {
     stopping = reason
     for (const slot of slots.values()) slot.abort.abort(new StopRequested(reason))
     await Promise.allSettled([...slots.values()].map((slot) => slot.done))
+  }
+
+  async function shutdown(status: RunResult['status'], reason: string, cycles: number): Promise<RunResult> {
+    await stopSlots(reason)
     for (const [planId, plan] of waitingPlans) {
       waitingPlans.delete(planId)
       if (status === 'done') await plan.handle.advance('merged', { result: { plan: 'complete' } }).catch(() => undefined)
@@ -355,7 +364,7 @@ export function createSupervisor(options: SupervisorOptions) {
         await store.updateRun(run.id, run.version, { status, reason }, [{ type: `run-${status}`, data: { reason, cycles } }])
         break
       } catch (error) {
-        if (!(error instanceof Error && error.name === 'VersionConflictError')) throw error
+        if (!(error instanceof VersionConflictError)) throw error
       }
     }
     return { status, reason, cycles }
@@ -375,9 +384,7 @@ export function createSupervisor(options: SupervisorOptions) {
 
   /** A worker process leaving: its attempts stop at their next step and their tasks go back to ready; the run is not its to end. */
   async function leave(status: RunResult['status'], reason: string): Promise<RunResult> {
-    stopping = reason
-    for (const slot of slots.values()) slot.abort.abort(new StopRequested(reason))
-    await Promise.allSettled([...slots.values()].map((slot) => slot.done))
+    await stopSlots(reason)
     await event('workers-left', { instance: instanceId, reason })
     return { status, reason, cycles: 0 }
   }
@@ -481,7 +488,7 @@ export function createSupervisor(options: SupervisorOptions) {
         for (;;) {
           if (signal?.aborted) return await leave('stopped', 'this worker process was interrupted; its tasks went back to ready')
           const run = await store.getRun(runId)
-          if (run.status === 'done' || run.status === 'stopped' || run.status === 'failed') return await leave(run.status, `the run is ${run.status}: ${run.reason ?? ''}`.trim())
+          if (isRunEnded(run.status)) return await leave(run.status, `the run is ${run.status}: ${run.reason ?? ''}`.trim())
           if (run.status === 'stopping') return await leave('stopped', 'the run is stopping')
           if (run.status === 'running') {
             await landApproved(options.workers)

@@ -72,6 +72,12 @@ export type TaskChange = Partial<
 
 export const runStatuses = ['pending', 'running', 'paused', 'stopping', 'stopped', 'done', 'failed'] as const
 export type RunStatus = (typeof runStatuses)[number]
+export type EndedRunStatus = Extract<RunStatus, 'done' | 'stopped' | 'failed'>
+
+/** Whether a run has ended (done, stopped or failed); every other status is a run still going. */
+export function isRunEnded(status: RunStatus): status is EndedRunStatus {
+  return status === 'done' || status === 'stopped' || status === 'failed'
+}
 
 export interface Run {
   id: number
