@@ -6,6 +6,7 @@ import { createBoard, landingOwner, type Board } from '../board/index.ts'
 import { openStore, type Run, type Store } from '../store/index.ts'
 import { createControls } from './controls.ts'
 import type { PlannerTurn, Roles, WorkerAttempt } from './roles.ts'
+import { approvedMerge } from '../../test/support/approved-merge.ts'
 import { createSupervisor } from './supervisor.ts'
 
 // The roles here are small scripted stand-ins injected through the factory; the
@@ -289,13 +290,8 @@ describe('supervisor', () => {
   })
 
   it('lands an approved change whose lander died, without redoing the work or asking for approval again', async () => {
-    const task = await board.addTask({ runId: run.id, title: 'approved', createdBy: 'person' })
-    let held = (await board.claim({ runId: run.id, owner: 'worker' }))!
-    held = await board.advance(held, 'running')
-    held = await board.advance(held, 'integrating')
-    await board.advance(held, 'awaiting_approval', { result: { awaiting: 'merge', candidate: 'c1' } })
-    const approved = await board.transition(task.id, 'integrating', { actor: 'person' })
-    await board.adoptLanding(approved, landingOwner(`${(await import('node:os')).hostname()}:999999:dead00`, 1))
+    const task = await approvedMerge(board, run.id, 'c1')
+    await board.adoptLanding(task, landingOwner(`${(await import('node:os')).hostname()}:999999:dead00`, 1))
     const landed: number[] = []
     const roles: Roles = {
       plan: async () => ({ created: 0, complete: true }),

@@ -4,6 +4,7 @@ import { promisify } from 'node:util'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { IllegalTransitionError, LeaseLostError, createBoard, landingOwner } from '../../src/board/index.ts'
 import { TaskNotFoundError, VersionConflictError, openStore, type Run, type Store } from '../../src/store/index.ts'
+import { approvedMerge } from '../support/approved-merge.ts'
 
 const execFileAsync = promisify(execFile)
 const raceChild = fileURLToPath(new URL('./race-child.ts', import.meta.url))
@@ -200,13 +201,8 @@ export function describeStoreContract(backend: StoreBackend) {
 
       it('keeps an approved change approved when its lander stops: it waits, unowned, for the next lander', async () => {
         const board = createBoard({ store, now, leaseMs: 1000 })
-        const task = await board.addTask({ runId: run.id, title: 'approved', createdBy: 'test' })
-        let held = (await board.claim({ runId: run.id, owner: 'w1' }))!
-        held = await board.advance(held, 'running')
-        held = await board.advance(held, 'integrating')
-        await board.advance(held, 'awaiting_approval', { result: { awaiting: 'merge', candidate: 'abc' } })
-        const approved = await board.transition(task.id, 'integrating', { actor: 'person' })
-        const landing = await board.adoptLanding(approved, landingOwner('host:1:aa', 1))
+        const task = await approvedMerge(board, run.id, 'abc')
+        const landing = await board.adoptLanding(task, landingOwner('host:1:aa', 1))
         await expect(board.adoptLanding(landing, landingOwner('host:2:bb', 1))).rejects.toBeInstanceOf(LeaseLostError)
 
         clock += 1_500
