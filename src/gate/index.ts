@@ -1,4 +1,6 @@
 export { runChecks, type CommandRunner, type CheckResult, type ChecksOutcome, type RunChecksOptions } from './run-checks.ts'
 export { firstBadCommit } from './bisect.ts'
 export { createDeepGate, type DeepGate, type DeepGateOptions, type DeepGateReport } from './deep-gate.ts'
+export { checksFromReportEvent, describeFailingChecks, isFailing, type CheckReport, type CheckStatus, type Culprit } from './check-status.ts'
+export { runBaseline } from './run-baseline.ts'
 export { revertTask, type RevertTaskOptions } from './revert-task.ts'

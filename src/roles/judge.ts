@@ -1,22 +1,24 @@
 import { z } from 'zod'
 import { buildSystemPrompt, defineTool, listFilesTool, noteTool, readFileTool, runCommandTool, searchTool } from '../agent/index.ts'
-import type { DeepGateReport } from '../gate/index.ts'
+import { describeFailingChecks, isFailing, type DeepGateReport } from '../gate/index.ts'
 import type { JudgeCall, Verdict } from '../orchestrator/index.ts'
 import { runRoleAgent } from './agent-session.ts'
 import { boardSummary } from './board-summary.ts'
 import type { RoleContext } from './role-context.ts'
 
+/** The deep gate's report, per check: what passes, what it reverted, and what still fails (work to do). */
 function describeChecks(report: DeepGateReport, commands: readonly string[]): string {
   if (commands.length === 0) return 'No full checks are configured (checks.full is empty).'
-  switch (report.status) {
-    case 'green':
-    case 'unchanged':
-      return `checks.full (${commands.join(', ')}) passes on the target tip ${report.tip.slice(0, 12)}.`
-    case 'reverted':
-      return `checks.full failed; the deep gate reverted tasks ${report.culprits.map((culprit) => culprit.taskId).join(', ')} and the tip ${report.tip.slice(0, 12)} passes now.`
-    case 'red':
-      return `checks.full FAILS on the target tip ${report.tip.slice(0, 12)}: ${report.reason}\n\n${report.output.slice(-4_000)}`
-  }
+  const lines = report.checks.map((check) => {
+    const reverted = check.culprits.length > 0 ? ` (the deep gate reverted task${check.culprits.length > 1 ? 's' : ''} ${check.culprits.map((culprit) => culprit.taskId).join(', ')}, which broke it)` : ''
+    if (check.status === 'passing' || check.status === 'reverted') return `- \`${check.command}\`: passes${reverted}`
+    return `- \`${check.command}\`: FAILS${check.status === 'red-from-start' ? ', red from the start' : ''}${reverted}`
+  })
+  const failing = report.checks.filter(isFailing)
+  const summary = failing.length === 0
+    ? `Every command of checks.full passes on the target tip ${report.tip.slice(0, 12)}.`
+    : `${failing.length} of ${report.checks.length} commands of checks.full fail on the target tip ${report.tip.slice(0, 12)}; the goal is not done while any does.`
+  return [summary, lines.join('\n'), ...(failing.length > 0 ? [`## Still failing: work to do\n\n${describeFailingChecks(failing)}`] : [])].join('\n\n')
 }
 
 /**
@@ -39,7 +41,8 @@ export function createJudge(context: RoleContext) {
       description: 'End the cycle: "done" when the goal is met and the checks pass, "continue" for the planners to plan more, "replan" to start over from a summary with fresh context.',
       inputSchema: z.object({ decision: z.enum(['continue', 'replan', 'done']), reason: z.string().min(1) }),
       async execute(input) {
-        if (input.decision === 'done' && report.status === 'red') throw new Error('checks.full fails on the target; the goal cannot be done while it does. Choose continue or replan.')
+        const failing = report.checks.filter(isFailing)
+        if (input.decision === 'done' && failing.length > 0) throw new Error(`checks.full fails on the target (${failing.map((check) => check.command).join(', ')}); the goal cannot be done while it does. Choose continue or replan.`)
         verdict = input
         return { output: `verdict recorded: ${input.decision}`, done: true }
       },

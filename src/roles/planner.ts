@@ -1,5 +1,6 @@
 import { createFinishTool, listFilesTool, noteTool, readFileTool, runCommandTool, searchTool } from '../agent/index.ts'
 import { buildSystemPrompt } from '../agent/index.ts'
+import { checksFromReportEvent, describeFailingChecks, isFailing } from '../gate/index.ts'
 import { targetTip } from '../git/index.ts'
 import type { PlannerOutcome, PlannerTurn } from '../orchestrator/index.ts'
 import type { Task } from '../store/index.ts'
@@ -23,11 +24,14 @@ export function createPlanner(context: RoleContext) {
     if (!tip) throw new Error(`the target branch ${config.target} does not exist`)
     const workspace = await context.workspaces.openDetached(`planner-${task.id}`, tip)
     const created: Task[] = []
+    const gateReport = (await store.listEvents({ runId: task.runId, types: ['deep-gate-report'] })).at(-1)
+    const stillFailing = gateReport ? checksFromReportEvent(gateReport.data).filter(isFailing) : []
     const sections = [
       task.parentId === null ? `# The goal\n\n${turn.run.goal ?? task.description}` : `# Your area (plan task ${task.id}, part of the goal "${turn.run.goal ?? ''}")\n\n${task.title}\n\n${task.description}`,
       `# The board\n\n${await boardSummary(store, task.runId)}`,
       ...(turn.handoffs.length > 0 ? [`# Handoffs since your last turn\n\n${turn.handoffs.map((handoff) => `- task ${handoff.taskId}: ${handoff.summary}${handoff.concerns ? ` (concerns: ${handoff.concerns})` : ''}`).join('\n')}`] : []),
       ...(turn.steering.length > 0 ? [`# From the person running Colony\n\n${turn.steering.map((text) => `- ${text}`).join('\n')}`] : []),
+      ...(stillFailing.length > 0 ? [`# Checks still failing on the target\n\nThese commands of checks.full fail on the target branch ${config.target} at the deep gate's last check. They are work to do: plan tasks that make those in your part of the work pass, unless tasks on the board already cover them.\n\n${describeFailingChecks(stillFailing)}`] : []),
       ...(turn.feedback ? [`# The judge's last verdict\n\n${turn.feedback}`] : []),
       ...(scratch ? [`# Your scratchpad from your last turn\n\n${String(scratch.data.text)}`] : turn.fresh ? ['# Fresh start\n\nThe judge asked to replan: plan from the board and the goal, not from earlier plans.'] : []),
       `This is turn ${turn.turn} on this plan. Create the tasks still needed with create_tasks (none if the plan is complete), then call finish with a summary that will be your scratchpad next turn.`,
