@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -28,4 +28,18 @@ describe('colony demo', () => {
     expect((await git(directory, ['log', '--format=%s', 'colony/main'])).split('\n')).toHaveLength(5)
     expect(await git(directory, ['rev-parse', '--abbrev-ref', 'HEAD'])).toBe('main')
   }, 120_000)
+
+  it('refuses --dir that already exists, and writes nothing into it', async () => {
+    base = await mkdtemp(join(tmpdir(), 'colony-demo-test-'))
+    const existing = join(base, 'my-project')
+    await mkdir(existing)
+    await git(existing, ['init', '-q', '-b', 'main'])
+    await writeFile(join(existing, 'work.txt'), 'uncommitted work\n')
+    const demo = await colony(base, ['demo', '--dir', existing])
+    expect(demo.code).toBe(1)
+    expect(demo.stderr).toContain(`${existing} already exists; colony demo only creates its sample repository in a new directory`)
+    expect(demo.stderr).toContain('fix: give --dir a path that does not exist yet')
+    expect(await readdir(existing)).toEqual(['.git', 'work.txt'])
+    expect(await git(existing, ['status', '--porcelain'])).toBe('?? work.txt')
+  })
 })

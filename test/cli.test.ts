@@ -37,9 +37,19 @@ describe('colony CLI', () => {
   it('init refuses the checked-out branch as target, and a repository without commits', async () => {
     const refused = await colony(repo.root, ['init', '--target', 'main'])
     expect(refused.code).toBe(1)
-    expect(refused.stderr).toContain('never moves your checked-out branch')
-    expect(refused.stderr).toContain('fix: choose another target')
+    expect(refused.stderr).toContain(`the target branch main is checked out in ${repo.root}; Colony never moves a branch that is checked out`)
+    expect(refused.stderr).toContain('choose another target')
     expect(existsSync(join(repo.root, '.colony'))).toBe(false)
+
+    // Checked out in another worktree of the repository counts the same.
+    const elsewhere = join(await mkdtemp(join(tmpdir(), 'colony-elsewhere-')), 'wt')
+    await git(repo.root, ['worktree', 'add', '-q', '-b', 'feature', elsewhere])
+    const held = await colony(repo.root, ['init', '--target', 'feature'])
+    expect(held.code).toBe(1)
+    expect(held.stderr).toContain(`the target branch feature is checked out in ${elsewhere}`)
+    expect(existsSync(join(repo.root, '.colony'))).toBe(false)
+    await git(repo.root, ['worktree', 'remove', elsewhere])
+    await rm(join(elsewhere, '..'), { recursive: true, force: true })
 
     const empty = await mkdtemp(join(tmpdir(), 'colony-empty-'))
     try {

@@ -7,12 +7,27 @@ import {
   type TaskChange,
   type TaskStatus,
 } from '../store/index.ts'
-import { IllegalTransitionError, LeaseLostError } from './errors.ts'
+import { AlreadyLandedError, IllegalTransitionError, LeaseLostError } from './errors.ts'
 import { isLandingOwner } from './landing-owner.ts'
 import { canTransition, eventTypeFor, leasedStatuses } from './transitions.ts'
 
+/**
+ * Where the landing of a task is decided (the target branch's outcome refs,
+ * src/git/task-outcome.ts). A cancel closes the task there first, so that a
+ * landing under way either lands before it (and the task is recorded merged)
+ * or not at all.
+ */
+export interface LandingGate {
+  /** Closes the task to landings; `landed` with the commit when it had landed already. */
+  close(task: Task, reason: string): Promise<{ landed: string } | { closed: string }>
+  /** Undoes `close` when the cancel itself did not go through. */
+  reopen(task: Task, marker: string): Promise<void>
+}
+
 export interface BoardOptions {
   store: Store
+  /** Without one (tests of the board alone), a cancel is a store change only. */
+  landings?: LandingGate
   /** How long a claim or heartbeat holds a task. */
   leaseMs?: number
   now?: () => number
@@ -52,10 +67,16 @@ export interface Board {
   interruptLanding(task: Task, reason: string): Promise<Task>
   /** A person's (or the orchestrator's) change of a task by id, retried over concurrent heartbeats. */
   transition(taskId: number, to: TaskStatus, details?: { reason?: string; actor?: string; data?: Record<string, unknown> }): Promise<Task>
+  /** Cancels a task; throws AlreadyLandedError (and records it merged) when its change landed before the cancel. */
   cancel(taskId: number, reason?: string, actor?: string): Promise<Task>
+  /** The target has the task's commit (git decided): record it merged, from whatever unsettled status the board last knew. */
+  recordLanded(taskId: number, commit: string, actor: string): Promise<Task>
   /** Gives a failed, reverted or blocked task a fresh set of attempts. */
   retry(taskId: number, reason?: string, actor?: string): Promise<Task>
 }
+
+/** A task in one of these cannot merge until a person or the planner acts, so its dependents wait as blocked. */
+const blockingStatuses: readonly TaskStatus[] = ['failed', 'cancelled', 'reverted', 'blocked']
 
 const defaultLeaseMs = 60_000
 const maxConflictRetries = 20
@@ -132,42 +153,61 @@ export function createBoard(options: BoardOptions): Board {
     return { change: { owner: null, leaseUntil: null }, events: [{ type: 'task-landing-interrupted', data: { owner: task.owner, reason } }] }
   }
 
-  /** Dependents of a task that can no longer merge wait as blocked, and come back when it is retried. */
+  /**
+   * Dependents of a task that cannot merge now (failed, cancelled, reverted,
+   * or itself blocked) wait as blocked, and so do theirs, all the way down: a
+   * ready task that can never start would otherwise count as work left and
+   * keep the run from its judge. They come back when the task is retried.
+   */
   async function blockDependents(task: Task) {
-    for (const dependent of await store.listTasks({ dependsOn: task.id, statuses: ['ready'] })) {
-      await withFreshTask(dependent.id, async (fresh) => {
-        if (fresh.status !== 'ready') return fresh
-        return store.updateTask(fresh.id, fresh.version, { status: 'blocked', reason: `dependency ${task.id} is ${task.status}` }, [
-          { type: 'task-blocked', data: { from: 'ready', dependency: task.id, reason: `dependency ${task.id} is ${task.status}` } },
-        ])
-      })
+    const pending = [task]
+    for (let blocker = pending.pop(); blocker; blocker = pending.pop()) {
+      const reason = `dependency ${blocker.id} is ${blocker.status}`
+      for (const dependent of await store.listTasks({ dependsOn: blocker.id, statuses: ['ready'] })) {
+        const blocked = await withFreshTask(dependent.id, async (fresh) => {
+          if (fresh.status !== 'ready') return fresh
+          return store.updateTask(fresh.id, fresh.version, { status: 'blocked', reason }, [
+            { type: 'task-blocked', data: { from: 'ready', dependency: blocker.id, reason } },
+          ])
+        })
+        if (blocked.status === 'blocked') pending.push(blocked)
+      }
     }
   }
 
+  /** Blocked dependents whose dependencies can all merge again go back to ready, and theirs after them. */
   async function unblockDependents(task: Task) {
-    for (const dependent of await store.listTasks({ dependsOn: task.id, statuses: ['blocked'] })) {
-      const dependencies = await Promise.all(dependent.dependsOn.map((id) => store.getTask(id)))
-      if (dependencies.some((dependency) => dependency.status === 'failed' || dependency.status === 'cancelled')) continue
-      await withFreshTask(dependent.id, async (fresh) => {
-        if (fresh.status !== 'blocked') return fresh
-        return store.updateTask(fresh.id, fresh.version, { status: 'ready', reason: null }, [
-          { type: 'task-ready', data: { from: 'blocked', dependency: task.id } },
-        ])
-      })
+    const pending = [task]
+    for (let unblocker = pending.pop(); unblocker; unblocker = pending.pop()) {
+      for (const dependent of await store.listTasks({ dependsOn: unblocker.id, statuses: ['blocked'] })) {
+        const dependencies = await Promise.all(dependent.dependsOn.map((id) => store.getTask(id)))
+        if (dependencies.some((dependency) => blockingStatuses.includes(dependency.status))) continue
+        const ready = await withFreshTask(dependent.id, async (fresh) => {
+          if (fresh.status !== 'blocked') return fresh
+          return store.updateTask(fresh.id, fresh.version, { status: 'ready', reason: null }, [
+            { type: 'task-ready', data: { from: 'blocked', dependency: unblocker.id } },
+          ])
+        })
+        if (ready.status === 'ready') pending.push(ready)
+      }
     }
   }
 
   async function afterSettled(task: Task) {
-    if (task.status === 'failed' || task.status === 'cancelled') await blockDependents(task)
+    if (blockingStatuses.includes(task.status)) await blockDependents(task)
     return task
   }
 
   const board: Board = {
     async addTask(input) {
-      const task = await store.createTask(input, [
-        { type: 'task-created', data: { title: input.title, kind: input.kind ?? 'work', status: input.status ?? 'ready', createdBy: input.createdBy, dependsOn: input.dependsOn ?? [] } },
+      // A task that depends on one which cannot merge now starts blocked, not ready.
+      const dependencies = await Promise.all((input.dependsOn ?? []).map((id) => store.getTask(id)))
+      const blocker = dependencies.find((dependency) => blockingStatuses.includes(dependency.status))
+      const status = blocker && (input.status ?? 'ready') === 'ready' ? 'blocked' : (input.status ?? 'ready')
+      const reason = blocker && status === 'blocked' ? `dependency ${blocker.id} is ${blocker.status}` : undefined
+      return store.createTask({ ...input, status, ...(reason && { reason }) }, [
+        { type: 'task-created', data: { title: input.title, kind: input.kind ?? 'work', status, createdBy: input.createdBy, dependsOn: input.dependsOn ?? [], ...(reason && { reason }) } },
       ])
-      return task
     },
 
     async claim({ runId, owner, kinds, accept }) {
@@ -269,8 +309,32 @@ export function createBoard(options: BoardOptions): Board {
       return afterSettled(updated)
     },
 
-    cancel(taskId, reason = 'cancelled', actor) {
-      return board.transition(taskId, 'cancelled', { reason, ...(actor && { actor }) })
+    async cancel(taskId, reason = 'cancelled', actor) {
+      const task = await store.getTask(taskId)
+      assertLegal(task, 'cancelled')
+      const gate = options.landings
+      if (!gate || task.kind === 'plan') return board.transition(taskId, 'cancelled', { reason, ...(actor && { actor }) })
+      const closed = await gate.close(task, reason)
+      if ('landed' in closed) {
+        await board.recordLanded(taskId, closed.landed, actor ?? 'colony')
+        throw new AlreadyLandedError(taskId, closed.landed)
+      }
+      try {
+        return await board.transition(taskId, 'cancelled', { reason, ...(actor && { actor }) })
+      } catch (error) {
+        await gate.reopen(task, closed.closed)
+        throw error
+      }
+    },
+
+    async recordLanded(taskId, commit, actor) {
+      return withFreshTask(taskId, async (task) => {
+        if (task.status === 'merged') return task
+        if (!['claimed', 'running', 'integrating', 'awaiting_approval', 'ready', 'blocked'].includes(task.status)) throw new IllegalTransitionError(task.id, task.status, 'merged')
+        return store.updateTask(task.id, task.version, { status: 'merged', owner: null, leaseUntil: null, result: { ...task.result, commit } }, [
+          { type: 'task-merged', data: { from: task.status, owner: task.owner, actor, commit, recorded: 'the target branch has the task\'s commit' } },
+        ])
+      })
     },
 
     async retry(taskId, reason = 'retried', actor) {

@@ -40,3 +40,18 @@ export class LeaseLostError extends ColonyError {
     this.owner = owner
   }
 }
+
+/** A cancel came after the task's change had landed on the target: the task is recorded merged instead. */
+export class AlreadyLandedError extends ColonyError {
+  override readonly name = 'AlreadyLandedError'
+  readonly taskId: number
+  readonly commit: string
+
+  constructor(taskId: number, commit: string) {
+    super(`task ${taskId} had already landed on the target as ${commit.slice(0, 12)} when the cancel came; it is recorded merged`, {
+      hint: `undo it with \`colony revert ${taskId} --reason "..."\``,
+    })
+    this.taskId = taskId
+    this.commit = commit
+  }
+}

@@ -1,5 +1,6 @@
 import { createBoard, type Board } from '../board/index.ts'
 import { loadConfig, type ColonyConfig } from '../config/index.ts'
+import { createGit, createTaskLandingGate } from '../git/index.ts'
 import { assertInitialized, findRepository, type RepositoryLayout } from '../repository/index.ts'
 import { openStore, type Run, type Store } from '../store/index.ts'
 
@@ -34,7 +35,8 @@ export async function openSession(cwd: string): Promise<Session> {
   const store = await openSessionStore(layout)
   try {
     const run = (await store.latestRun()) ?? (await store.createRun({ target: config.target }, [{ type: 'run-created', data: { target: config.target } }]))
-    return { layout, config, store, board: createBoard({ store }), run, close: () => store.close() }
+    const landings = createTaskLandingGate(createGit(layout.root), config)
+    return { layout, config, store, board: createBoard({ store, landings }), run, close: () => store.close() }
   } catch (error) {
     await store.close()
     throw error

@@ -7,6 +7,11 @@ const modelSpec = z
 
 const commandList = z.array(z.string().min(1, 'a command cannot be empty'))
 
+const workspacePath = z
+  .string()
+  .min(1, 'a path cannot be empty')
+  .refine((path) => !path.startsWith('/') && !path.split(/[\\/]/).includes('..'), 'expected a path or glob relative to the repository root that stays inside it, e.g. "node_modules" or "packages/*/node_modules"')
+
 /** `colony.json` (DESIGN.md, Configuration). Unknown keys are refused: a typo is the usual cause. */
 export const configSchema = z.strictObject({
   $schema: z.string().optional(),
@@ -86,8 +91,15 @@ export const configSchema = z.strictObject({
     })
     .default({}),
   approval: z.strictObject({ plan: z.boolean().default(false), merge: z.boolean().default(false) }).default({ plan: false, merge: false }),
+  /** How each new worktree is prepared (docs/real-repositories.md). */
   workspace: z
-    .strictObject({ setup: commandList.default([]), link: z.array(z.string()).default([]), copy: z.array(z.string()).default([]) })
+    .strictObject({
+      setup: commandList.default([]),
+      /** Paths or globs (`**\/node_modules`) in the repository, given to each worktree as a writable view of the shared copy. */
+      link: z.array(workspacePath).default([]),
+      /** Paths or globs copied into each worktree. */
+      copy: z.array(workspacePath).default([]),
+    })
     .default({ setup: [], link: [], copy: [] }),
   limits: z
     .strictObject({

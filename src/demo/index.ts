@@ -1,2 +1,2 @@
-export { runDemo, demoGoal, demoProject, type DemoOptions } from './run-demo.ts'
+export { runDemo, demoGoal, demoProject, DemoDirectoryExistsError, type DemoOptions } from './run-demo.ts'
 export { demoScript } from './demo-script.ts'

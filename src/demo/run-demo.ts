@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process'
-import { cp, mkdtemp, writeFile } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
+import { cp, mkdir, mkdtemp, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -7,6 +8,8 @@ import { promisify } from 'node:util'
 import type { Writable } from 'node:stream'
 import { createBoard } from '../board/index.ts'
 import { loadConfig } from '../config/index.ts'
+import { ColonyError } from '../errors/index.ts'
+import { createGit, createTaskLandingGate } from '../git/index.ts'
 import { startScriptedServer } from '../model/scripted/index.ts'
 import { launchRun, type LaunchResult } from '../orchestrator/index.ts'
 import { ensureTargetBranch, findRepository, prepareColonyDirectory } from '../repository/index.ts'
@@ -16,6 +19,18 @@ import { demoScript } from './demo-script.ts'
 const execFileAsync = promisify(execFile)
 export const demoProject = fileURLToPath(new URL('../../examples/demo/project', import.meta.url))
 export const demoGoal = 'Implement textkit as SPEC.md describes, so that every test in test/ passes with npm test.'
+
+export class DemoDirectoryExistsError extends ColonyError {
+  override readonly name = 'DemoDirectoryExistsError'
+  readonly directory: string
+
+  constructor(directory: string) {
+    super(`${directory} already exists; colony demo only creates its sample repository in a new directory`, {
+      hint: 'give --dir a path that does not exist yet (colony demo creates it), or leave --dir out for a temporary directory',
+    })
+    this.directory = directory
+  }
+}
 
 export interface DemoOptions {
   /** Where to put the project (default: a new temporary directory). */
@@ -34,6 +49,11 @@ export interface DemoOptions {
  */
 export async function runDemo(options: DemoOptions): Promise<{ directory: string; result: LaunchResult; modelRequests: number }> {
   const directory = options.directory ?? (await mkdtemp(join(tmpdir(), 'colony-demo-')))
+  if (options.directory !== undefined) {
+    // Colony never writes into a directory it did not create: the demo's `git add -A` would commit someone's work.
+    if (existsSync(options.directory)) throw new DemoDirectoryExistsError(options.directory)
+    await mkdir(options.directory, { recursive: true })
+  }
   await cp(demoProject, directory, { recursive: true })
   const git = (args: string[]) => execFileAsync('git', ['-c', 'user.name=Colony Demo', '-c', 'user.email=demo@colony.local', ...args], { cwd: directory })
   await git(['init', '-q', '-b', 'main'])
@@ -61,7 +81,7 @@ export async function runDemo(options: DemoOptions): Promise<{ directory: string
     await prepareColonyDirectory(layout)
     const store = await openStore(layout.databasePath)
     try {
-      const board = createBoard({ store, leaseMs: loaded.limits.leaseSeconds * 1000 })
+      const board = createBoard({ store, leaseMs: loaded.limits.leaseSeconds * 1000, landings: createTaskLandingGate(createGit(layout.root), loaded) })
       const result = await launchRun({ layout, config: loaded, store, board, goal: demoGoal, ...(options.workers && { workers: options.workers }), output: options.output, ...(options.signal && { signal: options.signal }) })
       return { directory, result, modelRequests: server.requests.length }
     } finally {

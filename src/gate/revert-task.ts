@@ -1,5 +1,5 @@
 import { IllegalTransitionError, type Board } from '../board/index.ts'
-import { requireTaskCommit, revertOnTarget, targetLog, targetTip, type Git, type Workspaces } from '../git/index.ts'
+import { reopenTaskOutcome, requireTaskCommit, revertOnTarget, targetLog, targetTip, type Git, type Workspaces } from '../git/index.ts'
 import type { Store, Task } from '../store/index.ts'
 
 export interface RevertTaskOptions {
@@ -44,6 +44,8 @@ export async function revertTask(options: RevertTaskOptions): Promise<{ task: Ta
       await options.workspaces.removeDetached('revert')
     }
   }
+  // Before the board says reverted: a retried task must be able to land again, and must not look landed.
+  await reopenTaskOutcome(options.git, options, task, commit)
   const reason = options.output ? `${options.reason}\n${options.output.slice(-4_000)}` : options.reason
   const reverted = await options.board.transition(task.id, 'reverted', { reason, actor: options.actor, data: { commit, revert, ...(options.output && { output: options.output.slice(-8_000) }) } })
   return { task: reverted, commit, revert }

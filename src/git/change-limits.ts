@@ -13,12 +13,16 @@ export function outsideScope(files: readonly string[], scope: readonly string[])
   return files.filter((file) => !scope.some((glob) => file === glob || matchesGlob(file, glob)))
 }
 
-/** Lines added plus lines removed between two commits; a binary file counts as one line. */
+/**
+ * Lines added plus lines removed between two commits. A file moved (even
+ * with small edits) counts only its edited lines, not its whole content twice;
+ * a binary file, and a file whose only change is its mode or name, count one.
+ */
 export async function diffSize(git: Git, from: string, to: string): Promise<number> {
   let total = 0
-  for (const line of await git.lines(['diff', '--numstat', '--no-renames', from, to])) {
+  for (const line of await git.lines(['diff', '--numstat', '--find-renames', from, to])) {
     const [added = '0', removed = '0'] = line.split('\t')
-    total += added === '-' ? 1 : Number(added) + Number(removed)
+    total += added === '-' ? 1 : Math.max(1, Number(added) + Number(removed))
   }
   return total
 }

@@ -79,3 +79,18 @@ export class TaskCommitNotFoundError extends ColonyError {
     this.taskId = taskId
   }
 }
+
+/** A person has the target branch checked out: moving it would change their working tree under them. */
+export class TargetCheckedOutError extends ColonyError {
+  override readonly name = 'TargetCheckedOutError'
+  readonly target: string
+  readonly worktree: string
+
+  constructor(target: string, worktree: string) {
+    super(`the target branch ${target} is checked out in ${worktree}; Colony never moves a branch that is checked out`, {
+      hint: `check out another branch in ${worktree} (to look at the target without holding it: \`git switch --detach ${target}\`), or choose another target: colony init --target colony/main`,
+    })
+    this.target = target
+    this.worktree = worktree
+  }
+}

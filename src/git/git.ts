@@ -25,6 +25,19 @@ const quietEnvironment = {
 }
 
 /**
+ * Configuration for every git command Colony runs, through git's environment
+ * so the repository's and the person's config files stay untouched (appended
+ * to any GIT_CONFIG_COUNT entries already set). `core.hooksPath` leads
+ * nowhere: the repository's hooks (husky, pre-commit, post-checkout, ...) are
+ * written for a person's interactive workflow and do not run for Colony's
+ * worktree, commit, rebase and revert operations; checks belong in checks.fast.
+ */
+function colonyGitConfig(environment: NodeJS.ProcessEnv): Record<string, string> {
+  const count = Number.parseInt(environment.GIT_CONFIG_COUNT ?? '0', 10) || 0
+  return { GIT_CONFIG_COUNT: String(count + 1), [`GIT_CONFIG_KEY_${count}`]: 'core.hooksPath', [`GIT_CONFIG_VALUE_${count}`]: '/dev/null' }
+}
+
+/**
  * The git CLI at one working directory. Arguments are arrays, never shell
  * strings; a failure is a GitError with git's stderr.
  *
@@ -36,7 +49,7 @@ export function createGit(cwd: string) {
   function run(args: string[], options: GitRunOptions = {}): Promise<GitResult> {
     return new Promise((resolve, reject) => {
       const input = options.input
-      const child = spawn('git', args, { cwd, env: { ...process.env, ...quietEnvironment, ...options.env }, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] })
+      const child = spawn('git', args, { cwd, env: { ...process.env, ...quietEnvironment, ...colonyGitConfig(process.env), ...options.env }, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] })
       const stdout: Buffer[] = []
       const stderr: Buffer[] = []
       child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk))

@@ -3,10 +3,15 @@ import { setTimeout as delay } from 'node:timers/promises'
 import { changedFiles, diffSize, outsideScope } from './change-limits.ts'
 import { filesWithMarkers, readConflicts, unmergedPaths, type ConflictedFile } from './conflicts.ts'
 import type { Git } from './git.ts'
-import { swapTarget, targetTip } from './target-branch.ts'
+import { stageChanges } from './stage-changes.ts'
+import { targetTip } from './target-branch.ts'
+import { readTaskOutcome, swapTargetForTask } from './task-outcome.ts'
+import { unsupportedChanges } from './unsupported-changes.ts'
 
 export interface IntegrationTask {
   id: number
+  /** The run the task belongs to (its outcome ref is per run); 0 for an integration outside a run. */
+  runId?: number
   title: string
   description: string
   scope: string[]
@@ -24,8 +29,14 @@ export type IntegrationOutcome =
   | { status: 'unresolved-markers'; files: string[]; message: string }
   | { status: 'out-of-scope'; files: string[]; message: string }
   | { status: 'too-large'; lines: number; limit: number; message: string }
+  /** Submodule pointers or Git LFS content, which Colony does not land (docs/real-repositories.md). */
+  | { status: 'unsupported'; files: string[]; message: string }
   | { status: 'gate-failed'; output: string; message: string }
   | { status: 'target-busy'; races: number; message: string }
+  /** The task was cancelled before its change could land: the target does not have it. */
+  | { status: 'cancelled'; message: string }
+  /** Another landing of this task (an earlier holder whose lease ran out) got there first: the target has that commit. */
+  | { status: 'landed-before'; commit: string; message: string }
   /** `land: false`: everything up to the compare-and-swap passed; the target is unchanged. */
   | { status: 'gated'; commit: string; tip: string; message: string }
 
@@ -87,7 +98,7 @@ export async function integrate(options: IntegrateOptions): Promise<IntegrationO
   const { git, task } = options
   const emit = async (type: string, data: Record<string, unknown>) => options.emit?.(type, data)
   const maxRaces = options.maxRaces ?? 30
-  const excludes = (options.exclude ?? []).map((path) => `:(exclude)${path}`)
+  const excluded = options.exclude ?? []
   const authorEnv = {
     GIT_AUTHOR_NAME: options.author.name,
     GIT_AUTHOR_EMAIL: options.author.email,
@@ -128,7 +139,7 @@ export async function integrate(options: IntegrateOptions): Promise<IntegrationO
         message: `These files still contain conflict markers: ${marked.join(', ')}. Resolve every <<<<<<< ======= >>>>>>> block, then call finish again.`,
       }
     }
-    await git.run(['add', '-A', '--', '.', ...excludes])
+    await stageChanges(git, excluded)
     const continued = await git.run(['-c', 'core.editor=true', 'rebase', '--continue'], { env: authorEnv, okExitCodes: [1] })
     if (continued.exitCode === 0) return undefined
     if ((await unmergedPaths(git)).length > 0) return conflictOutcome()
@@ -146,7 +157,7 @@ export async function integrate(options: IntegrateOptions): Promise<IntegrationO
   let tip = await tipOf()
   let base = await git.text(['merge-base', 'HEAD', tip])
   await git.run(['reset', '--soft', base])
-  await git.run(['add', '-A', '--', '.', ...excludes])
+  await stageChanges(git, excluded)
   const staged = await git.run(['diff', '--cached', '--quiet'], { okExitCodes: [1] })
   if (staged.exitCode === 0) {
     return { status: 'nothing-to-commit', message: 'There are no changes to integrate: the worktree matches the target. Make the change the task asks for, then call finish.' }
@@ -165,6 +176,16 @@ export async function integrate(options: IntegrateOptions): Promise<IntegrationO
         `Your change touches files outside this task's scope (${task.scope.join(', ')}): ${stray.join(', ')}.\n` +
         'Undo the changes to those files (restore their original content, delete files you created there), ' +
         'or note in finish.concerns that the scope is wrong; then call finish again.',
+    }
+  }
+  const unsupported = await unsupportedChanges(git, base, 'HEAD')
+  if (unsupported.length > 0) {
+    await git.run(['reset', '--mixed', '--quiet', base])
+    await emit('change-refused', { files: unsupported.map((change) => change.path) })
+    return {
+      status: 'unsupported',
+      files: unsupported.map((change) => change.path),
+      message: `Colony cannot land part of your change:\n${unsupported.map((change) => `- ${change.path}: ${change.reason}.`).join('\n')}\nThen call finish again.`,
     }
   }
   const lines = await diffSize(git, base, 'HEAD')
@@ -262,11 +283,20 @@ export async function integrate(options: IntegrateOptions): Promise<IntegrationO
         if (touched.length > 0) return 'regate'
         await emit('gate-skipped', { tip, gatedAt, reason: 'clean rebase, and none of the task\'s files changed on the target since its gate passed' })
       }
-      if (await swapTarget(git, options, candidate, tip, `colony: task ${task.id}`)) {
+      await emit('landing-swap', { tip, candidate })
+      const key = { runId: task.runId ?? 0, id: task.id }
+      const swapped = await swapTargetForTask(git, options, key, candidate, tip, `colony: task ${task.id}`)
+      if (swapped === 'swapped') {
         await syncWorktree()
         return { status: 'merged', commit: candidate, races: race, gateRuns, message: `Merged into ${options.target} as ${candidate.slice(0, 12)}.` }
       }
-      return 'lost'
+      if (swapped === 'target-moved') return 'lost'
+      const decided = await readTaskOutcome(git, options, key)
+      if (decided.state === 'landed') {
+        return { status: 'landed-before', commit: decided.commit, message: `This task already landed on ${options.target} as ${decided.commit.slice(0, 12)}; there is nothing more to merge.` }
+      }
+      await emit('landing-refused', { reason: 'the task was cancelled before its change landed' })
+      return { status: 'cancelled', message: `Task ${task.id} was cancelled before your change landed; nothing was merged. Stop working on it.` }
     })
     if (typeof landed === 'object') return landed
     if (landed === 'lost') {

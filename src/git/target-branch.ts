@@ -1,3 +1,4 @@
+import { assertNotCheckedOut } from './checked-out.ts'
 import { GitError } from './errors.ts'
 import { branchRef, type Git } from './git.ts'
 
@@ -22,9 +23,10 @@ export async function targetTip(git: Git, location: TargetLocation): Promise<str
   return git.resolveRef(ref)
 }
 
-/** Moves the target from `expected` to `next`; false when someone else moved it first. */
+/** Moves the target from `expected` to `next`; false when someone else moved it first. Never while a worktree has it checked out. */
 export async function swapTarget(git: Git, location: TargetLocation, next: string, expected: string, message: string): Promise<boolean> {
   const ref = branchRef(location.target)
+  await assertNotCheckedOut(git, location.target)
   if (location.remote === undefined) return git.compareAndSwap(ref, next, expected, message)
   const pushed = await git.run(['push', '--quiet', '--porcelain', `--force-with-lease=${ref}:${expected}`, location.remote, `${next}:${ref}`], { okExitCodes: [1] })
   if (pushed.exitCode !== 0) {

@@ -34,7 +34,9 @@ describe('workspaces', () => {
     expect(workspace.branch).toBe('colony/task/3')
     expect(await workspace.git.text(['rev-parse', '--abbrev-ref', 'HEAD'])).toBe('colony/task/3')
     expect(workspace.base).toBe(await git.text(['rev-parse', 'colony/main']))
-    expect((await lstat(join(workspace.path, 'node_modules'))).isSymbolicLink()).toBe(true)
+    // A real directory of links to the person's packages (see link-farm.ts), so caches written there stay in the worktree.
+    expect((await lstat(join(workspace.path, 'node_modules'))).isDirectory()).toBe(true)
+    expect((await lstat(join(workspace.path, 'node_modules', 'left-pad'))).isSymbolicLink()).toBe(true)
     expect(existsSync(join(workspace.path, 'node_modules', 'left-pad'))).toBe(true)
     expect(await readFile(join(workspace.path, '.env'), 'utf8')).toBe('TOKEN=1\n')
     expect(setupRuns).toEqual([`npm ci @ ${workspace.path}`])
@@ -54,16 +56,16 @@ describe('workspaces', () => {
     await expect(workspaces.open(1)).rejects.toBeInstanceOf(WorkspaceLinkError)
   })
 
-  it('resumes a crashed attempt with its files, or starts fresh when asked', async () => {
+  it('starts every attempt fresh at the tip, and resumes a crashed attempt with its files only when asked', async () => {
     const { workspaces } = await setup()
     const first = await workspaces.open(5)
     await writeFile(join(first.path, 'half-done.txt'), 'work in progress\n')
-    const resumed = await workspaces.open(5)
+    const resumed = await workspaces.open(5, { resume: true })
     expect(resumed.resumed).toBe(true)
     expect(await readFile(join(resumed.path, 'half-done.txt'), 'utf8')).toBe('work in progress\n')
-    const fresh = await workspaces.open(5, { fresh: true })
-    expect(fresh.resumed).toBe(false)
-    expect(existsSync(join(fresh.path, 'half-done.txt'))).toBe(false)
+    const next = await workspaces.open(5)
+    expect(next.resumed).toBe(false)
+    expect(existsSync(join(next.path, 'half-done.txt'))).toBe(false)
   })
 
   it('sweeps worktrees and branches no task needs, including ones whose directory vanished', async () => {

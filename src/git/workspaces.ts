@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs'
-import { cp, lstat, mkdir, readdir, rm, symlink } from 'node:fs/promises'
-import { dirname, isAbsolute, join, normalize, relative, sep } from 'node:path'
+import { cp, lstat, mkdir, readdir, realpath, rm } from 'node:fs/promises'
+import { dirname, join, relative } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
 import { GitError, WorkspaceLinkError, WorkspaceSetupError } from './errors.ts'
 import { branchRef, createGit, type Git } from './git.ts'
+import { linkIntoWorktree } from './link-farm.ts'
+import { resolveLinkedPaths } from './linked-paths.ts'
 import { targetTip } from './target-branch.ts'
 
 /** What prepares each new worktree (colony.json `workspace`). */
@@ -42,14 +44,6 @@ export const taskBranchPrefix = 'colony/task/'
 
 export function taskBranch(taskId: number): string {
   return `${taskBranchPrefix}${taskId}`
-}
-
-function insideRoot(path: string): string {
-  const normalized = normalize(path)
-  if (isAbsolute(normalized) || normalized === '..' || normalized.startsWith(`..${sep}`)) {
-    throw new WorkspaceLinkError(path, 'it is not a path inside the repository')
-  }
-  return normalized
 }
 
 /**
@@ -116,19 +110,16 @@ export function createWorkspaces(options: WorkspacesOptions) {
 
   async function prepare(path: string): Promise<void> {
     const preparation = options.preparation ?? { link: [], copy: [], setup: [] }
-    for (const entry of preparation.link) {
-      const relativePath = insideRoot(entry)
-      const source = join(root, relativePath)
+    const linked = resolveLinkedPaths(root, preparation.link)
+    const places = { repositoryRoot: await realpath(root), worktree: path, linkedRealPaths: await Promise.all(linked.map((entry) => realpath(join(root, entry)))) }
+    for (const relativePath of linked) {
       const destination = join(path, relativePath)
-      if (!existsSync(source) || existsSync(destination)) continue
+      if (existsSync(destination)) continue
       await mkdir(dirname(destination), { recursive: true })
-      await symlink(source, destination)
+      await linkIntoWorktree(join(root, relativePath), destination, places)
     }
-    for (const entry of preparation.copy) {
-      const relativePath = insideRoot(entry)
-      const source = join(root, relativePath)
-      if (!existsSync(source)) continue
-      await cp(source, join(path, relativePath), { recursive: true, force: true })
+    for (const relativePath of resolveLinkedPaths(root, preparation.copy)) {
+      await cp(join(root, relativePath), join(path, relativePath), { recursive: true, force: true })
     }
     for (const command of preparation.setup) {
       if (!options.runSetup) throw new WorkspaceSetupError(command, 'no command runner was given to run workspace setup')
@@ -149,21 +140,24 @@ export function createWorkspaces(options: WorkspacesOptions) {
   }
 
   /**
-   * The worktree for a task's attempt. With `fresh`, an earlier attempt's
-   * worktree is discarded; otherwise its files are kept and work goes on there.
+   * The worktree for a task's attempt: a fresh one at the target's tip (or at
+   * `at`, e.g. an approved change's commit), replacing whatever an earlier
+   * attempt left. With `resume`, a worktree a crashed attempt left is kept
+   * with its files and work goes on there (`resumed` says whether one was).
    */
-  async function open(taskId: number, openOptions: { fresh?: boolean } = {}): Promise<Workspace> {
+  async function open(taskId: number, openOptions: { resume?: boolean; at?: string } = {}): Promise<Workspace> {
     const path = pathFor(taskId)
-    if (!openOptions.fresh && existsSync(path)) {
+    if (openOptions.resume && existsSync(path)) {
       const resumed = await resume(taskId, path)
       if (resumed) return resumed
     }
     const tip = await targetTip(git, options)
     if (!tip) throw new WorkspaceLinkError(options.target, `the target branch ${options.target} does not exist (run \`colony init\`)`)
+    const start = openOptions.at ?? tip
     await administer(async () => {
       await removeNow(taskId)
       await mkdir(worktreesDir, { recursive: true })
-      await git.run(['worktree', 'add', '--quiet', '-B', taskBranch(taskId), path, tip])
+      await git.run(['worktree', 'add', '--quiet', '-B', taskBranch(taskId), path, start])
     })
     try {
       await prepare(path)
@@ -171,7 +165,7 @@ export function createWorkspaces(options: WorkspacesOptions) {
       await remove(taskId)
       throw error
     }
-    return { taskId, path, branch: taskBranch(taskId), git: createGit(path), base: tip, resumed: false }
+    return { taskId, path, branch: taskBranch(taskId), git: createGit(path), base: start, resumed: false }
   }
 
   /**

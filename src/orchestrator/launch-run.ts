@@ -2,13 +2,13 @@ import type { Writable } from 'node:stream'
 import type { Board } from '../board/index.ts'
 import type { ColonyConfig } from '../config/index.ts'
 import { ColonyError } from '../errors/index.ts'
-import { createDeepGate, revertTask } from '../gate/index.ts'
-import { createGit, createLandingLock, createWorkspaces, findTaskCommit, type SharedLock } from '../git/index.ts'
+import { createDeepGate, revertTask, runBaseline } from '../gate/index.ts'
+import { assertNotCheckedOut, createGit, createLandingLock, createWorkspaces, findTaskCommit, worktreeHolding, type SharedLock, type Workspaces } from '../git/index.ts'
 import { createLanguageModel, modelForRole, priceOf, roles as roleNames, type ModelOverrides, type Role } from '../model/index.ts'
 import type { RepositoryLayout } from '../repository/index.ts'
 import { createRoles, type RoleModel } from '../roles/index.ts'
 import { guardedCommandRunner, sandboxFromConfig, sandboxPolicy, type Sandbox } from '../sandbox/index.ts'
-import { settledStatuses } from '../board/index.ts'
+import { leasedStatuses, settledStatuses } from '../board/index.ts'
 import { isRunEnded, type Run, type Store } from '../store/index.ts'
 import { createLiveView } from './live-view.ts'
 import { createInstanceId, ownerIsGone } from './owner-id.ts'
@@ -140,6 +140,10 @@ async function prepareAgents(options: LaunchOptions, run: Run, roles: readonly R
     leaseMs: config.limits.leaseSeconds * 1000,
     allowOverlap: config.scheduling.allowOverlap,
     findLandedCommit: (taskId: number) => findTaskCommit(git, config.target, taskId, config.remote),
+    targetProblem: async () => {
+      const holder = await worktreeHolding(git, config.target)
+      return holder === undefined ? undefined : `the target branch ${config.target} is checked out in ${holder}; Colony never moves a checked-out branch. Check out another branch there and the run goes on.`
+    },
   }
   return { git, models, sandbox, policy, workspaces, roleContext, supervisorOptions }
 }
@@ -165,6 +169,21 @@ function sharedLandingTurn(store: Store, layout: RepositoryLayout, config: Colon
   }
 }
 
+/**
+ * When a run ends its task worktrees and branches go, except those of tasks
+ * another live process (a `colony worker` still leaving) holds, and of
+ * changes waiting for a person's approval (their branch keeps the commit).
+ */
+async function removeTaskWorktrees(store: Store, runId: number, workspaces: Workspaces): Promise<void> {
+  const owner = createInstanceId()
+  const kept = new Set(
+    (await store.listTasks({ runId }))
+      .filter((task) => task.status === 'awaiting_approval' || (leasedStatuses.includes(task.status) && task.owner !== null && !ownerIsGone(task.owner, owner)))
+      .map((task) => task.id),
+  )
+  await workspaces.sweep((taskId) => kept.has(taskId))
+}
+
 /** What a process runs with: its models, how many agents, and what the sandbox does not cover here. */
 function describeProcess(models: Partial<Record<Role, RoleModel>>, workers: number, sandbox: Sandbox): Record<string, unknown> {
   const missing = sandbox.notCovered
@@ -185,6 +204,8 @@ function describeProcess(models: Partial<Record<Role, RoleModel>>, workers: numb
  */
 export async function launchRun(options: LaunchOptions): Promise<LaunchResult> {
   const { config, store, board } = options
+  // Before anything is recorded: a refused run leaves no trace.
+  await assertNotCheckedOut(createGit(options.layout.root), config.target)
   const run = await chooseRun(store, config.target, options.goal)
   const { git, models, sandbox, policy, workspaces, roleContext, supervisorOptions } = await prepareAgents(options, run, roleNames)
   const emit = async (type: string, data: Record<string, unknown>) => void (await store.appendEvents([{ runId: run.id, type, data }]))
@@ -194,10 +215,11 @@ export async function launchRun(options: LaunchOptions): Promise<LaunchResult> {
     target: config.target,
     remote: config.remote,
     commands: config.checks.full,
+    baseline: await runBaseline({ store, git, runId: run.id, target: config.target, remote: config.remote }),
     timeoutMs: config.limits.attemptMinutes * 60_000,
     run: guardedCommandRunner({ sandbox, policy, store, context: { runId: run.id } }),
     onReverted: async (culprit) => {
-      await revertTask({ git, workspaces, store, board, target: config.target, remote: config.remote, taskId: culprit.taskId, reason: 'checks.full failed on the target after it merged; the deep gate bisected to it', actor: 'deep-gate', output: culprit.output, revertCommit: culprit.revert })
+      await revertTask({ git, workspaces, store, board, target: config.target, remote: config.remote, taskId: culprit.taskId, reason: `the check \`${culprit.command}\` of checks.full failed on the target after it merged; the deep gate bisected to it`, actor: 'deep-gate', output: culprit.output, revertCommit: culprit.revert })
     },
     emit,
   })
@@ -229,6 +251,7 @@ export async function launchRun(options: LaunchOptions): Promise<LaunchResult> {
     options.signal?.removeEventListener('abort', onAbort)
     await view.stop()
     await workspaces.removeDetached('deep-gate').catch(() => undefined)
+    await removeTaskWorktrees(store, run.id, workspaces)
     restoreWarnings()
   }
 }
@@ -256,6 +279,7 @@ export interface WorkersResult extends RunResult {
  */
 export async function launchWorkers(options: Omit<LaunchOptions, 'goal'>): Promise<WorkersResult> {
   const { config, store } = options
+  await assertNotCheckedOut(createGit(options.layout.root), config.target)
   const run = await store.latestRun()
   if (!run || isRunEnded(run.status)) throw new NothingToJoinError(run ? `run ${run.id} is ${run.status}` : 'no run has been started here')
   const { models, sandbox, roleContext, supervisorOptions } = await prepareAgents(options, run, ['worker'])

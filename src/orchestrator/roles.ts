@@ -31,6 +31,12 @@ export interface WorkerAttempt {
   handle: TaskHandle
   owner: string
   signal: AbortSignal
+  /**
+   * The attempt's previous holder died mid-attempt (a crash, a kill): go on
+   * in the worktree it left, and tell the agent so. Otherwise the attempt
+   * starts from a fresh worktree at the target's tip.
+   */
+  resume: boolean
 }
 
 export type WorkerOutcome =

@@ -26,6 +26,12 @@ export interface SupervisorOptions {
   pollMs?: number
   /** Told when tasks have merged since the last look, whichever process merged them: the deep gate's cue. */
   onMerged?: () => void
+  /**
+   * Why the target cannot move now (a person has it checked out), or
+   * undefined. Asked every loop: the run pauses while there is a reason and
+   * resumes once it is gone (unless a person paused it too).
+   */
+  targetProblem?: () => Promise<string | undefined>
   /** Judge verdicts in a row after which a run that creates and merges nothing stops. */
   maxIdleCycles?: number
   now?: () => number
@@ -53,6 +59,13 @@ interface WaitingPlan {
 /** Someone else (another process, a sweeper, a person) changed the task first. */
 function changedByAnother(error: unknown): boolean {
   return error instanceof LeaseLostError || error instanceof VersionConflictError
+}
+
+const recoveredPrefix = 'recovered after its holder '
+
+/** A task released by recovery after its holder died: its next attempt resumes what that one left. */
+function wasRecovered(task: Task): boolean {
+  return task.reason?.startsWith(recoveredPrefix) === true
 }
 
 class StopRequested extends Error {
@@ -118,7 +131,7 @@ export function createSupervisor(options: SupervisorOptions) {
         } else if (task.status === 'integrating' && isLandingOwner(task.owner)) {
           await board.interruptLanding(task, `its lander ${task.owner} stopped`)
         } else {
-          await handle.release(`recovered after its holder ${task.owner} stopped`)
+          await handle.release(`${recoveredPrefix}${task.owner} stopped`)
         }
       } catch (error) {
         if (!changedByAnother(error)) throw error
@@ -138,6 +151,33 @@ export function createSupervisor(options: SupervisorOptions) {
       } catch (error) {
         if (!(error instanceof VersionConflictError)) throw error
       }
+    }
+  }
+
+  let pausedForTarget = false
+
+  /** Pauses the run while the target cannot move, and resumes it when it can again; returns the run as it is now. */
+  async function guardTarget(run: Run): Promise<Run> {
+    if (!options.targetProblem || (run.status === 'paused' && !pausedForTarget)) return run
+    const problem = await options.targetProblem()
+    if (problem && run.status === 'running') {
+      pausedForTarget = true
+      return changeRun(run, 'paused', 'run-paused', { actor: 'colony', reason: problem })
+    }
+    if (!problem && pausedForTarget && run.status === 'paused') {
+      pausedForTarget = false
+      return changeRun(run, 'running', 'run-resumed', { actor: 'colony', reason: 'the target branch can move again' })
+    }
+    return run
+  }
+
+  /** Moves the run to `status` unless someone else changed it first (their change wins). */
+  async function changeRun(run: Run, status: Run['status'], type: string, data: Record<string, unknown>): Promise<Run> {
+    try {
+      return await store.updateRun(run.id, run.version, { status, reason: typeof data.reason === 'string' ? data.reason : null }, [{ type, data: { from: run.status, ...data } }])
+    } catch (error) {
+      if (!(error instanceof VersionConflictError)) throw error
+      return store.getRun(runId)
     }
   }
 
@@ -219,7 +259,7 @@ export function createSupervisor(options: SupervisorOptions) {
     startHeldSlot(handle, async (signal) => {
       await handle.advance('running')
       const run = await store.getRun(runId)
-      const outcome = await roles.work({ run, handle, owner, signal })
+      const outcome = await roles.work({ run, handle, owner, signal, resume: wasRecovered(task) })
       if (!outcome.merged && !('awaitingApproval' in outcome)) await settleFailure(handle, signal, new Error(outcome.reason))
     })
   }
@@ -420,7 +460,7 @@ export function createSupervisor(options: SupervisorOptions) {
       let mergedSoFar = (await store.countTasksByStatus(runId)).merged ?? 0
       try {
         for (;;) {
-          const run = await store.getRun(runId)
+          const run = await guardTarget(await store.getRun(runId))
           if (run.status === 'stopping') return await shutdown('stopped', 'stopped by a person', cycle - 1)
           const spent = await budgetExceeded(store, { ...run, createdAt: sessionStartedAt }, options.budget ?? {}, now())
           if (spent) {

@@ -34,18 +34,6 @@ export class RepositoryHasNoCommitsError extends ColonyError {
   }
 }
 
-export class TargetIsCheckedOutError extends ColonyError {
-  override readonly name = 'TargetIsCheckedOutError'
-  readonly target: string
-
-  constructor(target: string) {
-    super(`the target branch ${target} is the branch checked out in your working tree; Colony never moves your checked-out branch`, {
-      hint: 'choose another target (the default is colony/main): colony init --target colony/main',
-    })
-    this.target = target
-  }
-}
-
 export class InvalidBranchNameError extends ColonyError {
   override readonly name = 'InvalidBranchNameError'
   readonly branch: string

@@ -10,7 +10,6 @@ export {
   NotAGitRepositoryError,
   NotInitializedError,
   RepositoryHasNoCommitsError,
-  TargetIsCheckedOutError,
   InvalidBranchNameError,
   UnknownRemoteError,
 } from './errors.ts'

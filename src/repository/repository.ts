@@ -8,10 +8,9 @@ import {
   NotAGitRepositoryError,
   NotInitializedError,
   RepositoryHasNoCommitsError,
-  TargetIsCheckedOutError,
   UnknownRemoteError,
 } from './errors.ts'
-import { createGit, ensureTarget, targetTip } from '../git/index.ts'
+import { assertNotCheckedOut, createGit, ensureTarget, targetTip } from '../git/index.ts'
 
 const execFileAsync = promisify(execFile)
 
@@ -97,8 +96,7 @@ export async function ensureTargetBranch(layout: RepositoryLayout, target: strin
   } catch {
     throw new InvalidBranchNameError(target)
   }
-  const checkedOut = await git(layout.root, ['symbolic-ref', '--quiet', '--short', 'HEAD']).catch(() => '')
-  if (checkedOut === target) throw new TargetIsCheckedOutError(target)
+  await assertNotCheckedOut(createGit(layout.root), target)
   if (remote !== undefined) return ensureRemoteTarget(layout, { target, remote })
   const existing = await git(layout.root, ['rev-parse', '--verify', '--quiet', `refs/heads/${target}`]).catch(() => '')
   if (existing) return { created: false, commit: existing }

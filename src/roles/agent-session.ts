@@ -1,4 +1,6 @@
+import { join } from 'node:path'
 import { runAgent, type AgentOutcome, type AgentTool, type ToolContext } from '../agent/index.ts'
+import { resolveLinkedPaths } from '../git/index.ts'
 import type { Role } from '../model/index.ts'
 import type { RoleContext } from './role-context.ts'
 
@@ -16,7 +18,7 @@ export async function runRoleAgent(
   if (!model) throw new Error(`this process runs no ${options.role} agents (it was started without a ${options.role} model)`)
   let agent = await store.createAgent({ runId: options.runId, role: options.role, taskId: options.taskId, status: 'running', model: model.spec }, [{ type: 'agent-started', data: { role: options.role, model: model.spec } }])
   options.onAgent?.(agent.id)
-  const readableLinks = config.workspace.link.map((link) => `${context.repositoryRoot}/${link}`)
+  const readableLinks = resolveLinkedPaths(context.repositoryRoot, config.workspace.link).map((link) => join(context.repositoryRoot, link))
   const toolContext: ToolContext = {
     workspace: options.workspace,
     readableLinks,

@@ -1,6 +1,7 @@
 import { createFinishTool, editFileTool, listFilesTool, noteTool, readFileTool, runCommandTool, searchTool, writeFileTool } from '../agent/index.ts'
 import { buildSystemPrompt } from '../agent/index.ts'
-import { integrate, type Workspace } from '../git/index.ts'
+import { LeaseLostError } from '../board/index.ts'
+import { integrate, readTaskOutcome, type IntegrationOutcome, type Workspace } from '../git/index.ts'
 import type { LandAttempt, TaskHandle, WorkerAttempt, WorkerOutcome } from '../orchestrator/index.ts'
 import type { Task } from '../store/index.ts'
 import { runRoleAgent } from './agent-session.ts'
@@ -29,7 +30,7 @@ function integrateTask(context: RoleContext, task: Task, workspace: Workspace, a
     git: workspace.git,
     target: config.target,
     remote: config.remote,
-    task: { id: task.id, title: task.title, description: task.description, scope: task.scope },
+    task: { id: task.id, runId: task.runId, title: task.title, description: task.description, scope: task.scope },
     author: { name: `colony-worker-${agentId}`, email: `worker-${agentId}@colony.local` },
     diffLimit: config.limits.diffLines,
     exclude: [...config.workspace.link, ...config.workspace.copy],
@@ -41,12 +42,43 @@ function integrateTask(context: RoleContext, task: Task, workspace: Workspace, a
   })
 }
 
-/** After the commit is on the target nothing may fail the attempt: record it, hand off, clean up (the supervisor sees the merge and asks for the deep gate). */
+/**
+ * After the commit is on the target nothing may fail the attempt: record it
+ * and hand off (the supervisor sees the merge and asks for the deep gate). A
+ * cancel that came just after the landing has recorded the merge already.
+ */
 async function recordMerge(context: RoleContext, handle: TaskHandle, commit: string, handoff: { summary: string; concerns: string | null; agentId: number | null }) {
   const task = handle.task
-  await handle.advance('merged', { result: { commit } })
+  try {
+    await handle.advance('merged', { result: { commit } })
+  } catch (error) {
+    if (!(error instanceof LeaseLostError)) throw error
+    await context.board.recordLanded(task.id, commit, handle.task.owner ?? 'worker')
+  }
   await context.store.addHandoff({ runId: task.runId, taskId: task.id, agentId: handoff.agentId, summary: handoff.summary, concerns: handoff.concerns, data: { commit } })
-  await context.workspaces.remove(task.id).catch(() => undefined)
+}
+
+/** What the agent is told when it picks up a worktree a crashed attempt left. */
+async function resumeNote(workspace: Workspace): Promise<string> {
+  const status = await workspace.git.lines(['status', '--short', '--untracked-files=all'])
+  const shown = status.slice(0, 40).join('\n')
+  const more = status.length > 40 ? `\n... and ${status.length - 40} more` : ''
+  return [
+    '# Resuming an interrupted attempt',
+    '',
+    'Colony stopped in the middle of this attempt (its process ended) and you are resuming it in the same worktree.',
+    status.length > 0
+      ? `The worktree holds that attempt's changes (git status):\n${shown}${more}\nRead them before you edit: keep what is right, fix or undo what is not, and do not make the same change twice.`
+      : 'The worktree holds no changes yet.',
+  ].join('\n')
+}
+
+/** An integration that failed for a reason the worker cannot fix: the task goes back to running and the agent is told. */
+async function integrationBroke(context: RoleContext, handle: TaskHandle, agentId: number, error: unknown): Promise<string> {
+  const message = error instanceof Error ? error.message : String(error)
+  await context.store.appendEvents([{ runId: handle.task.runId, taskId: handle.task.id, agentId: agentId || null, type: 'integration-error', data: { error: message, ...(error instanceof Error && { name: error.name }) } }])
+  await handle.advance('running', { reason: `integration error: ${message}` })
+  return `Integrating your change failed because of an error in Colony or the repository, not in your change:\n${message}\nYour work is still in the worktree. Call finish again; if the same error comes back, call note to describe it and stop.`
 }
 
 /**
@@ -54,22 +86,62 @@ async function recordMerge(context: RoleContext, handle: TaskHandle, commit: str
  * contract; `finish` integrates (DESIGN.md, "Finishing is integrating") and
  * tells the agent what to fix until the change lands or the attempt ends.
  * With approval.merge the gated change waits for a person instead, and
- * `land` lands it once approved.
+ * `land` lands it once approved. The worktree goes when the attempt ends.
  */
 export function createWorker(context: RoleContext) {
   const { config } = context
-  async function work({ handle, signal }: WorkerAttempt): Promise<WorkerOutcome> {
+  const location = { target: config.target, remote: config.remote }
+
+  /** A task whose change is on the target already (an earlier holder landed it, then lost its lease) is recorded merged, not redone. */
+  async function landedBefore(task: Task): Promise<string | undefined> {
+    const outcome = await readTaskOutcome(context.git, location, task)
+    if (outcome.state !== 'landed') return undefined
+    await context.board.recordLanded(task.id, outcome.commit, task.owner ?? 'worker')
+    return outcome.commit
+  }
+
+  async function work({ handle, signal, resume }: WorkerAttempt): Promise<WorkerOutcome> {
     const task = handle.task
-    const workspace = await context.workspaces.open(task.id)
+    const before = await landedBefore(task)
+    if (before) return { merged: true, commit: before }
+    const workspace = await context.workspaces.open(task.id, { resume })
+    let outcome: WorkerOutcome | undefined
+    try {
+      outcome = await workIn(workspace, handle, signal)
+      return outcome
+    } finally {
+      // A change waiting for approval keeps its branch, so its commit stays referenced until it lands.
+      if (!(outcome && 'awaitingApproval' in outcome)) await context.workspaces.remove(task.id)
+    }
+  }
+
+  async function workIn(workspace: Workspace, handle: TaskHandle, signal: AbortSignal): Promise<WorkerOutcome> {
+    const task = handle.task
     let merged: string | undefined
     let awaiting = false
+    let cancelled = false
     let agentId = 0
     const finish = createFinishTool(async ({ summary, concerns }) => {
       await handle.advance('integrating')
-      const outcome = await integrateTask(context, task, workspace, agentId, signal, !config.approval.merge)
+      let outcome: IntegrationOutcome
+      try {
+        outcome = await integrateTask(context, task, workspace, agentId, signal, !config.approval.merge)
+      } catch (error) {
+        if (signal.aborted || error instanceof LeaseLostError) throw error
+        return { output: await integrationBroke(context, handle, agentId, error), failed: true }
+      }
       if (outcome.status === 'gated') {
         awaiting = true
         await handle.advance('awaiting_approval', { result: { awaiting: 'merge', candidate: outcome.commit, summary, concerns: concerns ?? null } })
+        return { output: outcome.message, done: true }
+      }
+      if (outcome.status === 'cancelled') {
+        cancelled = true
+        return { output: outcome.message, done: true }
+      }
+      if (outcome.status === 'landed-before') {
+        merged = outcome.commit
+        await context.board.recordLanded(task.id, outcome.commit, task.owner ?? 'worker')
         return { output: outcome.message, done: true }
       }
       if (outcome.status !== 'merged') {
@@ -80,31 +152,45 @@ export function createWorker(context: RoleContext) {
       await recordMerge(context, handle, outcome.commit, { summary, concerns: concerns ?? null, agentId })
       return { output: outcome.message, done: true }
     })
+    const contract = taskContract(task)
     const outcome = await runRoleAgent(context, {
       role: 'worker',
       runId: task.runId,
       taskId: task.id,
       workspace: workspace.path,
       system: await buildSystemPrompt({ role: 'worker', workspace: workspace.path, repoMapTokens: config.context.repoMapTokens, focus: task.scope.filter((glob) => !glob.includes('*')) }),
-      prompt: taskContract(task),
+      prompt: workspace.resumed ? `${contract}\n\n${await resumeNote(workspace)}` : contract,
       tools: [readFileTool, listFilesTool, searchTool, runCommandTool, noteTool, writeFileTool, editFileTool, finish],
       signal,
       onAgent: (id) => (agentId = id),
     })
     if (merged) return { merged: true, commit: merged }
     if (awaiting) return { merged: false, awaitingApproval: true }
+    if (cancelled) throw new LeaseLostError(task.id, task.owner ?? 'worker', 'it was cancelled before its change landed')
     return { merged: false, reason: outcome.status === 'stopped' ? `the worker stopped (${outcome.reason}): ${outcome.detail}` : 'the worker finished without its change landing' }
   }
 
-  /** An approved change: rebased onto the tip, gated again if the tip moved under its files, and landed. */
+  /** An approved change: its gated commit in a fresh worktree, rebased onto the tip, gated again if the tip moved under its files, and landed. */
   async function land({ handle, signal }: LandAttempt): Promise<WorkerOutcome> {
     const task = handle.task
-    const workspace = await context.workspaces.open(task.id)
-    const outcome = await integrateTask(context, task, workspace, 0, signal, true)
-    if (outcome.status !== 'merged') return { merged: false, reason: outcome.message }
-    const result = task.result ?? {}
-    await recordMerge(context, handle, outcome.commit, { summary: typeof result.summary === 'string' ? result.summary : 'approved and merged', concerns: typeof result.concerns === 'string' ? result.concerns : null, agentId: null })
-    return { merged: true, commit: outcome.commit }
+    const before = await landedBefore(task)
+    if (before) return { merged: true, commit: before }
+    const candidate = typeof task.result?.candidate === 'string' ? task.result.candidate : undefined
+    const workspace = await context.workspaces.open(task.id, candidate ? { at: candidate } : {})
+    try {
+      const outcome = await integrateTask(context, task, workspace, 0, signal, true)
+      if (outcome.status === 'landed-before') {
+        await context.board.recordLanded(task.id, outcome.commit, task.owner ?? 'lander')
+        return { merged: true, commit: outcome.commit }
+      }
+      if (outcome.status === 'cancelled') throw new LeaseLostError(task.id, task.owner ?? 'lander', 'it was cancelled before its change landed')
+      if (outcome.status !== 'merged') return { merged: false, reason: outcome.message }
+      const result = task.result ?? {}
+      await recordMerge(context, handle, outcome.commit, { summary: typeof result.summary === 'string' ? result.summary : 'approved and merged', concerns: typeof result.concerns === 'string' ? result.concerns : null, agentId: null })
+      return { merged: true, commit: outcome.commit }
+    } finally {
+      await context.workspaces.remove(task.id)
+    }
   }
 
   return { work, land }

@@ -1,13 +1,14 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync, lstatSync, readdirSync, realpathSync } from 'node:fs'
 import { basename, delimiter, dirname, isAbsolute, join, relative, resolve } from 'node:path'
+import { resolveLinkedPaths } from '../git/index.ts'
 
 export interface BubblewrapLayout {
   /** Writable: the task's worktree. */
   workspace: string
   /** The user's repository: hidden, except its `.git` (read-only) and the linked paths. */
   repositoryRoot: string
-  /** Paths relative to the repository (workspace.link) that worktrees symlink to. */
+  /** workspace.link entries (paths relative to the repository, or globs): what worktrees' links lead to is exposed. */
   links: readonly string[]
   readable: readonly string[]
   writable: readonly string[]
@@ -87,6 +88,53 @@ function findPathDirectoryWindows(directory: string): string[] {
 }
 
 /**
+ * What worktrees' linked paths lead to (see git's linkIntoWorktree): the real
+ * location of each path workspace.link names in the repository, and where its
+ * entries' symlinks lead outside it (`npm link`ed packages) but not back into
+ * the repository, which stays hidden (worktrees lead to their own copy there).
+ */
+function linkWindows(repositoryRoot: string, links: readonly string[]): string[] {
+  if (links.length === 0) return []
+  // PERF: a glob costs a git ls-files of the person's checkout; links change only when the person installs something.
+  const key = `${repositoryRoot}\0${links.join('\0')}`
+  const cached = windowCache.get(key)
+  if (cached && Date.now() - cached.at < 60_000) return cached.windows
+  const windows = findLinkWindows(repositoryRoot, links)
+  windowCache.set(key, { at: Date.now(), windows })
+  return windows
+}
+
+function findLinkWindows(repositoryRoot: string, links: readonly string[]): string[] {
+  const repository = real(repositoryRoot) ?? repositoryRoot
+  const windows: string[] = []
+  for (const path of resolveLinkedPaths(repositoryRoot, links)) {
+    const linked = real(join(repositoryRoot, path))
+    if (!linked) continue
+    windows.push(linked)
+    for (const target of symlinkTargets(linked)) {
+      if (!isInside(linked, target) && !isInside(repository, target)) windows.push(target)
+    }
+  }
+  return windows
+}
+
+/** Real targets of the symlinks among a directory's entries, and of its npm scopes' (`@types/*`). */
+function symlinkTargets(directory: string): string[] {
+  const targets: string[] = []
+  if (!lstatSync(directory).isDirectory()) return targets
+  for (const entry of readdirSync(directory, { withFileTypes: true })) {
+    const path = join(directory, entry.name)
+    if (entry.isSymbolicLink()) {
+      const target = real(path)
+      if (target) targets.push(target)
+    } else if (entry.isDirectory() && entry.name.startsWith('@')) {
+      targets.push(...symlinkTargets(path))
+    }
+  }
+  return targets
+}
+
+/**
  * The bwrap arguments for one command: the whole filesystem read-only, with
  * private empty trees over the places secrets and the user's work live (/tmp,
  * /home, /root, $HOME, /run, the user's repository), then read-only windows
@@ -113,7 +161,7 @@ export function bubblewrapArguments(layout: BubblewrapLayout): string[] {
     if (resolved && !isInside(workspace, resolved) && hidden.some((root) => isInside(root, resolved))) windows.add(resolved)
   }
   addWindow(resolve(repository, '.git'))
-  for (const link of layout.links) addWindow(resolve(repository, link))
+  for (const window of linkWindows(layout.repositoryRoot, layout.links)) addWindow(window)
   for (const directory of (layout.path ?? '').split(delimiter)) {
     if (isAbsolute(directory) && existsSync(directory)) for (const window of pathDirectoryWindows(directory)) addWindow(window)
   }

@@ -176,7 +176,7 @@ export function createKyselyStore(options: {
             version: 1,
             created_by: input.createdBy,
             result: null,
-            reason: null,
+            reason: input.reason ?? null,
             created_at: time,
             updated_at: time,
           })

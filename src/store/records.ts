@@ -63,6 +63,8 @@ export interface NewTask {
   status?: TaskStatus
   maxAttempts?: number
   createdBy: string
+  /** Why the task starts in its status (e.g. blocked by a dependency that failed). */
+  reason?: string
 }
 
 /** The fields of a task that change over its life; `version` is handled by the store. */

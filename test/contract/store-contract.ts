@@ -225,6 +225,25 @@ export function describeStoreContract(backend: StoreBackend) {
         expect((await store.getTask(dependent.id)).status).toBe('ready')
       })
 
+      it('blocks indirect dependents too, and a task planned after its dependency failed, so no ready task waits forever', async () => {
+        const board = createBoard({ store, now })
+        const base = await board.addTask({ runId: run.id, title: 'base', createdBy: 'test' })
+        const middle = await board.addTask({ runId: run.id, title: 'middle', createdBy: 'test', dependsOn: [base.id] })
+        const leaf = await board.addTask({ runId: run.id, title: 'leaf', createdBy: 'test', dependsOn: [middle.id] })
+        const other = await board.addTask({ runId: run.id, title: 'independent', createdBy: 'test' })
+        await board.transition(base.id, 'claimed', { actor: 'test' })
+        await board.transition(base.id, 'failed', { reason: 'broken' })
+        expect(await store.getTask(middle.id)).toMatchObject({ status: 'blocked', reason: `dependency ${base.id} is failed` })
+        expect(await store.getTask(leaf.id)).toMatchObject({ status: 'blocked', reason: `dependency ${middle.id} is blocked` })
+        expect((await store.getTask(other.id)).status).toBe('ready')
+
+        const late = await board.addTask({ runId: run.id, title: 'planned later', createdBy: 'test', dependsOn: [leaf.id] })
+        expect(late).toMatchObject({ status: 'blocked', reason: `dependency ${leaf.id} is blocked` })
+
+        await board.retry(base.id)
+        for (const id of [middle.id, leaf.id, late.id]) expect((await store.getTask(id)).status).toBe('ready')
+      })
+
       it('20 claimers in 20 OS processes over 200 tasks: each task claimed exactly once, no lost update', async () => {
         const board = createBoard({ store })
         for (let index = 0; index < 200; index++) await board.addTask({ runId: run.id, title: `task ${index}`, createdBy: 'test' })

@@ -26,6 +26,18 @@ function explainMiss(path: string, text: string, needle: string): string {
   return `${lead} The closest passages:\n${shown}`
 }
 
+/**
+ * The edit in the file's own line endings: models write `\n`, while a file
+ * checked out with CRLF (`.gitattributes` eol=crlf, or committed so) has
+ * `\r\n`. Such a file keeps its CRLF endings, new lines included.
+ */
+function inLineEndingsOf(text: string, oldString: string, newString: string): { oldString: string; newString: string } {
+  const crlf = text.includes('\r\n') && !/(^|[^\r])\n/.test(text)
+  if (!crlf || oldString.includes('\r')) return { oldString, newString }
+  const toCrlf = (value: string) => value.replace(/\r?\n/g, '\r\n')
+  return { oldString: toCrlf(oldString), newString: toCrlf(newString) }
+}
+
 export const editFileTool = defineTool({
   name: 'edit_file',
   description: 'Replace old_string with new_string in a file of the workspace. old_string must match exactly (whitespace included) and be unique unless replace_all is true; include enough surrounding lines to make it unique.',
@@ -45,12 +57,13 @@ export const editFileTool = defineTool({
       throw error
     }
     if (input.old_string === input.new_string) throw new Error('old_string and new_string are the same; nothing would change')
-    const found = occurrences(text, input.old_string)
+    const { oldString, newString } = inLineEndingsOf(text, input.old_string, input.new_string)
+    const found = occurrences(text, oldString)
     if (found.length === 0) throw new Error(explainMiss(input.path, text, input.old_string))
     if (found.length > 1 && !input.replace_all) {
       throw new Error(`old_string occurs ${found.length} times in ${input.path} (lines ${found.map((offset) => lineOf(text, offset)).join(', ')}); add surrounding lines to make it unique, or set replace_all to true`)
     }
-    const updated = input.replace_all ? text.replaceAll(input.old_string, input.new_string) : text.replace(input.old_string, () => input.new_string)
+    const updated = input.replace_all ? text.replaceAll(oldString, newString) : text.replace(oldString, () => newString)
     await writeFile(path, updated)
     return `edited ${input.path}: ${found.length} replacement${found.length === 1 ? '' : 's'} at line${found.length === 1 ? '' : 's'} ${found.map((offset) => lineOf(text, offset)).join(', ')}`
   },

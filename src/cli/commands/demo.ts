@@ -29,7 +29,7 @@ export function registerDemo(program: Command): void {
             `${modelRequests} scripted model calls.`,
             '',
             `The sample repository is at ${directory}. Look around:`,
-            `  cd ${directory} && ${colony} log && ${colony} events | less && git checkout -q colony/main && npm test`,
+            `  cd ${directory} && ${colony} log && ${colony} events | less && git switch -q --detach colony/main && npm test`,
             '',
             'To run the same thing with a real model, in that directory (or your own repository):',
             '  export ANTHROPIC_API_KEY=...        # or OPENAI_API_KEY, or an openai-compatible server in colony.json',

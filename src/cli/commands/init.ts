@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises'
 import { relative } from 'node:path'
 import type { Command } from 'commander'
 import { loadConfig, starterConfigText } from '../../config/index.ts'
+import { createGit, forgetTaskOutcomes } from '../../git/index.ts'
 import { ensureTargetBranch, findRepository, prepareColonyDirectory } from '../../repository/index.ts'
 import { openSessionStore } from '../session.ts'
 
@@ -21,7 +22,11 @@ export function registerInit(program: Command): void {
       const store = await openSessionStore(layout)
       try {
         const existing = await store.latestRun()
-        if (!existing) await store.createRun({ target }, [{ type: 'run-created', data: { target } }])
+        if (!existing) {
+          // Outcome refs left by an earlier database name runs and tasks this one will number again from 1.
+          if (config.remote === undefined) await forgetTaskOutcomes(createGit(layout.root))
+          await store.createRun({ target }, [{ type: 'run-created', data: { target } }])
+        }
       } finally {
         await store.close()
       }
