@@ -63,6 +63,25 @@ describe('colony CLI', () => {
     }
   })
 
+  it('run and worker refuse a target a person has checked out, before recording anything', async () => {
+    await colony(repo.root, ['init'])
+    const before = (await colony(repo.root, ['events', '--json'])).stdout
+    const look = join(await mkdtemp(join(tmpdir(), 'colony-look-')), 'look')
+    await git(repo.root, ['worktree', 'add', '-q', look, 'colony/main'])
+    try {
+      for (const args of [['run', '--goal', 'anything'], ['worker']]) {
+        const refused = await colony(repo.root, args)
+        expect(refused.code).toBe(1)
+        expect(refused.stderr).toContain(`the target branch colony/main is checked out in ${look}`)
+        expect(refused.stderr).toContain('fix: check out another branch')
+      }
+      expect((await colony(repo.root, ['events', '--json'])).stdout).toBe(before)
+    } finally {
+      await git(repo.root, ['worktree', 'remove', '--force', look])
+      await rm(join(look, '..'), { recursive: true, force: true })
+    }
+  })
+
   it('outside a git repository, and in a repository never initialized, says so and how to fix it', async () => {
     const outside = await colony('/', ['status'])
     expect(outside.code).toBe(1)
