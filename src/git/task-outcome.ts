@@ -93,7 +93,7 @@ async function closedMarker(git: Git, task: TaskKey, reason: string): Promise<st
  * of it can move the target. Returns 'landed' with the commit when the task
  * had already landed, in which case the cancel must not happen.
  */
-export async function closeTaskOutcome(git: Git, location: TargetLocation, task: TaskKey, reason: string): Promise<TaskOutcome> {
+export async function closeTaskOutcome(git: Git, location: TargetLocation, task: TaskKey, reason: string): Promise<Exclude<TaskOutcome, { state: 'open' }>> {
   const ref = taskOutcomeRef(task)
   const marker = await closedMarker(git, task, reason)
   if (location.remote === undefined) {
@@ -135,7 +135,7 @@ export function createTaskLandingGate(git: Git, location: TargetLocation) {
   return {
     async close(task: TaskKey, reason: string): Promise<{ landed: string } | { closed: string }> {
       const outcome = await closeTaskOutcome(git, location, task, reason)
-      return outcome.state === 'landed' ? { landed: outcome.commit } : { closed: outcome.state === 'closed' ? outcome.marker : '' }
+      return outcome.state === 'landed' ? { landed: outcome.commit } : { closed: outcome.marker }
     },
     reopen: (task: TaskKey, marker: string) => reopenTaskOutcome(git, location, task, marker),
   }
