@@ -29,7 +29,7 @@ describe('colony models and colony scripted-model', () => {
     expect(table.stdout).toMatch(/planner\s+anthropic:claude-haiku-4-5\s+anthropic\s+ANTHROPIC_API_KEY set/)
     expect(listed.stdout + table.stdout + table.stderr).not.toContain(secret)
     const bad = await colony(repo.root, ['models', '--model', 'gpt-5'])
-    expect(bad.code).toBe(1)
+    expect(bad.code).toBe(2)
     expect(bad.stderr).toContain('--model "gpt-5" is not provider:model')
   })
 

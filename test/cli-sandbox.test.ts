@@ -36,7 +36,7 @@ describe('colony sandbox and command approvals', () => {
     const status = JSON.parse((await colony(repo.root, ['sandbox', 'status', '--json'])).stdout) as { mode: string; guarantees: string[]; notCovered: string[]; policy: { approve: string[] } }
     expect(status.mode).toBe(probeBubblewrap().available ? 'bubblewrap' : 'host')
     expect(status.guarantees).toContain('limits')
-    expect(status.notCovered.length + status.guarantees.length).toBe(6)
+    expect(status.notCovered.length + status.guarantees.length).toBe(7)
     expect(status.policy.approve).toEqual(['echo deploy*'])
     expect((await colony(repo.root, ['sandbox', 'status'])).stdout).toMatch(/^mode: /)
   })

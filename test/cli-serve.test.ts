@@ -62,21 +62,24 @@ describe('colony serve', () => {
       expect((await colony(repo.root, ['steer', 'Keep the API stable'])).code).toBe(0)
       await waitFor('Keep the API stable')
 
-      const paused = await api('/pause', { method: 'POST' })
-      expect(((await paused.json()) as { status: string }).status).toBe('paused')
-      await waitFor('"type":"run-paused"')
-      expect(JSON.parse((await colony(repo.root, ['status', '--json'])).stdout)).toMatchObject({ run: { status: 'paused' } })
-      const pausedMessage = streamed.split('\n\n').find((message) => message.includes('"type":"run-paused"'))!
-      const pausedId = /^id: (\d+)$/m.exec(pausedMessage)?.[1]
-      expect(pausedMessage).toMatch(/^event: colony-event$/m)
+      // The run has not started: there is nothing to pause, and the refusal records nothing.
+      const notStarted = await api('/pause', { method: 'POST' })
+      expect(notStarted.status).toBe(409)
+      expect(((await notStarted.json()) as { error: string }).error).toContain('not started yet')
+      expect(JSON.parse((await colony(repo.root, ['status', '--json'])).stdout)).toMatchObject({ run: { status: 'pending' } })
+      expect((await api('/steer', { method: 'POST', body: JSON.stringify({ text: 'Dates first' }) })).status).toBe(200)
+      await waitFor('Dates first')
+      const steeredMessage = streamed.split('\n\n').find((message) => message.includes('Dates first'))!
+      const steeredId = /^id: (\d+)$/m.exec(steeredMessage)?.[1]
+      expect(steeredMessage).toMatch(/^event: colony-event$/m)
       await reader.cancel()
 
-      expect((await api('/resume', { method: 'POST' })).status).toBe(200)
-      const resumed = await fetch(`${base}/events/stream?token=test-token`, { headers: { 'last-event-id': pausedId! } })
+      expect((await api('/steer', { method: 'POST', body: JSON.stringify({ text: 'Then the docs' }) })).status).toBe(200)
+      const resumed = await fetch(`${base}/events/stream?token=test-token`, { headers: { 'last-event-id': steeredId! } })
       const resumedReader = resumed.body!.pipeThrough(new TextDecoderStream()).getReader()
       let after = ''
-      while (!after.includes('run-resumed')) after += (await resumedReader.read()).value ?? ''
-      expect(after).not.toContain('run-paused')
+      while (!after.includes('Then the docs')) after += (await resumedReader.read()).value ?? ''
+      expect(after).not.toContain('Dates first')
       expect(after).not.toContain('task-created')
 
       const notWaiting = await api(`/tasks/${tasks[0]!.id}/approve`, { method: 'POST' })
@@ -87,7 +90,8 @@ describe('colony serve', () => {
       const cancelled = (await (await api(`/tasks/${tasks[0]!.id}/cancel`, { method: 'POST', body: JSON.stringify({ reason: 'not needed' }) })).json()) as { status: string }
       expect(cancelled.status).toBe('cancelled')
       const audit = JSON.parse(`[${(await colony(repo.root, ['events', '--json'])).stdout.trim().split('\n').join(',')}]`) as { type: string; data: { actor?: string } }[]
-      expect(audit.find((event) => event.type === 'run-paused')?.data.actor).toBe('api')
+      expect(audit.some((event) => event.type === 'run-paused')).toBe(false)
+      expect(audit.find((event) => event.type === 'run-steered' && event.data.actor === 'api')).toBeDefined()
       await resumedReader.cancel().catch(() => undefined)
     } finally {
       server.kill('SIGINT')

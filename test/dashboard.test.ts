@@ -52,6 +52,15 @@ describe.skipIf(!chromium && !process.env.CI)('the dashboard in a browser', () =
       expect(await board()).toContain('Parse dates')
       expect(await board()).toContain('Format numbers')
 
+      // The run starts, as `colony run` would start it: a run that never started has nothing to pause.
+      const starter = await openStore(join(repo.root, '.colony', 'colony.db'))
+      try {
+        const pending = (await starter.latestRun())!
+        await starter.updateRun(pending.id, pending.version, { status: 'running' }, [{ type: 'run-started', data: { from: 'pending' } }])
+      } finally {
+        await starter.close()
+      }
+      await waitUntil(page, async () => (await runStatus()) === 'running', 'the running run')
       await clickButton(page, 'Pause')
       await waitUntil(page, async () => (await runStatus()) === 'paused', 'the paused run')
       expect(JSON.parse((await colony(repo.root, ['status', '--json'])).stdout)).toMatchObject({ run: { status: 'paused' } })

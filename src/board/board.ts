@@ -9,6 +9,7 @@ import {
 } from '../store/index.ts'
 import { AlreadyLandedError, IllegalTransitionError, LeaseLostError } from './errors.ts'
 import { isLandingOwner } from './landing-owner.ts'
+import { assertTaskFields } from './task-fields.ts'
 import { canTransition, eventTypeFor, leasedStatuses } from './transitions.ts'
 
 /**
@@ -200,6 +201,7 @@ export function createBoard(options: BoardOptions): Board {
 
   const board: Board = {
     async addTask(input) {
+      assertTaskFields(input)
       // A task that depends on one which cannot merge now starts blocked, not ready.
       const dependencies = await Promise.all((input.dependsOn ?? []).map((id) => store.getTask(id)))
       const blocker = dependencies.find((dependency) => blockingStatuses.includes(dependency.status))

@@ -55,3 +55,14 @@ export class AlreadyLandedError extends ColonyError {
     this.commit = commit
   }
 }
+
+/** A field of a task (or of a person's message to a run) that cannot be stored: too long, empty, or leading outside the repository. */
+export class InvalidFieldError extends ColonyError {
+  override readonly name = 'InvalidFieldError'
+  readonly field: string
+
+  constructor(field: string, problem: string, hint: string) {
+    super(problem, { hint })
+    this.field = field
+  }
+}

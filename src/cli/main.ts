@@ -1,4 +1,9 @@
 #!/usr/bin/env node
+import { moveSecretsOutOfEnvironment } from '../secrets/secrets-handoff.ts'
+
+// Before anything else runs: no process an agent can inspect may hold a credential in its environment.
+moveSecretsOutOfEnvironment()
+
 // node:sqlite announces itself as experimental on every load; Colony depends on
 // it knowingly, so that one warning is dropped before anything imports it.
 process.removeAllListeners('warning')

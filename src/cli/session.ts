@@ -2,6 +2,7 @@ import { createBoard, type Board } from '../board/index.ts'
 import { loadConfig, type ColonyConfig } from '../config/index.ts'
 import { createGit, createTaskLandingGate } from '../git/index.ts'
 import { assertInitialized, findRepository, type RepositoryLayout } from '../repository/index.ts'
+import { environmentWithSecrets } from '../secrets/index.ts'
 import { openStore, type Run, type Store } from '../store/index.ts'
 
 /** Everything a command needs about the repository it runs in. */
@@ -19,7 +20,7 @@ export interface Session {
  * several machines sharing one board) or the repository's `.colony/colony.db`.
  */
 export function storeLocation(layout: RepositoryLayout): string {
-  return process.env.COLONY_STORE ?? layout.databasePath
+  return environmentWithSecrets().COLONY_STORE ?? layout.databasePath
 }
 
 /** `COLONY_BUSY_TIMEOUT_MS`: how long a command waits on another process's write lock. */
@@ -30,7 +31,7 @@ export function openSessionStore(layout: RepositoryLayout): Promise<Store> {
 
 export async function openSession(cwd: string): Promise<Session> {
   const layout = await findRepository(cwd)
-  if (!process.env.COLONY_STORE) assertInitialized(layout)
+  if (!environmentWithSecrets().COLONY_STORE) assertInitialized(layout)
   const config = await loadConfig(layout.root)
   const store = await openSessionStore(layout)
   try {

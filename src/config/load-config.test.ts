@@ -37,6 +37,31 @@ describe('colony.json', () => {
     expect(() => parseConfig('{ "workers": 4, }')).toThrow(/not valid JSON.*line 1/)
   })
 
+  it('takes a target that is a short branch name git accepts, and says how to fix the others', () => {
+    expect(parseConfig('{"target": "agents/main"}').target).toBe('agents/main')
+    expect(() => parseConfig('{"target": "refs/heads/agents"}')).toThrow(/target: "refs\/heads\/agents" is a full ref name.*drop the "refs\/heads\/" prefix: "agents"/)
+    expect(() => parseConfig(JSON.stringify({ target: 'a'.repeat(201) }))).toThrow(/target: the branch name .* is 201 characters long; at most 200/)
+    for (const bad of ['', 'HEAD', '@', '-x', 'a b', 'a..b', 'a/', '/a', 'a//b', 'x.lock', 'a/.b', 'a.', 'a~1', 'a:b', 'a@{1}', 'a\u0007']) {
+      expect(() => parseConfig(JSON.stringify({ target: bad })), JSON.stringify(bad)).toThrow(/target: .* not a valid branch name/)
+    }
+  })
+
+  it('keeps workspace.link and workspace.copy inside the repository, naming the key', () => {
+    expect(parseConfig('{"workspace": {"link": ["node_modules", "**/node_modules", ".venv"], "copy": [".env"]}}').workspace.link).toHaveLength(3)
+    expect(() => parseConfig('{"workspace": {"link": ["../../etc"]}}')).toThrow(/workspace.link\[0\]: "..\/..\/etc" leads out of the repository/)
+    expect(() => parseConfig('{"workspace": {"link": ["/etc"]}}')).toThrow(/workspace.link\[0\]: "\/etc" is an absolute path/)
+    expect(() => parseConfig('{"workspace": {"link": ["node_modules", ".git/hooks"]}}')).toThrow(/workspace.link\[1\]: ".git\/hooks" leads into git's own files/)
+    expect(() => parseConfig('{"workspace": {"copy": ["~/.aws/credentials"]}}')).toThrow(/workspace.copy\[0\]: .* is in the home directory/)
+    expect(() => parseConfig('{"workspace": {"copy": [".colony/colony.db"]}}')).toThrow(/workspace.copy\[0\]: .* Colony's own state/)
+    expect(() => parseConfig('{"workspace": {"link": ["."]}}')).toThrow(/workspace.link\[0\]: "." is the repository itself/)
+  })
+
+  it('says a file that is not one object must be one', () => {
+    expect(() => parseConfig('[1, 2]')).toThrow(/colony.json: \(top level\): the file must hold one JSON object/)
+    expect(() => parseConfig('null')).toThrow(/the file must hold one JSON object/)
+    expect(() => parseConfig('{"checks": {"fast": "npm test"}}')).toThrow(/checks.fast: expected array, received string/)
+  })
+
   it('reads the file at the repository root; a missing file means the defaults', async () => {
     const root = await mkdtemp(join(tmpdir(), 'colony-config-'))
     try {

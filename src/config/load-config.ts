@@ -17,7 +17,8 @@ function describeIssue(issue: z.core.$ZodIssue): { field: string; problem: strin
   if (issue.code === 'unrecognized_keys') {
     return { field: fieldPath(issue.path) || '(top level)', problem: `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => `"${key}"`).join(', ')}` }
   }
-  return { field: fieldPath(issue.path) || '(top level)', problem: issue.message }
+  if (issue.path.length === 0 && issue.code === 'invalid_type') return { field: '(top level)', problem: 'the file must hold one JSON object, such as {"workers": 4}' }
+  return { field: fieldPath(issue.path) || '(top level)', problem: issue.message.replace(/^Invalid input: /, '') }
 }
 
 /** Parses the text of a colony.json; errors name the field (or line and column) and the fix. */

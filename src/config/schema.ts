@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { defaultCommandRules } from '../sandbox/command-policy.ts'
+import { branchNameProblem } from './branch-name.ts'
 
 const modelSpec = z
   .string()
@@ -7,10 +8,32 @@ const modelSpec = z
 
 const commandList = z.array(z.string().min(1, 'a command cannot be empty'))
 
+/** Why a workspace.link or workspace.copy entry cannot be used, or undefined when it can. */
+function workspacePathProblem(path: string): string | undefined {
+  const parts = path.split(/[\\/]/)
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(path)) return 'contains a control character'
+  if (path.startsWith('/') || path.startsWith('\\') || /^[A-Za-z]:/.test(path)) return 'is an absolute path'
+  if (path.startsWith('~')) return 'is in the home directory, outside the repository'
+  if (parts.includes('..')) return 'leads out of the repository through ".."'
+  if (parts.every((part) => part === '' || part === '.')) return 'is the repository itself'
+  if (parts.includes('.git')) return "leads into git's own files (.git)"
+  if (parts[0] === '.colony' || (parts[0] === '.' && parts[1] === '.colony')) return "leads into Colony's own state (.colony)"
+  return undefined
+}
+
 const workspacePath = z
   .string()
   .min(1, 'a path cannot be empty')
-  .refine((path) => !path.startsWith('/') && !path.split(/[\\/]/).includes('..'), 'expected a path or glob relative to the repository root that stays inside it, e.g. "node_modules" or "packages/*/node_modules"')
+  .superRefine((path, context) => {
+    const problem = workspacePathProblem(path)
+    if (problem) context.addIssue({ code: 'custom', message: `${JSON.stringify(path)} ${problem}; expected a path or glob relative to the repository root that stays inside it, e.g. "node_modules" or "packages/*/node_modules"` })
+  })
+
+const branchName = z.string().superRefine((name, context) => {
+  const problem = branchNameProblem(name)
+  if (problem) context.addIssue({ code: 'custom', message: `${problem.problem}; ${problem.hint}` })
+})
 
 /** `colony.json` (DESIGN.md, Configuration). Unknown keys are refused: a typo is the usual cause. */
 export const configSchema = z.strictObject({
@@ -77,7 +100,7 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   workers: z.int('expected a whole number of workers, e.g. 8').min(1).max(1000).default(4),
-  target: z.string().min(1).default('colony/main'),
+  target: branchName.default('colony/main'),
   /** A git remote (e.g. "origin") holding the target branch, for runs whose processes work in different clones (other machines). */
   remote: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'a git remote name such as "origin"').optional(),
   checks: z

@@ -1,2 +1,3 @@
-export { runDemo, demoGoal, demoProject, DemoDirectoryExistsError, type DemoOptions } from './run-demo.ts'
+export { runDemo, demoGoal, demoProject, type DemoOptions } from './run-demo.ts'
+export { createDemoDirectory, DemoDirectoryExistsError, DemoDirectoryUnusableError, type DemoDirectory } from './demo-directory.ts'
 export { demoScript } from './demo-script.ts'

@@ -1,40 +1,26 @@
 import { execFile } from 'node:child_process'
-import { existsSync } from 'node:fs'
-import { cp, mkdir, mkdtemp, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { cp, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import type { Writable } from 'node:stream'
 import { createBoard } from '../board/index.ts'
 import { loadConfig } from '../config/index.ts'
-import { ColonyError } from '../errors/index.ts'
 import { createGit, createTaskLandingGate } from '../git/index.ts'
 import { startScriptedServer } from '../model/scripted/index.ts'
 import { launchRun, type LaunchResult } from '../orchestrator/index.ts'
 import { ensureTargetBranch, findRepository, prepareColonyDirectory } from '../repository/index.ts'
 import { openStore } from '../store/index.ts'
+import type { DemoDirectory } from './demo-directory.ts'
 import { demoScript } from './demo-script.ts'
 
 const execFileAsync = promisify(execFile)
 export const demoProject = fileURLToPath(new URL('../../examples/demo/project', import.meta.url))
 export const demoGoal = 'Implement textkit as SPEC.md describes, so that every test in test/ passes with npm test.'
 
-export class DemoDirectoryExistsError extends ColonyError {
-  override readonly name = 'DemoDirectoryExistsError'
-  readonly directory: string
-
-  constructor(directory: string) {
-    super(`${directory} already exists; colony demo only creates its sample repository in a new directory`, {
-      hint: 'give --dir a path that does not exist yet (colony demo creates it), or leave --dir out for a temporary directory',
-    })
-    this.directory = directory
-  }
-}
-
 export interface DemoOptions {
-  /** Where to put the project (default: a new temporary directory). */
-  directory?: string
+  /** Where to put the project: the new, empty directory createDemoDirectory made. */
+  directory: DemoDirectory
   workers?: number
   output: Writable & { isTTY?: boolean; columns?: number }
   signal?: AbortSignal
@@ -48,17 +34,18 @@ export interface DemoOptions {
  * worker resolves, a change its gate rejects and the worker fixes, the judge.
  */
 export async function runDemo(options: DemoOptions): Promise<{ directory: string; result: LaunchResult; modelRequests: number }> {
-  const directory = options.directory ?? (await mkdtemp(join(tmpdir(), 'colony-demo-')))
-  if (options.directory !== undefined) {
-    // Colony never writes into a directory it did not create: the demo's `git add -A` would commit someone's work.
-    if (existsSync(options.directory)) throw new DemoDirectoryExistsError(options.directory)
-    await mkdir(options.directory, { recursive: true })
-  }
-  await cp(demoProject, directory, { recursive: true })
+  const directory = options.directory.path
   const git = (args: string[]) => execFileAsync('git', ['-c', 'user.name=Colony Demo', '-c', 'user.email=demo@colony.local', ...args], { cwd: directory })
-  await git(['init', '-q', '-b', 'main'])
-  await git(['add', '-A'])
-  await git(['commit', '-q', '-m', 'textkit: stubs, spec and tests'])
+  try {
+    await cp(demoProject, directory, { recursive: true })
+    await git(['init', '-q', '-b', 'main'])
+    await git(['add', '-A'])
+    await git(['commit', '-q', '-m', 'textkit: stubs, spec and tests'])
+  } catch (error) {
+    // A half-made sample repository is of no use to anyone: take back what the demo wrote.
+    await rm(options.directory.created, { recursive: true, force: true })
+    throw error
+  }
 
   const server = await startScriptedServer({ script: demoScript })
   try {

@@ -8,7 +8,7 @@ import { editFileTool, writeFileTool, type AgentTool, type ToolContext } from '.
 import { findRepository, prepareColonyDirectory } from '../repository/index.ts'
 import { createSandbox } from '../sandbox/index.ts'
 import { openStore } from '../store/index.ts'
-import { createGit, createWorkspaces, integrate, revertOnTarget, type Workspace } from './index.ts'
+import { createGit, createWorkspaces, integrate, revertOnTarget, targetLog, type Workspace } from './index.ts'
 
 // The git edge cases a real repository brings (docs/real-repositories.md), each
 // through integrate() on a real temporary repository.
@@ -112,6 +112,17 @@ describe('a change made of deletions, renames, mode changes, symlinks and binary
     return { ...created, workspace }
   }
 
+  it('a commit subject holding the log\'s old field and record separators cannot forge an author or a task id', async () => {
+    const { root, git } = await repository({ 'a.txt': 'a\n' })
+    const forged = 'fix\x1fmallory\x1f2020-01-01T00:00:00Z\x1f99\x1f\x1eother'
+    const tree = await git.text(['rev-parse', 'colony/main^{tree}'])
+    const commit = await git.text(['commit-tree', tree, '-p', 'colony/main', '-m', forged], { env: { GIT_AUTHOR_NAME: 'Person', GIT_AUTHOR_EMAIL: 'p@example.com', GIT_COMMITTER_NAME: 'Person', GIT_COMMITTER_EMAIL: 'p@example.com' } })
+    await git.run(['update-ref', 'refs/heads/colony/main', commit])
+    const [newest, initial] = await targetLog(createGit(root), 'colony/main')
+    expect(newest).toMatchObject({ commit, subject: forged, author: 'Person', taskId: undefined })
+    expect(initial?.subject).toBe('initial')
+  })
+
   it('lands exactly: the landed tree is the worktree\'s tree', async () => {
     const { git, workspace } = await changedWorktree()
     // Within a limit of 50 lines: the 300-line file moved counts as its move, not as 600 changed lines.
@@ -201,6 +212,30 @@ describe('submodules', () => {
     expect(messageOf(await land(workspace))).toBe('')
     expect(await git.text(['ls-tree', 'colony/main', 'vendor/lib'])).toMatch(/^160000 commit /)
     expect(await readFile(join(root, '.git', 'config'), 'utf8')).toBe(configBefore)
+  })
+
+  it('a repository an agent nests in its worktree is refused, and git on the host never runs its config', async () => {
+    const { root, workspaces } = await repository({ 'README.md': '# sample\n' })
+    const marker = join(await temporaryDirectory('colony-nested-'), 'ran-on-the-host')
+    const workspace = await workspaces.open(1)
+    const nested = join(workspace.path, 'sub')
+    await mkdir(nested)
+    await userGit(nested, ['init', '-q'])
+    await writeFile(join(nested, 'f.txt'), 'x\n')
+    await userGit(nested, ['add', 'f.txt'])
+    await userGit(nested, ['commit', '-qm', 'nested'])
+    await userGit(nested, ['config', 'core.fsmonitor', `touch ${marker}; false`])
+    await writeFile(join(workspace.path, 'README.md'), 'changed\n')
+
+    const landed = await land(workspace)
+    expect(landed.status).toBe('unsupported')
+    expect(messageOf(landed)).toContain('sub')
+    // What Colony's git does in a worktree later (staging, a resumed attempt's status, a diff) with the pointer staged.
+    await workspace.git.run(['add', '-A'])
+    await workspace.git.run(['status', '--porcelain'])
+    await workspace.git.run(['diff', 'HEAD'])
+    expect(existsSync(marker)).toBe(false)
+    expect(await userGit(root, ['ls-tree', 'colony/main', 'sub'])).toBe('')
   })
 
   it('refuses a change that removes or moves a submodule pointer, naming it and why', async () => {

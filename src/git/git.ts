@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process'
+import { environmentWithSecrets } from '../secrets/index.ts'
 import { GitError } from './errors.ts'
 
 export interface GitResult {
@@ -34,8 +35,32 @@ const quietEnvironment = {
  */
 function colonyGitConfig(environment: NodeJS.ProcessEnv): Record<string, string> {
   const count = Number.parseInt(environment.GIT_CONFIG_COUNT ?? '0', 10) || 0
-  return { GIT_CONFIG_COUNT: String(count + 1), [`GIT_CONFIG_KEY_${count}`]: 'core.hooksPath', [`GIT_CONFIG_VALUE_${count}`]: '/dev/null' }
+  const entries = Object.entries(colonyGitSettings)
+  const variables: Record<string, string> = { GIT_CONFIG_COUNT: String(count + entries.length) }
+  entries.forEach(([key, value], index) => {
+    variables[`GIT_CONFIG_KEY_${count + index}`] = key
+    variables[`GIT_CONFIG_VALUE_${count + index}`] = value
+  })
+  return variables
 }
+
+/**
+ * A repository an agent nests in its worktree (`sub/.git`) carries its own
+ * config (core.fsmonitor, filters) that git would run on the host while
+ * looking into its working tree for `status` or `diff`. With `dirty` git
+ * compares only the commit a submodule pointer records, so a nested
+ * repository still shows up as a change (and is refused) without git
+ * running anything of it; git does not pass these settings down to it.
+ */
+const colonyGitSettings = {
+  'core.hooksPath': '/dev/null',
+  'diff.ignoreSubmodules': 'dirty',
+  'status.submoduleSummary': 'false',
+  'submodule.recurse': 'false',
+}
+
+/** The commands that talk to a remote get the person's credentials (an ssh agent, a token for a credential helper); no other git process holds them. */
+const remoteCommands = new Set(['fetch', 'push', 'ls-remote'])
 
 /**
  * The git CLI at one working directory. Arguments are arrays, never shell
@@ -49,7 +74,8 @@ export function createGit(cwd: string) {
   function run(args: string[], options: GitRunOptions = {}): Promise<GitResult> {
     return new Promise((resolve, reject) => {
       const input = options.input
-      const child = spawn('git', args, { cwd, env: { ...process.env, ...quietEnvironment, ...colonyGitConfig(process.env), ...options.env }, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] })
+      const environment = remoteCommands.has(args[0] ?? '') ? environmentWithSecrets() : process.env
+      const child = spawn('git', args, { cwd, env: { ...environment, ...quietEnvironment, ...colonyGitConfig(environment), ...options.env }, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] })
       const stdout: Buffer[] = []
       const stderr: Buffer[] = []
       child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk))

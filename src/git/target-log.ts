@@ -14,7 +14,8 @@ export interface TargetCommit {
   revertsTask: number | undefined
 }
 
-const separator = '\x1f'
+/** A commit's subject and author may hold any byte but NUL, so NUL alone separates fields (and records: every record has the same fields). */
+const fields = ['%H', '%s', '%an', '%aI', `%(trailers:key=${taskTrailer},valueonly,separator=%x2C)`, '%(trailers:key=Colony-Revert-Of,valueonly,separator=%x2C)']
 
 /**
  * The target branch's first-parent history, newest first, with each commit's
@@ -22,21 +23,22 @@ const separator = '\x1f'
  */
 export async function targetLog(git: Git, target: string, options: { range?: string; limit?: number; remote?: string | undefined } = {}): Promise<TargetCommit[]> {
   if (options.remote !== undefined) await targetTip(git, { target, remote: options.remote })
-  const format = ['%H', '%s', '%an', '%aI', `%(trailers:key=${taskTrailer},valueonly,separator=%x2C)`, '%(trailers:key=Colony-Revert-Of,valueonly,separator=%x2C)'].join(separator)
-  const args = ['log', '--first-parent', `--format=${format}%x1e`]
+  const args = ['log', '--first-parent', `--format=${fields.join('%x00')}%x00`]
   if (options.limit) args.push(`--max-count=${options.limit}`)
   args.push(options.range ?? branchRef(target), '--')
-  const output = (await git.run(args)).stdout
-  return output
-    .split('\x1e')
-    .map((record) => record.trim())
-    .filter((record) => record !== '')
-    .map((record) => {
-      const [commit = '', subject = '', author = '', date = '', task = '', reverts = ''] = record.split(separator)
-      const taskId = Number.parseInt(task.trim(), 10)
-      const revertsTask = Number.parseInt(reverts.trim(), 10)
-      return { commit, subject, author, date, taskId: Number.isNaN(taskId) ? undefined : taskId, revertsTask: Number.isNaN(revertsTask) ? undefined : revertsTask }
-    })
+  const values = (await git.run(args)).stdout.split('\0')
+  const commits: TargetCommit[] = []
+  for (let start = 0; start + fields.length <= values.length; start += fields.length) {
+    const [commit = '', subject = '', author = '', date = '', task = '', reverts = ''] = values.slice(start, start + fields.length)
+    commits.push(parseCommit(commit.trim(), subject, author, date, task, reverts))
+  }
+  return commits
+}
+
+function parseCommit(commit: string, subject: string, author: string, date: string, task: string, reverts: string): TargetCommit {
+  const taskId = Number.parseInt(task.trim(), 10)
+  const revertsTask = Number.parseInt(reverts.trim(), 10)
+  return { commit, subject, author, date, taskId: Number.isNaN(taskId) ? undefined : taskId, revertsTask: Number.isNaN(revertsTask) ? undefined : revertsTask }
 }
 
 /** The target commit carrying `Colony-Task: <id>`, or undefined when the task has not landed. */

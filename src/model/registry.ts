@@ -5,6 +5,7 @@ import { createOpenAICompatible } from '@ai-sdk/openai-compatible'
 import type { LanguageModel } from 'ai'
 import { createOllama } from 'ollama-ai-provider-v2'
 import type { ColonyConfig } from '../config/index.ts'
+import { environmentWithSecrets } from '../secrets/index.ts'
 import { MissingApiKeyError } from './errors.ts'
 import { createLocalLanguageModel } from './llama-cpp/index.ts'
 import type { ModelSpec } from './model-spec.ts'
@@ -15,7 +16,7 @@ import { providerSettings } from './providers.ts'
  * environment only; a missing key is an error naming the variable, raised
  * before any request.
  */
-export async function createLanguageModel(spec: ModelSpec, config: ColonyConfig, environment: NodeJS.ProcessEnv = process.env): Promise<LanguageModel> {
+export async function createLanguageModel(spec: ModelSpec, config: ColonyConfig, environment: NodeJS.ProcessEnv = environmentWithSecrets()): Promise<LanguageModel> {
   const provider = providerSettings(config, spec.provider)
   const apiKey = provider.apiKeyVariable ? environment[provider.apiKeyVariable] : undefined
   if (provider.apiKeyVariable && !apiKey && provider.type !== 'openai-compatible') throw new MissingApiKeyError(provider.name, provider.apiKeyVariable)
@@ -39,7 +40,7 @@ export async function createLanguageModel(spec: ModelSpec, config: ColonyConfig,
 }
 
 /** Whether each role's provider has its key, without revealing it. */
-export function apiKeyStatus(spec: ModelSpec, config: ColonyConfig, environment: NodeJS.ProcessEnv = process.env): { variable: string | undefined; present: boolean } {
+export function apiKeyStatus(spec: ModelSpec, config: ColonyConfig, environment: NodeJS.ProcessEnv = environmentWithSecrets()): { variable: string | undefined; present: boolean } {
   const provider = providerSettings(config, spec.provider)
   if (!provider.apiKeyVariable) return { variable: undefined, present: true }
   return { variable: provider.apiKeyVariable, present: Boolean(environment[provider.apiKeyVariable]) }

@@ -1,6 +1,6 @@
-import type { Board } from '../board/index.ts'
+import { InvalidFieldError, messageLimits, textProblem, type Board } from '../board/index.ts'
 import { ColonyError } from '../errors/index.ts'
-import { VersionConflictError, type Run, type RunStatus, type Store, type Task } from '../store/index.ts'
+import { isRunEnded, VersionConflictError, type Run, type RunStatus, type Store, type Task } from '../store/index.ts'
 
 export class RunStateError extends ColonyError {
   override readonly name = 'RunStateError'
@@ -8,7 +8,7 @@ export class RunStateError extends ColonyError {
   readonly status: RunStatus
 
   constructor(run: Run, action: string, hint: string) {
-    super(`run ${run.id} is ${run.status}; cannot ${action}`, { hint })
+    super(`run ${run.id} is ${run.status === 'pending' ? 'pending (not started yet)' : run.status}; cannot ${action}`, { hint })
     this.runId = run.id
     this.status = run.status
   }
@@ -43,7 +43,6 @@ export function approvalKindOf(task: Task): ApprovalKind {
   return task.result?.awaiting === 'merge' ? 'merge' : 'plan'
 }
 
-const activeStatuses: readonly RunStatus[] = ['pending', 'running', 'paused']
 
 /**
  * A person's controls over a run, acting through the store so they work from
@@ -55,6 +54,9 @@ export function createControls({ store, board, actor = 'person' }: { store: Stor
     for (;;) {
       const run = await store.getRun(runId)
       if (run.status === to) return run
+      if (run.status === 'pending' && !from.includes('pending')) {
+        throw new RunStateError(run, action, `run ${run.id} has not started yet, so there is nothing to ${action}: start it with \`colony run --goal "..."\` (tasks you add wait on the board until then)`)
+      }
       if (!from.includes(run.status)) throw new RunStateError(run, action, hint)
       try {
         return await store.updateRun(run.id, run.version, { status: to }, [{ type: event, data: { from: run.status, actor } }])
@@ -65,16 +67,19 @@ export function createControls({ store, board, actor = 'person' }: { store: Stor
   }
 
   return {
-    /** Agents finish their current step; nothing new starts until resume. */
-    pause: (runId: number) => changeRun(runId, 'pause', ['pending', 'running'], 'paused', 'run-paused', 'only an active run can pause; see `colony status`'),
-    resume: (runId: number) => changeRun(runId, 'resume', ['paused'], 'running', 'run-resumed', 'only a paused run can resume'),
-    /** The run ends cleanly: agents stop after their current step, held tasks go back to ready. */
+    /** Agents finish their current step; nothing new starts until resume. A run that has not started has nothing to pause. */
+    pause: (runId: number) => changeRun(runId, 'pause', ['running'], 'paused', 'run-paused', 'only a running run can pause; see `colony status`'),
+    resume: (runId: number) => changeRun(runId, 'resume', ['paused'], 'running', 'run-resumed', 'only a paused run can resume; see `colony status`'),
+    /** The run ends cleanly: agents stop after their current step, held tasks go back to ready. A run that has not started has nothing to stop. */
     stop: (runId: number) =>
-      changeRun(runId, 'stop', activeStatuses, 'stopping', 'run-stop-requested', 'the run has already ended; start another with `colony run`'),
+      changeRun(runId, 'stop', ['running', 'paused'], 'stopping', 'run-stop-requested', 'the run has already ended; start another with `colony run`'),
 
     /** A message for the planners' next turn, recorded in the event log. */
     async steer(runId: number, text: string) {
+      const problem = textProblem(text, { maxLength: messageLimits.steeringLength, multiline: true, required: true })
+      if (problem) throw new InvalidFieldError('text', `the steering message ${problem}`, 'say in a few sentences what should change; planners read it on their next turn')
       const run = await store.getRun(runId)
+      if (isRunEnded(run.status)) throw new RunStateError(run, 'steer', 'no planner will read it: start another run with `colony run --goal "..."`')
       const [event] = await store.appendEvents([{ runId: run.id, type: 'run-steered', data: { text, actor } }])
       return event!
     },

@@ -55,4 +55,29 @@ describe('live view', () => {
     expect(text()).toContain(`\x1b[4F\x1b[J· task-created task 1: later`)
     expect(text()).toContain('stop with Ctrl-C or `colony stop`')
   })
+
+  // What a model writes (titles, verdicts, activity) must not drive the terminal the view draws on.
+  const hostile = 'a\x1b[2J\x07b\x1b]52;c;cm0gLXJmIH4=\x07c\u009b1;1Hd\u202eevil\nsecond line'
+  // eslint-disable-next-line no-control-regex -- looking for control characters is the point
+  const rawControl = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/
+
+  it.each([false, true])('shows control characters from models visibly, never raw (terminal: %s)', async (isTTY) => {
+    const run = await store.createRun({ goal: hostile, target: 'colony/main' })
+    // Straight into the store: the board refuses such a title now, but a store written before that (or by another version) may hold one.
+    await store.createTask({ runId: run.id, title: hostile, createdBy: 'planner' }, [{ type: 'task-created', data: { title: hostile } }])
+    const agent = await store.createAgent({ runId: run.id, role: 'worker', status: 'running' })
+    await store.updateAgent(agent.id, agent.version, { activity: hostile })
+    await store.appendEvents([{ runId: run.id, type: 'verdict', data: { decision: 'done', reason: hostile } }])
+    const { stream, text } = capture(isTTY)
+    const view = createLiveView({ store, runId: run.id, output: stream, budget: {}, intervalMs: 60_000 })
+    await view.stop()
+    // The view's own redraw (cursor up, erase) is the only escape sequence it writes.
+    // eslint-disable-next-line no-control-regex -- the redraw's own escape sequence is what is taken out
+    const written = text().replaceAll(/\x1b\[\d+F\x1b\[J/g, '')
+    expect(written).not.toMatch(rawControl)
+    expect(written).toContain('task-created task 1: a\\x1b[2J\\x07b\\x1b]52;c;cm0gLXJmIH4=\\x07c\\x9b1;1Hd\\u202eevil⏎second line')
+    expect(written).toContain('verdict: a\\x1b[2J')
+    expect(written).toContain('colony run 1 — pending: a\\x1b[2J')
+    expect(written).toContain(': a\\x1b[2J\\x07b')
+  })
 })

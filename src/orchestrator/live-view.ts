@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream'
 import { taskStatuses, type ColonyEvent, type Store } from '../store/index.ts'
+import { terminalText } from '../terminal/index.ts'
 
 export interface LiveViewOptions {
   store: Store
@@ -26,6 +27,7 @@ function formatDuration(ms: number): string {
   return `${hours > 0 ? `${hours}h` : ''}${String(minutes).padStart(hours > 0 ? 2 : 1, '0')}m${String(seconds % 60).padStart(2, '0')}s`
 }
 
+/** One notable event on one line; its data (titles, reasons, verdicts: text from models) shown by terminalText. */
 function describeEvent(event: ColonyEvent): string {
   const subject = event.taskId === null ? '' : ` task ${event.taskId}`
   const detail = ['summary', 'title', 'owner', 'reason', 'commit', 'decision', 'files', 'instance']
@@ -33,7 +35,7 @@ function describeEvent(event: ColonyEvent): string {
     .filter((value) => value !== undefined && value !== null)
     .map((value) => (typeof value === 'string' ? value : JSON.stringify(value)))
     .join(' · ')
-  return `${event.type}${subject}${detail ? `: ${detail}` : ''}`
+  return terminalText(`${event.type}${subject}${detail ? `: ${detail}` : ''}`)
 }
 
 /**
@@ -61,6 +63,7 @@ export function createLiveView(options: LiveViewOptions): LiveView {
     return { run, counts, agents, usage, events }
   }
 
+  /** The status lines, each one line: the goal and agents' activity are shown by terminalText. */
   function summaryLines(state: Awaited<ReturnType<typeof snapshot>>): string[] {
     const { run, counts, agents, usage } = state
     const elapsed = now() - run.createdAt
@@ -76,7 +79,7 @@ export function createLiveView(options: LiveViewOptions): LiveView {
       `merged  ${counts.merged ?? 0}    spend ${spend}`,
       ...agents.map((agent) => `  ${agent.role} ${agent.id}${agent.taskId === null ? '' : ` (task ${agent.taskId})`}: ${agent.activity ?? agent.status}`),
       `stop with Ctrl-C or \`colony stop\`; pause with \`colony pause\``,
-    ]
+    ].map((line) => terminalText(line))
   }
 
   function clip(line: string): string {
@@ -104,7 +107,7 @@ export function createLiveView(options: LiveViewOptions): LiveView {
   let refreshing: Promise<void> = Promise.resolve()
   const tick = () => {
     refreshing = refreshing.then(refresh).catch((error: unknown) => {
-      output.write(`(live view could not refresh: ${error instanceof Error ? error.message : String(error)})\n`)
+      output.write(`(live view could not refresh: ${terminalText(error instanceof Error ? error.message : String(error))})\n`)
     })
   }
   timer = setInterval(tick, options.intervalMs ?? (interactive ? 500 : 2000))

@@ -3,7 +3,10 @@ export {
   isInitialized,
   assertInitialized,
   prepareColonyDirectory,
+  assertColonyDirectoryUsable,
   ensureTargetBranch,
+  assertBranchName,
+  assertTargetUsable,
   type RepositoryLayout,
 } from './repository.ts'
 export {
@@ -12,4 +15,9 @@ export {
   RepositoryHasNoCommitsError,
   InvalidBranchNameError,
   UnknownRemoteError,
+  BareRepositoryError,
+  TargetBranchMissingError,
+  TargetChangedError,
+  TargetConflictError,
+  ColonyDirectoryError,
 } from './errors.ts'

@@ -1,13 +1,14 @@
 import { z } from 'zod'
-import { defineTool } from '../agent/index.ts'
-import type { Board } from '../board/index.ts'
+import { defineTool, type ToolOutcome } from '../agent/index.ts'
+import { taskFieldProblem, type Board } from '../board/index.ts'
 import type { Store, Task } from '../store/index.ts'
 
 const taskInput = z.object({
   title: z.string().min(3, 'give the task a title a person can read'),
   description: z.string().describe('what to do and why; what the worker needs to know'),
-  acceptance: z.array(z.string().min(1)).describe('shell commands that pass only when the task is done'),
-  scope: z.array(z.string().min(1)).optional().describe('path globs the change may touch, e.g. "src/date/**"'),
+  // Emptiness, length and where a scope leads are the board's rules (taskFieldProblem), which word them for the model.
+  acceptance: z.array(z.string()).describe('shell commands that pass only when the task is done'),
+  scope: z.array(z.string()).optional().describe('path globs the change may touch, e.g. "src/date/**"'),
   depends_on: z.array(z.union([z.string(), z.number().int()])).optional().describe('titles from this call, or ids of existing tasks'),
   kind: z.enum(['work', 'plan']).optional().describe('"plan" for a large area a sub-planner will split'),
 })
@@ -23,9 +24,12 @@ export function createTasksTool(options: { store: Store; board: Board; plan: Tas
     description: 'Create tasks for workers (or sub-planners, kind "plan"). Each needs a title, a description, acceptance commands and, for work, a scope of path globs. depends_on names titles from this same call or ids of existing tasks.',
     inputSchema: z.object({ tasks: z.array(taskInput).min(1) }),
     async execute({ tasks }) {
+      const refuse = (problem: string): ToolOutcome => ({ output: `${problem}; nothing was created. Fix it and call create_tasks again with all the tasks.`, failed: true })
       const titles = new Set<string>()
-      for (const task of tasks) {
-        if (titles.has(task.title)) throw new Error(`two tasks are titled "${task.title}"; titles must be unique within one call`)
+      for (const [index, task] of tasks.entries()) {
+        const problem = taskFieldProblem({ title: task.title, description: task.description, acceptance: task.acceptance, scope: task.scope ?? [] })
+        if (problem) return refuse(`task ${index + 1} (${JSON.stringify(task.title.slice(0, 80))}): ${problem.problem} (${problem.hint})`)
+        if (titles.has(task.title)) return refuse(`two tasks are titled "${task.title}"; titles must be unique within one call`)
         titles.add(task.title)
       }
       const existing = await options.store.listTasks({ runId: options.plan.runId })
@@ -33,7 +37,7 @@ export function createTasksTool(options: { store: Store; board: Board; plan: Tas
       for (const task of tasks) {
         for (const dependency of task.depends_on ?? []) {
           if (typeof dependency === 'number' ? !existing.some((other) => other.id === dependency) : !titles.has(dependency) && !byTitle.has(dependency)) {
-            throw new Error(`"${task.title}" depends on ${JSON.stringify(dependency)}, which is neither a title in this call nor an existing task; nothing was created`)
+            return refuse(`"${task.title}" depends on ${JSON.stringify(dependency)}, which is neither a title in this call nor an existing task`)
           }
         }
       }
@@ -41,22 +45,28 @@ export function createTasksTool(options: { store: Store; board: Board; plan: Tas
       // turn cut short by a crash runs again, and a model may propose the same task again.
       const mine = new Map(existing.filter((task) => task.parentId === options.plan.id && task.status !== 'cancelled').map((task) => [task.title, task.id]))
       const kept = tasks.filter((task) => mine.has(task.title)).map((task) => `${mine.get(task.title)} "${task.title}"`)
-      // Created in dependency order, so every depends_on names a task that already exists.
-      const created: Task[] = []
+      // Created in dependency order, so every depends_on names a task that already exists; the order is found first, so a cycle creates nothing.
+      const known = new Set(byTitle.keys())
       const pending = tasks.filter((task) => !mine.has(task.title))
+      const ordered: typeof pending = []
       while (pending.length > 0) {
-        const index = pending.findIndex((task) => (task.depends_on ?? []).every((dependency) => typeof dependency === 'number' || byTitle.has(dependency) || !titles.has(dependency)))
-        if (index === -1) throw new Error(`the depends_on of ${pending.map((task) => `"${task.title}"`).join(', ')} form a cycle; ${created.length} tasks were created before it was found`)
+        const index = pending.findIndex((task) => (task.depends_on ?? []).every((dependency) => typeof dependency === 'number' || known.has(dependency) || !titles.has(dependency)))
+        if (index === -1) return refuse(`the depends_on of ${pending.map((task) => `"${task.title}"`).join(', ')} form a cycle`)
         const [task] = pending.splice(index, 1)
-        const dependsOn = (task!.depends_on ?? []).map((dependency) => (typeof dependency === 'number' ? dependency : byTitle.get(dependency)!))
+        known.add(task!.title)
+        ordered.push(task!)
+      }
+      const created: Task[] = []
+      for (const task of ordered) {
+        const dependsOn = (task.depends_on ?? []).map((dependency) => (typeof dependency === 'number' ? dependency : byTitle.get(dependency)!))
         const row = await options.board.addTask({
           runId: options.plan.runId,
           parentId: options.plan.id,
-          kind: task!.kind ?? 'work',
-          title: task!.title,
-          description: task!.description,
-          acceptance: task!.acceptance,
-          scope: task!.scope ?? [],
+          kind: task.kind ?? 'work',
+          title: task.title,
+          description: task.description,
+          acceptance: task.acceptance,
+          scope: task.scope ?? [],
           dependsOn,
           createdBy: options.createdBy,
           maxAttempts: options.maxAttempts,

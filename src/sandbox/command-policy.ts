@@ -1,3 +1,7 @@
+import { bashParser } from './bash-parser.ts'
+import { invocationText, patternMeets } from './command-pattern.ts'
+import { invocationsOf } from './invocations.ts'
+
 export interface CommandRules {
   /** Commands that wait for a person's approval before they run. */
   approve: readonly string[]
@@ -5,58 +9,55 @@ export interface CommandRules {
   refuse: readonly string[]
 }
 
-export type CommandVerdict = { verdict: 'allow' } | { verdict: 'approve' | 'refuse'; rule: string; part: string }
+export type CommandVerdict =
+  | { verdict: 'allow' }
+  | {
+      verdict: 'approve' | 'refuse'
+      rule: string
+      /** The simple command of the line, as written, that the rule applies to. */
+      part: string
+      /** What it runs once wrappers are followed (`env -i git -C . push` runs `git push`); `…` stands for what the line cannot tell. */
+      runs: string
+      /** Why the line cannot tell whether the rule applies, when it cannot; the rule could apply, so it is applied. */
+      undecided?: string
+    }
 
 export const defaultCommandRules: CommandRules = {
   approve: ['npm publish*', 'pnpm publish*', 'yarn publish*', 'cargo publish*', 'docker push*', 'gh release*'],
   refuse: ['sudo *', 'su', 'su *', 'git push*', 'git config --global*', 'git config --system*'],
 }
 
-/** Splits a shell line into its simple commands at unquoted `;`, `&`, `|`, newlines, parentheses and backticks. */
-export function simpleCommands(line: string): string[] {
-  const parts: string[] = []
-  let current = ''
-  let quote: '"' | "'" | undefined
-  for (let index = 0; index < line.length; index++) {
-    const char = line[index]!
-    if (quote) {
-      if (char === quote) quote = undefined
-      else if (char === '\\' && quote === '"') current += line[++index] ?? ''
-      else current += char
-      continue
-    }
-    if (char === '"' || char === "'") quote = char
-    else if (char === '\\') current += line[++index] ?? ''
-    else if (';&|\n()`'.includes(char) || (char === '$' && line[index + 1] === '(')) {
-      parts.push(current)
-      current = ''
-    } else current += char
-  }
-  parts.push(current)
-  return parts
-    .map((part) => part.trim().replace(/\s+/g, ' ').replace(/^(?:[A-Za-z_][A-Za-z0-9_]*=\S*\s+)+/, ''))
-    .filter((part) => part.length > 0)
-}
-
-function patternToRegExp(pattern: string): RegExp {
-  const body = pattern.trim().replace(/\s+/g, ' ').split('*').map((piece) => piece.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')
-  return new RegExp(`^${body}$`)
-}
-
 /**
- * Decides whether a command line may run: refused when any of its simple
- * commands matches a `refuse` pattern, waiting for a person when one matches
- * an `approve` pattern. Patterns are matched against each simple command with
- * leading `NAME=value` assignments removed; `*` matches anything.
+ * Decides whether a command line may run: refused when a program it runs
+ * matches a `refuse` pattern, waiting for a person when one matches an
+ * `approve` pattern. The line is parsed with tree-sitter-bash; every simple
+ * command in it (in pipelines, lists, groups, substitutions, bodies of if,
+ * while, for, case and functions) is matched on its words, with assignments
+ * and redirections removed, the program named by the last part of its path,
+ * wrappers followed (`env`, `sudo`, `xargs`, `sh -c`, `eval`…) and git's
+ * global options dropped. `*` matches anything.
+ *
+ * What the line cannot tell (`$CMD push`, `git${IFS}push`, a line that does
+ * not parse) counts against it when a rule could apply, with `undecided`
+ * saying why; expansions in words no rule looks at (`ls $HOME`) do not.
+ *
+ * @example
+ * await checkCommand('env -i git -C . push', defaultCommandRules)
+ * // { verdict: 'refuse', rule: 'git push*', part: 'env -i git -C . push', runs: 'git push' }
  */
-export function checkCommand(line: string, rules: CommandRules): CommandVerdict {
-  const parts = simpleCommands(line)
+export async function checkCommand(line: string, rules: CommandRules): Promise<CommandVerdict> {
+  const invocations = invocationsOf(line, await bashParser())
   for (const verdict of ['refuse', 'approve'] as const) {
+    let possible: CommandVerdict | undefined
     for (const rule of rules[verdict]) {
-      const pattern = patternToRegExp(rule)
-      const part = parts.find((candidate) => pattern.test(candidate))
-      if (part !== undefined) return { verdict, rule, part }
+      for (const invocation of invocations) {
+        const meets = patternMeets(rule, invocation)
+        const runs = invocation.undecided ? `${invocationText(invocation)}…` : invocationText(invocation)
+        if (meets === 'certain') return { verdict, rule, part: invocation.source, runs }
+        if (meets === 'possible') possible ??= { verdict, rule, part: invocation.source, runs, undecided: invocation.undecided!.reason }
+      }
     }
+    if (possible) return possible
   }
   return { verdict: 'allow' }
 }

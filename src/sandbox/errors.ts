@@ -27,3 +27,16 @@ export class CommandRefusedError extends ColonyError {
     this.rule = rule
   }
 }
+
+/** colony.json asks for bubblewrap (`sandbox.mode: "bubblewrap"`) and it cannot be used here. */
+export class BubblewrapUnavailableError extends ColonyError {
+  override readonly name = 'BubblewrapUnavailableError'
+  readonly reason: string
+
+  constructor(reason: string) {
+    super(`colony.json sets "sandbox.mode" to "bubblewrap", but bubblewrap cannot be used here: ${reason}`, {
+      hint: 'install bubblewrap (apt-get install bubblewrap, dnf install bubblewrap) where user namespaces are allowed, or set "sandbox.mode" to "auto" (bubblewrap when it works, else host mode) or "host" in colony.json',
+    })
+    this.reason = reason
+  }
+}

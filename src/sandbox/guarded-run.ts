@@ -1,5 +1,5 @@
 import type { Store } from '../store/index.ts'
-import { checkCommand } from './command-policy.ts'
+import { checkCommand, type CommandVerdict } from './command-policy.ts'
 import type { SandboxPolicy } from './policy.ts'
 import type { CommandResult, RunOptions, Sandbox } from './sandbox.ts'
 
@@ -26,15 +26,16 @@ export interface GuardedRunOptions extends RunOptions {
  */
 export async function runGuarded(command: string, options: GuardedRunOptions): Promise<GuardedResult> {
   const { store, context } = options
-  const verdict = checkCommand(command, options.policy)
+  const verdict = await checkCommand(command, options.policy)
   if (verdict.verdict === 'refuse') {
-    await store.appendEvents([{ ...context, type: 'command-refused', data: { command, rule: verdict.rule } }])
-    return { status: 'refused', rule: verdict.rule, message: `Refused: "${verdict.part}" matches "${verdict.rule}" in the sandbox.refuse policy of colony.json. Do the work another way.` }
+    const { rule, part, runs, undecided } = verdict
+    await store.appendEvents([{ ...context, type: 'command-refused', data: { command, rule, part, runs, ...(undecided ? { undecided } : {}) } }])
+    return { status: 'refused', rule, message: refusal(verdict) }
   }
   if (verdict.verdict === 'approve') {
     let approval = await store.requestApproval(
-      { ...context, kind: 'command', subject: command, detail: { rule: verdict.rule } },
-      [{ type: 'command-approval-requested', data: { command, rule: verdict.rule } }],
+      { ...context, kind: 'command', subject: command, detail: { rule: verdict.rule, part: verdict.part, ...(verdict.undecided ? { undecided: verdict.undecided } : {}) } },
+      [{ type: 'command-approval-requested', data: { command, rule: verdict.rule, part: verdict.part } }],
     )
     while (approval.status === 'pending') {
       options.signal?.throwIfAborted()
@@ -48,6 +49,16 @@ export async function runGuarded(command: string, options: GuardedRunOptions): P
   }
   const result = await options.sandbox.run(command, options)
   return { status: 'ran', ...result }
+}
+
+/** What the model reads when a command is refused: which part of its line, which rule, and why. */
+function refusal({ rule, part, runs, undecided }: Exclude<CommandVerdict, { verdict: 'allow' }>): string {
+  const policy = `"${rule}" in the sandbox.refuse policy of colony.json`
+  if (undecided) {
+    return `Refused: cannot tell what "${part}" runs, because ${undecided}, so it could be a command that matches ${policy}. Write the program's name and the words the rule looks at (such as git's subcommand) out in full, without variables, substitutions or patterns, or do the work another way.`
+  }
+  const through = runs === part ? '' : ` runs "${runs}", which`
+  return `Refused: "${part}"${through} matches ${policy}. Do the work another way.`
 }
 
 /**

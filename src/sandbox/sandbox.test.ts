@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http'
-import { readdirSync, readFileSync } from 'node:fs'
-import { mkdir, readFile, readdir, rm, symlink, writeFile } from 'node:fs/promises'
+import { readdirSync, readFileSync, realpathSync } from 'node:fs'
+import { mkdir, rm, symlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createTempRepository, git } from '../../test/support/cli.ts'
@@ -29,16 +29,6 @@ function survivors(token: string): number[] {
     .map(Number)
 }
 
-async function snapshot(directory: string, skip: string): Promise<Record<string, string>> {
-  const files: Record<string, string> = {}
-  for (const entry of await readdir(directory, { recursive: true, withFileTypes: true })) {
-    const path = join(entry.parentPath, entry.name)
-    if (path.startsWith(skip) || path.includes(`${join(directory, '.git')}/`) || !entry.isFile()) continue
-    files[path] = await readFile(path, 'utf8')
-  }
-  return files
-}
-
 const bubblewrap = probeBubblewrap()
 
 describe.each<SandboxMode>(['bubblewrap', 'host'])('sandbox in %s mode', (mode) => {
@@ -55,7 +45,6 @@ describe.each<SandboxMode>(['bubblewrap', 'host'])('sandbox in %s mode', (mode) 
   let worktree: string
   let home: string
   let token: string
-  let before: Record<string, string>
   let server: Server
   let port: number
   let connections = 0
@@ -69,16 +58,16 @@ describe.each<SandboxMode>(['bubblewrap', 'host'])('sandbox in %s mode', (mode) 
       environment: { PATH: process.env.PATH, HOME: home, LANG: 'C.UTF-8', COLONY_TEST_TOKEN: token, ...secrets },
     })
   const run = (command: string, overrides: Partial<SandboxPolicy> = {}, timeoutMs = 10_000) => sandboxFor(overrides).run(command, { cwd: worktree, timeoutMs })
+  const runWithPath = (path: string, command: string) =>
+    createSandbox({ repositoryRoot: repository.root, policy: policy(), mode, environment: { PATH: path, HOME: home, COLONY_TEST_TOKEN: token } }).run(command, { cwd: worktree, timeoutMs: 10_000 })
 
   beforeAll(async () => {
     token = `t${Math.random().toString(36).slice(2)}`
-    repository = await createTempRepository({ 'README.md': '# sample\n', 'private-notes.txt': 'the user\'s own uncommitted thoughts\n' })
+    repository = await createTempRepository({ 'README.md': '# sample\n' })
     worktree = join(repository.root, '.colony', 'worktrees', 'task-1')
     await git(repository.root, ['worktree', 'add', '-q', '-b', 'colony/task/1', worktree])
     home = join(repository.root, '..', `${token}-home`)
-    await mkdir(join(home, '.ssh'), { recursive: true })
-    await writeFile(join(home, '.ssh', 'id_ed25519'), 'PRIVATE KEY MATERIAL\n')
-    before = await snapshot(repository.root, worktree)
+    await mkdir(home, { recursive: true })
     server = createServer((request, response) => response.end('hello from the host'))
     server.on('connection', () => connections++)
     await new Promise<void>((done) => server.listen(0, '127.0.0.1', done))
@@ -92,44 +81,58 @@ describe.each<SandboxMode>(['bubblewrap', 'host'])('sandbox in %s mode', (mode) 
     await rm(join(home, '..', `${token}-tools`), { recursive: true, force: true })
   })
 
-  claim('filesystem', 'cannot read ~/.ssh, /etc/shadow or the user\'s main working tree', async () => {
-    const result = await run(`cat "$HOME/.ssh/id_ed25519"; head -c 5 /etc/shadow; cat ${repository.root}/private-notes.txt; ls ${repository.root}`)
-    expect(result.output).not.toContain('PRIVATE KEY MATERIAL')
-    expect(result.output).not.toMatch(/root:/)
-    expect(result.output).not.toContain('uncommitted thoughts')
-    expect(result.output).not.toContain('README.md')
-  })
-
-  claim('filesystem', 'writes outside the worktree through .., an absolute path or a planted symlink change nothing outside it', async () => {
-    await symlink(repository.root, join(worktree, 'escape'))
-    const result = await run(`echo via-dots > ../../../victim-dots.txt; echo via-absolute > ${repository.root}/victim-absolute.txt; echo via-link > escape/victim-link.txt; echo overwritten > escape/README.md; echo inside > inside.txt; cat inside.txt`)
-    expect(result.output).toContain('inside')
-    expect(await readFile(join(worktree, 'inside.txt'), 'utf8')).toBe('inside\n')
-    expect(await snapshot(repository.root, worktree)).toEqual(before)
-  })
-
   claim('filesystem', 'runs programs from PATH directories inside hidden trees, through their symlinks', async () => {
     const tools = join(repository.root, '..', `${token}-tools`)
     await mkdir(join(tools, 'node_modules', '.bin'), { recursive: true })
     await mkdir(join(tools, 'node_modules', 'greeter'), { recursive: true })
     await writeFile(join(tools, 'node_modules', 'greeter', 'greet.sh'), '#!/bin/sh\necho hello from greeter\n', { mode: 0o755 })
     await symlink('../greeter/greet.sh', join(tools, 'node_modules', '.bin', 'greet'))
-    const result = await createSandbox({
-      repositoryRoot: repository.root,
-      policy: policy(),
-      mode,
-      environment: { PATH: `${join(tools, 'node_modules', '.bin')}:${process.env.PATH}`, HOME: home, COLONY_TEST_TOKEN: token },
-    }).run('greet', { cwd: worktree, timeoutMs: 10_000 })
+    const result = await runWithPath(`${join(tools, 'node_modules', '.bin')}:${process.env.PATH}`, 'greet')
     expect(result.output).toBe('hello from greeter\n')
   })
 
-  claim('network', 'reaches no server on 127.0.0.1 with curl or fetch when the network is off', async () => {
-    const seen = connections
-    const result = await run(`curl -s -m 3 http://127.0.0.1:${port}/; echo curl-exit=$?; node -e "fetch('http://127.0.0.1:${port}/').then(r => r.text()).then(console.log, e => console.log('fetch failed:', e.cause?.code ?? e.message))"`)
-    expect(result.output).toContain('curl-exit=7')
-    expect(result.output).toContain('fetch failed')
-    expect(result.output).not.toContain('hello from the host')
-    expect(connections).toBe(seen)
+  claim('filesystem', 'runs a Node.js kept in HOME (nvm style): its node, and npm, a script inside its package', async () => {
+    const prefix = join(home, '.nvm', 'versions', 'node', 'v0')
+    const npm = join(prefix, 'lib', 'node_modules', 'npm')
+    await mkdir(join(prefix, 'bin'), { recursive: true })
+    await mkdir(join(npm, 'bin'), { recursive: true })
+    await mkdir(join(npm, 'lib'), { recursive: true })
+    await writeFile(join(npm, 'package.json'), '{ "name": "npm", "version": "0.0.0-test" }\n')
+    await writeFile(join(npm, 'lib', 'cli.js'), 'module.exports = () => console.log("npm", require("../package.json").version)\n')
+    await writeFile(join(npm, 'bin', 'npm-cli.js'), '#!/usr/bin/env node\nrequire("../lib/cli.js")()\n', { mode: 0o755 })
+    await symlink('../lib/node_modules/npm/bin/npm-cli.js', join(prefix, 'bin', 'npm'))
+    await symlink(realpathSync(process.execPath), join(prefix, 'bin', 'node'))
+    // /usr/bin holds another node: a sandbox that lost this one would run that one instead.
+    const result = await runWithPath(`${join(prefix, 'bin')}:/usr/bin:/bin`, `node --version; npm; [ "$(command -v node)" = ${join(prefix, 'bin', 'node')} ] && echo found in HOME`)
+    expect(result.output).toBe(`${process.version}\nnpm 0.0.0-test\nfound in HOME\n`)
+  })
+
+  claim('filesystem', 'runs a tool manager whose PATH entry leads to a directory of sibling programs (pyenv style), and shows nothing else of it', async () => {
+    const manager = join(home, '.manager')
+    await mkdir(join(manager, 'bin'), { recursive: true })
+    await mkdir(join(manager, 'libexec'))
+    await writeFile(join(manager, 'libexec', 'manager'), '#!/bin/sh\nhere=$(dirname "$(readlink -f "$0")")\nexec "$here/manager-$1"\n', { mode: 0o755 })
+    await writeFile(join(manager, 'libexec', 'manager-version'), '#!/bin/sh\necho manager 1.0\n', { mode: 0o755 })
+    await writeFile(join(manager, 'libexec', 'notes.txt'), 'the manager\'s private notes\n')
+    await symlink('../libexec/manager', join(manager, 'bin', 'manager'))
+    const result = await runWithPath(`${join(manager, 'bin')}:${process.env.PATH}`, `manager version; cat ${join(manager, 'libexec', 'notes.txt')}`)
+    expect(result.output).toContain('manager 1.0\n')
+    expect(result.output).not.toContain('private notes')
+  })
+
+  claim('filesystem', 'sees a tool added to a hidden PATH directory at the next command, and runs on when a tool\'s target is removed', async () => {
+    const directory = join(home, 'fresh-bin')
+    const path = `${directory}:/usr/bin:/bin`
+    await mkdir(join(directory, 'package', 'bin'), { recursive: true })
+    await writeFile(join(directory, 'package', 'bin', 'linked.sh'), '#!/bin/sh\necho linked\n', { mode: 0o755 })
+    await symlink('package/bin/linked.sh', join(directory, 'linked'))
+    expect((await runWithPath(path, 'linked')).output).toBe('linked\n')
+    await writeFile(join(directory, 'added'), '#!/bin/sh\necho added\n', { mode: 0o755 })
+    expect((await runWithPath(path, 'added')).output).toBe('added\n')
+    // The PATH directory itself is unchanged, so what was read of it a moment ago still stands.
+    await rm(join(directory, 'package', 'bin'), { recursive: true })
+    const after = await runWithPath(path, 'added; echo still running')
+    expect(after.output).toBe('added\nstill running\n')
   })
 
   claim('network', 'reaches the server when the config allows the network', async () => {
@@ -137,52 +140,6 @@ describe.each<SandboxMode>(['bubblewrap', 'host'])('sandbox in %s mode', (mode) 
     const result = await run(`curl -s -m 3 http://127.0.0.1:${port}/; echo; node -e "fetch('http://127.0.0.1:${port}/').then(r => r.text()).then(console.log)"`, { network: true })
     expect(result.output.match(/hello from the host/g)).toHaveLength(2)
     expect(connections).toBeGreaterThanOrEqual(seen + 2)
-  })
-
-  claim('process-count', 'holds a fork bomb at its process limit, ends it, and leaves nothing running', async () => {
-    const result = await run(`:(){ :|:& };:; sleep 1e9`, { processes: 32 }, 3_000)
-    expect(['processes', 'time']).toContain(result.limit)
-    expect(result.output).toMatch(/fork: .*(Resource temporarily unavailable|Cannot allocate memory)/)
-    expect(survivors(token)).toEqual([])
-  })
-
-  claim('limits', 'ends sleep 1e9 at its time limit', async () => {
-    const result = await run('sleep 1e9', {}, 1_000)
-    expect(result.limit).toBe('time')
-    expect(result.timedOut).toBe(true)
-    expect(result.output).toContain('time limit of 1 s')
-    expect(result.durationMs).toBeLessThan(8_000)
-    expect(survivors(token)).toEqual([])
-  })
-
-  claim('limits', 'kills a process that ignores SIGTERM', async () => {
-    const result = await run(`trap '' TERM; while :; do sleep 0.1; done`, {}, 1_000)
-    expect(result.limit).toBe('time')
-    expect(survivors(token)).toEqual([])
-  })
-
-  claim('limits', 'leaves no daemonized grandchild behind, whether the command ends on its own or at the time limit', async () => {
-    const quick = await run(`setsid bash -c 'sleep 1e9' </dev/null >/dev/null 2>&1 & disown; echo started`)
-    expect(quick.output).toContain('started')
-    expect(quick.limit).toBeUndefined()
-    expect(survivors(token)).toEqual([])
-    const slow = await run(`(setsid nohup sleep 1e9 >/dev/null 2>&1 &); sleep 1e9`, {}, 1_000)
-    expect(slow.limit).toBe('time')
-    expect(survivors(token)).toEqual([])
-  })
-
-  claim('limits', 'ends an infinite output stream and keeps only the capped output', async () => {
-    const result = await run('yes colony')
-    expect(result.limit).toBe('output')
-    expect(result.output.length).toBeLessThan(20_000 + 500)
-    expect(result.output).toContain('bytes of output cut here')
-  })
-
-  claim('limits', 'ends a memory hog at its memory limit', async () => {
-    const result = await run(`node -e "const a = []; for (;;) a.push(Buffer.alloc(1e6, 1))"`)
-    expect(result.limit).toBe('memory')
-    expect(result.output).toContain('more than 256 MB')
-    expect(survivors(token)).toEqual([])
   })
 
   claim('environment', 'passes none of the parent\'s secret variables', async () => {

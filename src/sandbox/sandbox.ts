@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { resolve } from 'node:path'
-import { createRedactor, type Redactor } from '../secrets/index.ts'
+import { createRedactor, environmentWithSecrets, type Redactor } from '../secrets/index.ts'
 import { bubblewrapArguments, probeBubblewrap } from './bubblewrap.ts'
+import { BubblewrapUnavailableError } from './errors.ts'
 import { sandboxEnvironment } from './environment.ts'
 import { OutputCapture } from './output-capture.ts'
 import { createProcessCgroup } from './process-cgroup.ts'
@@ -64,11 +65,14 @@ export interface SandboxOptions {
 /**
  * What a sandbox guarantees; the adversarial suite runs a case only where it is
  * claimed. `limits` are time, memory, output and leftover processes.
+ * `process-isolation`: a command sees and can signal only its own processes
+ * (a PID namespace), so not Colony's memory, where the keys are, nor any other
+ * process of the person's.
  * `process-count` is a hard cap the kernel enforces (a pids cgroup, or
  * RLIMIT_NPROC, which never binds root): without one only the watchdog
  * counts processes, and a fork bomb outruns it.
  */
-export const allGuarantees = ['filesystem', 'network', 'limits', 'process-count', 'environment', 'redaction'] as const
+export const allGuarantees = ['filesystem', 'network', 'process-isolation', 'limits', 'process-count', 'environment', 'redaction'] as const
 export type Guarantee = (typeof allGuarantees)[number]
 
 /** How the process count is capped: a pids cgroup, RLIMIT_NPROC, or only the watchdog's count. */
@@ -96,10 +100,10 @@ let warnedAboutHostMode = false
  */
 export function createSandbox(options: SandboxOptions): Sandbox {
   const { policy } = options
-  const parentEnvironment = options.environment ?? process.env
+  const parentEnvironment = options.environment ?? environmentWithSecrets()
   const redact = options.redact ?? createRedactor(parentEnvironment)
   const probe = options.mode === 'host' ? { available: false as const, reason: 'host mode was chosen' } : probeBubblewrap()
-  if (options.mode === 'bubblewrap' && !probe.available) throw new Error(`bubblewrap was required but cannot be used: ${probe.reason}`)
+  if (options.mode === 'bubblewrap' && !probe.available) throw new BubblewrapUnavailableError(probe.reason)
   const mode: SandboxMode = probe.available ? 'bubblewrap' : 'host'
   const weakness = probe.available ? undefined : probe.reason
   if (mode === 'host' && options.mode !== 'host' && !warnedAboutHostMode) {
@@ -110,7 +114,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   }
   const processCap = detectProcessCap()
   const guarantees: Guarantee[] = [
-    ...(mode === 'bubblewrap' ? (['filesystem', 'network'] as const) : []),
+    ...(mode === 'bubblewrap' ? (['filesystem', 'network', 'process-isolation'] as const) : []),
     'limits',
     ...(processCap === 'watchdog' ? [] : (['process-count'] as const)),
     'environment',
@@ -129,7 +133,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     const workspace = resolve(runOptions.cwd)
     const sandboxed =
       mode === 'bubblewrap'
-        ? ['bwrap', ...bubblewrapArguments({ workspace, repositoryRoot: options.repositoryRoot, links: options.links ?? [], readable: policy.readable, writable: policy.writable, network: policy.network, path: environment.PATH, home: environment.HOME }), '--chdir', workspace, '--', ...limited]
+        ? ['bwrap', ...bubblewrapArguments({ workspace, repositoryRoot: options.repositoryRoot, links: options.links ?? [], readable: policy.readable, writable: policy.writable, network: policy.network, path: environment.PATH, home: environment.HOME, tmpfsMb: policy.memoryMb }), '--chdir', workspace, '--', ...limited]
         : limited
     // bwrap and everything under it join the cgroup before anything can fork.
     const cgroup = processCap === 'cgroup' ? createProcessCgroup(marker, policy.processes + 3) : undefined

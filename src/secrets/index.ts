@@ -1,2 +1,5 @@
+export { environmentWithSecrets, heldSecretNames, holdSecretsFrom } from './held-secrets.ts'
 export { createRedactor, redactSecrets, redactValue, type Redactor } from './redact.ts'
+export { processesHoldingSecrets, type SecretHolder } from './secret-holders.ts'
+export { moveSecretsOutOfEnvironment, secretsLeftInExecEnvironment } from './secrets-handoff.ts'
 export { isSecretName } from './secret-names.ts'

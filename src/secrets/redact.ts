@@ -1,3 +1,4 @@
+import { environmentWithSecrets } from './held-secrets.ts'
 import { isSecretName } from './secret-names.ts'
 
 /** Shapes of credentials common enough to recognise without knowing their value. */
@@ -30,7 +31,7 @@ export type Redactor = (text: string) => string
  * Used on everything that leaves a process: events, transcripts, command
  * output shown to a model, logs.
  */
-export function createRedactor(environment: NodeJS.ProcessEnv = process.env): Redactor {
+export function createRedactor(environment: NodeJS.ProcessEnv = environmentWithSecrets()): Redactor {
   const values = Object.entries(environment)
     .filter((entry): entry is [string, string] => isSecretName(entry[0]) && typeof entry[1] === 'string' && entry[1].length >= minimumSecretLength)
     .sort((a, b) => b[1].length - a[1].length)

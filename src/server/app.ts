@@ -1,21 +1,38 @@
-import { Hono, type Context } from 'hono'
-import { timingSafeEqual } from 'node:crypto'
+import { Hono } from 'hono'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { serveStatic } from '@hono/node-server/serve-static'
 import type { Board } from '../board/index.ts'
 import type { ColonyConfig } from '../config/index.ts'
-import { ColonyError } from '../errors/index.ts'
 import { createControls, runSnapshot } from '../orchestrator/index.ts'
-import { eventToJson, taskStatuses, taskToJson, type Store, type TaskStatus } from '../store/index.ts'
+import { eventToJson, taskToJson, type Store } from '../store/index.ts'
+import { requireBearerToken } from './bearer-token.ts'
+import { limitBody } from './body-limit.ts'
+import { errorResponse } from './error-response.ts'
+import { EndpointNotFoundError, MethodNotAllowedError, NoRunYetError } from './errors.ts'
 import { streamEvents } from './event-stream.ts'
+import {
+  defaultEventLimit,
+  emptyBody,
+  eventStreamQuery,
+  eventsQuery,
+  idParam,
+  eventStreamHeaders,
+  maxBodyBytes,
+  noQuery,
+  optionalReasonBody,
+  requiredReasonBody,
+  steerBody,
+  tasksQuery,
+} from './request-schemas.ts'
+import { validHeaders, validJson, validParams, validQuery } from './validate.ts'
 
 export interface ServerOptions {
   store: Store
   board: Board
   config: ColonyConfig
-  /** Every /api request must carry it: `Authorization: Bearer TOKEN` (or `?token=` for EventSource, which cannot set headers). */
+  /** Every /api request must carry it: `Authorization: Bearer TOKEN` (or `?token=` for the event stream, as EventSource cannot set headers). */
   token: string
   pollMs?: number
   /** The built dashboard (npm run build writes it to dist/web). */
@@ -23,92 +40,93 @@ export interface ServerOptions {
 }
 
 const builtDashboard = fileURLToPath(new URL('../../dist/web/', import.meta.url))
+const eventStreamPath = '/api/events/stream'
 
-const notFound = /NotFoundError$|NoRunYet/
-const conflict = /RunStateError|NotAwaitingApprovalError|ApprovalAlreadyDecidedError|IllegalTransitionError|VersionConflictError/
+const taskId = validParams(idParam('task'), 'task ids are whole numbers such as 12; see them with GET /api/tasks')
+const agentId = validParams(idParam('agent'), 'agent ids are whole numbers such as 3; see them with GET /api/agents')
+const approvalId = validParams(idParam('approval'), 'approval ids are whole numbers such as 3; see them with GET /api/approvals')
+const noQueryHere = validQuery(noQuery, 'this endpoint takes no query parameters (docs/api.md)')
 
 /**
  * Colony's HTTP API (DESIGN.md: server/): the run, its tasks, agents,
  * transcripts and approvals to read, its events as a live stream, and the
  * same controls as the CLI (pause, resume, stop, steer, approve, reject,
- * retry, cancel), each recorded with the actor `api`.
+ * retry, cancel), each recorded with the actor `api`. Every path parameter,
+ * query and body is checked before anything is read or changed; a refused
+ * request changes nothing.
  */
 export function createApp(options: ServerOptions) {
   const { store, board, config } = options
   const controls = createControls({ store, board, actor: 'api' })
   const latestRun = async () => {
     const run = await store.latestRun()
-    if (!run) throw new NoRunYet()
+    if (!run) throw new NoRunYetError()
     return run
   }
-  const idParam = (context: Context, name = 'id') => {
-    const id = Number(context.req.param(name))
-    if (!Number.isInteger(id) || id < 1) throw new BadRequest(`${name} must be a positive whole number, got "${context.req.param(name)}"`)
-    return id
-  }
-  const body = async (context: Context): Promise<Record<string, unknown>> => {
-    const parsed: unknown = await context.req.json().catch(() => ({}))
-    return parsed !== null && typeof parsed === 'object' ? (parsed as Record<string, unknown>) : {}
-  }
-  const requiredText = (value: unknown, field: string, example: string) => {
-    if (typeof value !== 'string' || value.trim() === '') throw new BadRequest(`"${field}" is required: a non-empty string, e.g. ${example}`)
-    return value.trim()
-  }
+  const latestRunId = async () => (await latestRun()).id
 
   const app = new Hono()
-  app.use('/api/*', async (context, next) => {
-    // EventSource cannot send headers: the stream may carry the token in the query instead.
-    const given = context.req.header('authorization')?.replace(/^Bearer /i, '') ?? context.req.query('token') ?? ''
-    if (!sameSecret(given, options.token)) {
-      return context.json({ error: 'missing or wrong token', hint: 'send Authorization: Bearer TOKEN with the token `colony serve` printed (or COLONY_SERVER_TOKEN)' }, 401, { 'WWW-Authenticate': 'Bearer' })
-    }
-    await next()
-  })
+  app.use('/api/*', requireBearerToken(options.token, eventStreamPath))
+  app.use('/api/*', limitBody(maxBodyBytes))
 
-  app.get('/api/status', async (context) => context.json(await runSnapshot(store, await latestRun(), config.budget)))
-  app.get('/api/tasks', async (context) => {
-    const status = context.req.query('status')
-    if (status !== undefined && !taskStatuses.includes(status as TaskStatus)) throw new BadRequest(`status must be one of ${taskStatuses.join(', ')}`)
-    const tasks = await store.listTasks({ runId: (await latestRun()).id, ...(status !== undefined && { statuses: [status as TaskStatus] }) })
+  app.get('/api/status', noQueryHere, async (context) => context.json(await runSnapshot(store, await latestRun(), config.budget)))
+  app.get('/api/tasks', validQuery(tasksQuery, 'for example GET /api/tasks?status=ready'), async (context) => {
+    const { status } = context.req.valid('query')
+    const tasks = await store.listTasks({ runId: await latestRunId(), ...(status !== undefined && { statuses: [status] }) })
     return context.json(tasks.map(taskToJson))
   })
-  app.get('/api/tasks/:id', async (context) => {
-    const task = await store.getTask(idParam(context))
+  app.get('/api/tasks/:id', taskId, noQueryHere, async (context) => {
+    const task = await store.getTask(context.req.valid('param').id)
     const [events, handoffs] = await Promise.all([store.listEvents({ taskId: task.id }), store.listHandoffs({ taskId: task.id })])
     return context.json({ ...taskToJson(task), events: events.map(eventToJson), handoffs })
   })
-  app.get('/api/agents', async (context) => context.json(await store.listAgents({ runId: (await latestRun()).id })))
-  app.get('/api/agents/:id/transcript', async (context) => context.json(await store.getTranscript(idParam(context))))
-  app.get('/api/approvals', async (context) => {
-    const runId = (await latestRun()).id
+  app.get('/api/agents', noQueryHere, async (context) => context.json(await store.listAgents({ runId: await latestRunId() })))
+  app.get('/api/agents/:id/transcript', agentId, noQueryHere, async (context) => {
+    // An agent that never spoke has an empty transcript; one that does not exist has none.
+    const agent = await store.getAgent(context.req.valid('param').id)
+    return context.json(await store.getTranscript(agent.id))
+  })
+  app.get('/api/approvals', noQueryHere, async (context) => {
+    const runId = await latestRunId()
     const [tasks, commands] = await Promise.all([store.listTasks({ runId, statuses: ['awaiting_approval'] }), store.listApprovals({ runId, statuses: ['pending'] })])
     return context.json({ tasks: tasks.map(taskToJson), commands })
   })
-  app.get('/api/events', async (context) => {
-    const afterId = Number(context.req.query('after') ?? 0) || 0
-    const limit = Math.min(Number(context.req.query('limit') ?? 1000) || 1000, 5000)
-    return context.json((await store.listEvents({ runId: (await latestRun()).id, afterId, limit })).map(eventToJson))
+  app.get('/api/events', validQuery(eventsQuery, 'for example GET /api/events?after=120&limit=500'), async (context) => {
+    const { after = 0, limit = defaultEventLimit } = context.req.valid('query')
+    return context.json((await store.listEvents({ runId: await latestRunId(), afterId: after, limit })).map(eventToJson))
   })
-  app.get('/api/events/stream', async (context) => streamEvents(context, store, (await latestRun()).id, options.pollMs ?? 500))
+  app.get(
+    eventStreamPath,
+    validQuery(eventStreamQuery, 'for example GET /api/events/stream?after=120'),
+    validHeaders(eventStreamHeaders, 'send the id of the last event received, or leave Last-Event-ID out to start from the first event'),
+    async (context) => {
+      // A browser reconnecting says where it stopped in Last-Event-ID, over the ?after= it first opened with.
+      const after = context.req.valid('header')['last-event-id'] ?? context.req.valid('query').after ?? 0
+      return streamEvents(context, store, await latestRunId(), after, options.pollMs ?? 500)
+    },
+  )
 
-  app.post('/api/pause', async (context) => context.json(await controls.pause((await latestRun()).id)))
-  app.post('/api/resume', async (context) => context.json(await controls.resume((await latestRun()).id)))
-  app.post('/api/stop', async (context) => context.json(await controls.stop((await latestRun()).id)))
-  app.post('/api/steer', async (context) => {
-    const text = requiredText((await body(context)).text, 'text', '{"text": "keep the public API unchanged"}')
-    return context.json(eventToJson(await controls.steer((await latestRun()).id, text)))
+  const noBody = validJson(emptyBody)
+  app.post('/api/pause', noQueryHere, noBody, async (context) => context.json(await controls.pause(await latestRunId())))
+  app.post('/api/resume', noQueryHere, noBody, async (context) => context.json(await controls.resume(await latestRunId())))
+  app.post('/api/stop', noQueryHere, noBody, async (context) => context.json(await controls.stop(await latestRunId())))
+  app.post('/api/steer', noQueryHere, validJson(steerBody), async (context) => {
+    const { text } = context.req.valid('json')
+    return context.json(eventToJson(await controls.steer(await latestRunId(), text)))
   })
-  app.post('/api/tasks/:id/approve', async (context) => context.json(taskToJson(await controls.approve(idParam(context)))))
-  app.post('/api/tasks/:id/reject', async (context) => {
-    const reason = requiredText((await body(context)).reason, 'reason', '{"reason": "handle tabs too"}')
-    return context.json(taskToJson(await controls.reject(idParam(context), reason)))
+  app.post('/api/tasks/:id/approve', taskId, noQueryHere, noBody, async (context) => context.json(taskToJson(await controls.approve(context.req.valid('param').id))))
+  app.post('/api/tasks/:id/reject', taskId, noQueryHere, validJson(requiredReasonBody), async (context) => {
+    return context.json(taskToJson(await controls.reject(context.req.valid('param').id, context.req.valid('json').reason)))
   })
-  app.post('/api/tasks/:id/retry', async (context) => context.json(taskToJson(await controls.retry(idParam(context), optionalText((await body(context)).reason)))))
-  app.post('/api/tasks/:id/cancel', async (context) => context.json(taskToJson(await controls.cancel(idParam(context), optionalText((await body(context)).reason)))))
-  app.post('/api/approvals/:id/approve', async (context) => context.json(await controls.approveCommand(idParam(context))))
-  app.post('/api/approvals/:id/reject', async (context) => {
-    const reason = requiredText((await body(context)).reason, 'reason', '{"reason": "not on this machine"}')
-    return context.json(await controls.rejectCommand(idParam(context), reason))
+  app.post('/api/tasks/:id/retry', taskId, noQueryHere, validJson(optionalReasonBody), async (context) => {
+    return context.json(taskToJson(await controls.retry(context.req.valid('param').id, context.req.valid('json').reason)))
+  })
+  app.post('/api/tasks/:id/cancel', taskId, noQueryHere, validJson(optionalReasonBody), async (context) => {
+    return context.json(taskToJson(await controls.cancel(context.req.valid('param').id, context.req.valid('json').reason)))
+  })
+  app.post('/api/approvals/:id/approve', approvalId, noQueryHere, noBody, async (context) => context.json(await controls.approveCommand(context.req.valid('param').id)))
+  app.post('/api/approvals/:id/reject', approvalId, noQueryHere, validJson(requiredReasonBody), async (context) => {
+    return context.json(await controls.rejectCommand(context.req.valid('param').id, context.req.valid('json').reason))
   })
 
   // The dashboard's files hold no data: they load without the token, then ask for it.
@@ -120,33 +138,21 @@ export function createApp(options: ServerOptions) {
     app.get('/', (context) => context.text('The dashboard is not built here: run `npm run build` in Colony\'s directory. The API is at /api (docs/api.md).', 503))
   }
 
-  app.notFound((context) => context.json({ error: `no such endpoint: ${context.req.method} ${context.req.path}`, hint: 'see docs/api.md' }, 404))
-  app.onError((error, context) => {
-    if ('getResponse' in error && typeof error.getResponse === 'function') return error.getResponse()
-    const status = error instanceof BadRequest ? 400 : notFound.test(error.name) ? 404 : conflict.test(error.name) ? 409 : error instanceof ColonyError ? 400 : 500
-    return context.json({ error: error.message, ...(error instanceof ColonyError && error.hint && { hint: error.hint }) }, status)
+  const endpoints = app.routes.filter((route) => route.method !== 'ALL').map((route) => ({ method: route.method, pattern: pathPattern(route.path) }))
+  app.notFound((context) => {
+    const { method, path } = context.req
+    const allowed = [...new Set(endpoints.filter((endpoint) => endpoint.pattern.test(path)).map((endpoint) => endpoint.method))]
+    return errorResponse(context, allowed.length > 0 ? new MethodNotAllowedError(method, path, allowed) : new EndpointNotFoundError(method, path))
   })
+  app.onError((error, context) => errorResponse(context, error))
   return app
 }
 
-class BadRequest extends ColonyError {
-  override readonly name = 'BadRequest'
-}
-
-class NoRunYet extends ColonyError {
-  override readonly name = 'NoRunYet'
-
-  constructor() {
-    super('there is no run in this store yet', { hint: 'start one with `colony init` and `colony run --goal "..."`' })
-  }
-}
-
-function sameSecret(given: string, expected: string): boolean {
-  const a = Buffer.from(given)
-  const b = Buffer.from(expected)
-  return a.length === b.length && timingSafeEqual(a, b)
-}
-
-function optionalText(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined
+/** `/api/tasks/:id/approve` as a regular expression over request paths. */
+function pathPattern(route: string): RegExp {
+  const pattern = route
+    .split('/')
+    .map((segment) => (segment.startsWith(':') ? '[^/]+' : segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('/')
+  return new RegExp(`^${pattern}/?$`)
 }

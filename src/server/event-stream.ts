@@ -7,11 +7,11 @@ import { eventToJson, type Store } from '../store/index.ts'
  * process appends them (the store is polled, as `colony events --follow`
  * does). Each carries its id, so a client that reconnects with Last-Event-ID
  * (browsers do it on their own) misses nothing and sees nothing twice.
+ * `after` is the validated Last-Event-ID or `?after=` (0: from the start).
  */
-export function streamEvents(context: Context, store: Store, runId: number, pollMs: number) {
-  const lastSeen = Number(context.req.header('last-event-id') ?? context.req.query('after') ?? 0) || 0
+export function streamEvents(context: Context, store: Store, runId: number, after: number, pollMs: number) {
   return streamSSE(context, async (stream) => {
-    let afterId = lastSeen
+    let afterId = after
     let open = true
     stream.onAbort(() => {
       open = false

@@ -53,14 +53,22 @@ export class AgentNotFoundError extends ColonyError {
 export class StoreLockedError extends ColonyError {
   override readonly name = 'StoreLockedError'
   readonly location: string
+  /** How long this process waited for the lock (the busy timeout), when known. */
+  readonly waitedMs: number | undefined
 
-  constructor(location: string, cause: unknown) {
-    super(`the database ${location} is locked by another process`, {
-      hint: 'wait for the other colony command to finish, or stop it; if none is running, a crashed process may hold the lock: retry in a moment',
+  constructor(location: string, cause: unknown, waitedMs?: number) {
+    const waited = waitedMs === undefined ? '' : ` (still locked after waiting ${formatSeconds(waitedMs)})`
+    super(`the database ${location} is locked by another process${waited}`, {
+      hint: 'wait for the other colony command to finish and retry, or let this one wait longer with COLONY_BUSY_TIMEOUT_MS=60000; if none is running, a crashed process may hold the lock: retry in a moment',
       cause,
     })
     this.location = location
+    this.waitedMs = waitedMs
   }
+}
+
+function formatSeconds(milliseconds: number): string {
+  return `${Number((milliseconds / 1000).toFixed(milliseconds < 1000 ? 2 : 1))} s`
 }
 
 /** The database file is not a database, or is damaged. */

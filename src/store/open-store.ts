@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
-import { Kysely, Migrator, PostgresDialect } from 'kysely'
+import { Kysely, Migrator, PostgresDialect, sql, type MigrationProvider } from 'kysely'
 import pg from 'pg'
+import { environmentWithSecrets } from '../secrets/index.ts'
 import { createKyselyStore } from './kysely-store.ts'
 import { createMigrationProvider, type StoreKind } from './migrations.ts'
 import { createNodeSqliteDialect } from './node-sqlite-dialect.ts'
@@ -40,11 +41,12 @@ export function isPostgresUrl(location: string): boolean {
 
 async function openSqliteStore(path: string, options: OpenStoreOptions): Promise<Store> {
   if (options.create !== false) mkdirSync(dirname(path), { recursive: true })
-  const translateError = (error: unknown) => translateSqliteError(error, path)
+  const busyTimeoutMs = options.busyTimeoutMs ?? defaultBusyTimeoutMs
+  const translateError = (error: unknown) => translateSqliteError(error, path, busyTimeoutMs)
   let database: DatabaseSync
   try {
     database = new DatabaseSync(path, { open: true })
-    database.exec(`pragma busy_timeout = ${options.busyTimeoutMs ?? defaultBusyTimeoutMs}`)
+    database.exec(`pragma busy_timeout = ${busyTimeoutMs}`)
     database.exec('pragma journal_mode = wal')
     database.exec('pragma synchronous = normal')
     database.exec('pragma foreign_keys = on')
@@ -59,6 +61,8 @@ async function openPostgresStore(url: string, options: OpenStoreOptions): Promis
   const location = redactPassword(url)
   const pool = new pg.Pool({
     connectionString: url,
+    // Colony holds PGPASSWORD in memory, out of process.env where pg would look for it.
+    password: environmentWithSecrets().PGPASSWORD,
     max: 4,
     // bigint columns (times) come back as numbers rather than strings.
     types: {
@@ -76,18 +80,36 @@ async function openPostgresStore(url: string, options: OpenStoreOptions): Promis
 }
 
 async function migrateAndCreate(db: Kysely<Tables>, kind: StoreKind, location: string, options: OpenStoreOptions): Promise<Store> {
-  const migrator = new Migrator({
-    db,
-    provider: createMigrationProvider(kind),
-    migrationTableName: 'colony_migrations',
-    migrationLockTableName: 'colony_migration_lock',
-  })
-  const { error } = await migrator.migrateToLatest()
-  if (error) {
+  const provider = createMigrationProvider(kind)
+  try {
+    // A plain read first: Kysely's migrator takes the write lock (SQLite's BEGIN
+    // IMMEDIATE, PostgreSQL's migration advisory lock) even when nothing is pending,
+    // and a read-only command must not wait for, or fail on, another process's writes.
+    if (!(await schemaIsCurrent(db, kind, provider))) {
+      const migrator = new Migrator({ db, provider, migrationTableName, migrationLockTableName: 'colony_migration_lock' })
+      const { error } = await migrator.migrateToLatest()
+      if (error) throw error instanceof Error ? error : new Error(`migration failed: ${JSON.stringify(error)}`)
+    }
+  } catch (error) {
     await db.destroy()
-    throw error instanceof Error ? error : new Error(`migration failed: ${JSON.stringify(error)}`)
+    throw error
   }
   return createKyselyStore({ db, kind, location, ...(options.now && { now: options.now }) })
+}
+
+const migrationTableName = 'colony_migrations'
+
+/** Whether every migration Colony knows has been applied, found out without taking any lock. */
+async function schemaIsCurrent(db: Kysely<Tables>, kind: StoreKind, provider: MigrationProvider): Promise<boolean> {
+  const tableFound =
+    kind === 'sqlite'
+      ? sql<{ found: number }>`select count(*) as found from sqlite_master where type = 'table' and name = ${migrationTableName}`
+      : sql<{ found: number }>`select count(*)::int as found from information_schema.tables where table_schema = current_schema() and table_name = ${migrationTableName}`
+  const { rows } = await tableFound.execute(db)
+  if (Number(rows[0]?.found ?? 0) === 0) return false
+  const applied = await sql<{ name: string }>`select name from ${sql.table(migrationTableName)}`.execute(db)
+  const appliedNames = new Set(applied.rows.map((row) => row.name))
+  return Object.keys(await provider.getMigrations()).every((name) => appliedNames.has(name))
 }
 
 function redactPassword(url: string): string {
@@ -107,13 +129,15 @@ interface SqliteError {
 }
 
 // SQLite result codes: 5 BUSY, 6 LOCKED, 11 CORRUPT, 14 CANTOPEN, 26 NOTADB.
-function translateSqliteError(error: unknown, path: string): Error {
+// Only a plain BUSY comes after waiting out the busy timeout (extended codes
+// such as 517 BUSY_SNAPSHOT fail at once).
+function translateSqliteError(error: unknown, path: string, busyTimeoutMs: number): Error {
   if (isColonyError(error)) return error
   if (typeof error !== 'object' || error === null) return new Error(String(error))
   const { errcode, errstr, message } = error as SqliteError
   const primary = errcode === undefined ? undefined : errcode & 0xff
   const detail = errstr ?? message ?? 'unknown error'
-  if (primary === 5 || primary === 6) return new StoreLockedError(path, error)
+  if (primary === 5 || primary === 6) return new StoreLockedError(path, error, errcode === 5 ? busyTimeoutMs : undefined)
   if (primary === 11 || primary === 26) return new StoreCorruptError(path, detail, error)
   if (primary === 14) return new StoreUnavailableError(path, detail, error)
   return error instanceof Error ? error : new Error(detail)

@@ -1,13 +1,17 @@
 import type { Command } from 'commander'
-import { createControls } from '../../orchestrator/index.ts'
+import { messageLimits, textProblem } from '../../board/index.ts'
+import type { Controls } from '../../orchestrator/index.ts'
+import { terminalText } from '../../terminal/index.ts'
 import { withSession } from '../session.ts'
 import { formatTable, printJson } from '../format.ts'
-import { UsageError, parseId, parseTaskId } from '../usage-error.ts'
+import { UsageError, parseId, parseReason, parseTaskId } from '../usage-error.ts'
 
 /** pause, resume, stop, steer, approve, reject, retry, cancel: a person's hands on a running run. */
 export function registerControls(program: Command): void {
-  const controlled = (action: (controls: ReturnType<typeof createControls>, runId: number) => Promise<string>) => async () => {
+  const controlled = (action: (controls: Controls, runId: number) => Promise<string>) => async () => {
     await withSession(process.cwd(), async ({ store, board, run }) => {
+      // PERF: the orchestrator loads only once the arguments and the repository are known to be good.
+      const { createControls } = await import('../../orchestrator/index.ts')
       process.stdout.write(`${await action(createControls({ store, board }), run.id)}\n`)
     })
   }
@@ -32,10 +36,13 @@ export function registerControls(program: Command): void {
     .action(async (words: string[]) => {
       const text = words.join(' ').trim()
       if (!text) throw new UsageError('TEXT', 'the steering message is empty', 'say what should change, e.g. colony steer "skip the docs, fix the parser first"')
+      const problem = textProblem(text, { maxLength: messageLimits.steeringLength, multiline: true })
+      if (problem) throw new UsageError('TEXT', `the steering message ${problem}`, 'say in a few sentences what should change; planners read it on their next turn')
       await controlled(async (controls, runId) => `steering message recorded as event #${(await controls.steer(runId, text)).id}; planners read it on their next turn`)()
     })
 
   const commandOrTask = (idText: string | undefined, commandId: string | undefined) => {
+    if (commandId !== undefined && idText !== undefined) throw new UsageError('TASK', `name the task ${idText} or the command ${commandId}, not both`, 'approve or reject one at a time; see what waits with `colony approvals`')
     if (commandId !== undefined) return { command: parseId(commandId, '--command', 'approval ids are whole numbers such as 3; see them with `colony approvals`') }
     if (idText === undefined) throw new UsageError('TASK', 'name the task, or the command with --command ID', 'see what waits for you with `colony approvals`')
     return { task: parseTaskId(idText, 'TASK') }
@@ -50,7 +57,7 @@ export function registerControls(program: Command): void {
       await controlled(async (controls) => {
         if (target.command !== undefined) {
           const approval = await controls.approveCommand(target.command)
-          return `command ${approval.id} approved: ${approval.subject}`
+          return `command ${approval.id} approved: ${terminalText(approval.subject)}`
         }
         const task = await controls.approve(target.task)
         return `task ${task.id} approved: now ${task.status}`
@@ -64,12 +71,13 @@ export function registerControls(program: Command): void {
     .requiredOption('--reason <text>', 'why, for the record and for the agent')
     .action(async (idText: string | undefined, options: { reason: string; command?: string }) => {
       const target = commandOrTask(idText, options.command)
+      const reason = parseReason(options.reason)
       await controlled(async (controls) => {
         if (target.command !== undefined) {
-          const approval = await controls.rejectCommand(target.command, options.reason)
-          return `command ${approval.id} rejected: ${approval.subject}`
+          const approval = await controls.rejectCommand(target.command, reason)
+          return `command ${approval.id} rejected: ${terminalText(approval.subject)}`
         }
-        const task = await controls.reject(target.task, options.reason)
+        const task = await controls.reject(target.task, reason)
         return `task ${task.id} rejected: now ${task.status}`
       })()
     })
@@ -97,7 +105,8 @@ export function registerControls(program: Command): void {
     .option('--reason <text>', 'why, for the record')
     .action(async (idText: string, options: { reason?: string }) => {
       const id = parseTaskId(idText, 'TASK')
-      await controlled(async (controls) => `task ${(await controls.retry(id, options.reason)).id} is ready again`)()
+      const reason = options.reason === undefined ? undefined : parseReason(options.reason)
+      await controlled(async (controls) => `task ${(await controls.retry(id, reason)).id} is ready again`)()
     })
   program
     .command('cancel')
@@ -106,6 +115,7 @@ export function registerControls(program: Command): void {
     .option('--reason <text>', 'why, for the record')
     .action(async (idText: string, options: { reason?: string }) => {
       const id = parseTaskId(idText, 'TASK')
-      await controlled(async (controls) => `task ${(await controls.cancel(id, options.reason)).id} cancelled`)()
+      const reason = options.reason === undefined ? undefined : parseReason(options.reason)
+      await controlled(async (controls) => `task ${(await controls.cancel(id, reason)).id} cancelled`)()
     })
 }

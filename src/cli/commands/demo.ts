@@ -1,7 +1,8 @@
 import { realpathSync } from 'node:fs'
 import type { Command } from 'commander'
-import { runDemo } from '../../demo/index.ts'
-import { describeResult, stopOnInterrupt } from './run.ts'
+import { createDemoDirectory, runDemo } from '../../demo/index.ts'
+import { terminalText } from '../../terminal/index.ts'
+import { describeResult, parseWorkers, stopOnInterrupt } from './run.ts'
 import { UsageError } from '../usage-error.ts'
 
 /** `colony demo`: the whole system on the bundled sample project, with scripted agents. */
@@ -12,8 +13,10 @@ export function registerDemo(program: Command): void {
     .option('--dir <path>', 'where to create the sample repository (default: a new temporary directory)')
     .option('--workers <n>', 'agents at once', '4')
     .action(async (options: { dir?: string; workers: string }) => {
-      const workers = Number(options.workers)
-      if (!Number.isInteger(workers) || workers < 1) throw new UsageError('--workers', `--workers must be a whole number of at least 1, got "${options.workers}"`, 'for example --workers 4')
+      const workers = parseWorkers(options.workers)
+      if (options.dir !== undefined && options.dir.trim() === '') throw new UsageError('--dir', '--dir is empty', 'give --dir a path that does not exist yet, or leave it out for a temporary directory')
+      // Made (or refused) before anything is said about the run: a refusal prints only why.
+      const place = await createDemoDirectory(options.dir)
       process.stdout.write(
         'colony demo: the agents below are SCRIPTED (a local server replays prepared model replies over the real OpenAI wire protocol);\n' +
           'everything else is real: git worktrees, integration, gates, the sandbox, the store.\n\n',
@@ -22,7 +25,9 @@ export function registerDemo(program: Command): void {
       const colony = `${process.execPath} ${realpathSync(process.argv[1] ?? 'colony')}`
       const interrupt = stopOnInterrupt()
       try {
-        const { directory, result, modelRequests } = await runDemo({ workers, output: process.stdout, signal: interrupt.signal, ...(options.dir && { directory: options.dir }) })
+        const { result, modelRequests } = await runDemo({ directory: place, workers, output: process.stdout, signal: interrupt.signal })
+        // The path as given may hold anything; it is shown, not obeyed.
+        const directory = terminalText(place.path)
         process.stdout.write(`${describeResult(result, directory, 'colony/main')}\n`)
         process.stdout.write(
           [

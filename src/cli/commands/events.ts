@@ -1,9 +1,9 @@
 import { setTimeout as delay } from 'node:timers/promises'
 import type { Command } from 'commander'
 import { eventToJson, type ColonyEvent } from '../../store/index.ts'
-import { formatEventLine } from '../format.ts'
+import { formatEventLine, formatJsonLine } from '../format.ts'
 import { withSession } from '../session.ts'
-import { parseTaskId } from '../usage-error.ts'
+import { parseTaskId, parseWholeNumber } from '../usage-error.ts'
 
 const followIntervalMs = 500
 
@@ -17,10 +17,11 @@ export function registerEvents(program: Command): void {
     .option('--after <eventId>', 'only events after this event id', '0')
     .action(async (options: { follow?: boolean; json?: boolean; task?: string; after: string }) => {
       const taskId = options.task === undefined ? undefined : parseTaskId(options.task, '--task')
+      const after = parseWholeNumber(options.after, '--after', 0, Number.MAX_SAFE_INTEGER, 120)
       const print = (event: ColonyEvent) =>
-        process.stdout.write(`${options.json ? JSON.stringify(eventToJson(event)) : formatEventLine(event)}\n`)
+        process.stdout.write(`${options.json ? formatJsonLine(eventToJson(event)) : formatEventLine(event)}\n`)
       await withSession(process.cwd(), async ({ store, run }) => {
-        let afterId = Number(options.after) || 0
+        let afterId = after
         const stop = new AbortController()
         const onSignal = () => stop.abort()
         process.once('SIGINT', onSignal)

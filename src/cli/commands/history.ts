@@ -1,9 +1,10 @@
 import type { Command } from 'commander'
 import { createGit, createWorkspaces, targetLog } from '../../git/index.ts'
 import { revertTask } from '../../gate/index.ts'
+import { assertTargetUsable } from '../../repository/index.ts'
 import { formatTable, printJson } from '../format.ts'
 import { withSession } from '../session.ts'
-import { UsageError, parseTaskId } from '../usage-error.ts'
+import { parseReason, parseTaskId, parseWholeNumber } from '../usage-error.ts'
 
 /** `colony log` and `colony revert`: what landed on the target, and taking a task back out. */
 export function registerHistory(program: Command): void {
@@ -13,9 +14,9 @@ export function registerHistory(program: Command): void {
     .option('--limit <n>', 'how many commits', '50')
     .option('--json', 'one JSON array (see docs/cli.md)')
     .action(async (options: { limit: string; json?: boolean }) => {
-      const limit = Number(options.limit)
-      if (!Number.isInteger(limit) || limit < 1) throw new UsageError('--limit', `--limit must be a whole number of at least 1, got "${options.limit}"`, 'for example --limit 20')
-      await withSession(process.cwd(), async ({ layout, config }) => {
+      const limit = parseWholeNumber(options.limit, '--limit', 1, 100_000, 20)
+      await withSession(process.cwd(), async ({ layout, config, run }) => {
+        await assertTargetUsable(layout, config, run)
         const commits = await targetLog(createGit(layout.root), config.target, { limit, remote: config.remote })
         if (options.json) return printJson(commits.map((commit) => ({ ...commit, taskId: commit.taskId ?? null, revertsTask: commit.revertsTask ?? null })))
         const rows = commits.map((commit) => [
@@ -35,10 +36,12 @@ export function registerHistory(program: Command): void {
     .requiredOption('--reason <text>', 'why, for the record and for the next attempt')
     .action(async (idText: string, options: { reason: string }) => {
       const taskId = parseTaskId(idText, 'TASK')
-      await withSession(process.cwd(), async ({ layout, config, store, board }) => {
+      const reason = parseReason(options.reason)
+      await withSession(process.cwd(), async ({ layout, config, store, board, run }) => {
+        await assertTargetUsable(layout, config, run)
         const git = createGit(layout.root)
         const workspaces = createWorkspaces({ git, root: layout.root, worktreesDir: layout.worktreesDir, target: config.target, remote: config.remote })
-        const result = await revertTask({ git, workspaces, store, board, target: config.target, remote: config.remote, taskId, reason: options.reason, actor: 'person' })
+        const result = await revertTask({ git, workspaces, store, board, target: config.target, remote: config.remote, taskId, reason, actor: 'person' })
         process.stdout.write(`task ${taskId} reverted: ${result.commit.slice(0, 12)} undone by ${result.revert.slice(0, 12)} on ${config.target}; retry it with \`colony retry ${taskId}\`\n`)
       })
     })

@@ -2,8 +2,30 @@ import type { Command } from 'commander'
 import { loadConfig } from '../../config/index.ts'
 import { apiKeyStatus, localModelStatus, modelForRole, priceOf, providerSettings, roles } from '../../model/index.ts'
 import { findRepository } from '../../repository/index.ts'
+import { terminalText } from '../../terminal/index.ts'
 import { formatTable, printJson } from '../format.ts'
 import { addModelOptions, modelOverrides, type ModelFlags } from '../model-options.ts'
+
+/**
+ * A provider's baseURL as it may be shown: a user name and password in it
+ * (`https://user:secret@host/v1`) and the values of its query (`?key=...`)
+ * are masked, so neither the table nor --json ever prints a credential.
+ *
+ * @example shownURL('https://me:hunter2@llm.example/v1?key=abc')  // 'https://***@llm.example/v1?key=***'
+ */
+function shownURL(text: string): { url: string; credentials: boolean } {
+  let url: URL
+  try {
+    url = new URL(text)
+  } catch {
+    // colony.json's schema takes only URLs; what does not parse is not shown at all, since where its secrets are cannot be told.
+    return { url: '(not a URL)', credentials: false }
+  }
+  const credentials = url.username !== '' || url.password !== ''
+  const query = [...url.searchParams.keys()].map((name) => `${encodeURIComponent(name)}=***`).join('&')
+  const authority = `${credentials ? '***@' : ''}${url.host}`
+  return { url: `${url.protocol}//${authority}${url.pathname}${query ? `?${query}` : ''}`, credentials }
+}
 
 /** `colony models`: which model each role uses, and whether its key is there (never the key). */
 export function registerModels(program: Command): void {
@@ -22,9 +44,17 @@ export function registerModels(program: Command): void {
       const key = apiKeyStatus(spec, config)
       const price = priceOf(spec.spec, config)
       const local = provider.type === 'llama-cpp' ? localModelStatus(provider.modelPath!) : null
-      return { role, model: spec.spec, provider: provider.name, type: provider.type, baseURL: provider.baseURL ?? null, keyVariable: key.variable ?? null, keyPresent: key.present, price: price ?? null, local }
+      const shown = provider.baseURL === undefined ? undefined : shownURL(provider.baseURL)
+      return { role, model: spec.spec, provider: provider.name, type: provider.type, baseURL: shown?.url ?? null, keyVariable: key.variable ?? null, keyPresent: key.present, price: price ?? null, local, credentialsInURL: shown?.credentials === true }
     })
-    if (options.json) return printJson(rows)
+    // fetch refuses a URL that carries credentials, and colony.json is usually committed: say so, without the credentials.
+    for (const provider of new Set(rows.filter((row) => row.credentialsInURL).map((row) => row.provider))) {
+      process.stderr.write(
+        `colony: warning: providers.${terminalText(provider)}.baseURL in colony.json carries a user name and password; they are not shown, and requests to it will fail\n` +
+          '  fix: remove them from the URL and give the key as "apiKey": "env:NAME" with NAME set in the environment\n',
+      )
+    }
+    if (options.json) return printJson(rows.map(({ credentialsInURL: _credentials, ...row }) => row))
     const table = formatTable(
       ['ROLE', 'MODEL', 'PROVIDER', 'KEY', 'PRICE $/Mtok in/out'],
       rows.map((row) => [

@@ -1,14 +1,16 @@
 import { readFile } from 'node:fs/promises'
 import type { Command } from 'commander'
-import { launchRun, type LaunchResult } from '../../orchestrator/index.ts'
+import { textProblem } from '../../board/index.ts'
+import type { LaunchResult } from '../../orchestrator/index.ts'
+import { terminalText } from '../../terminal/index.ts'
 import { addModelOptions, modelOverrides, type ModelFlags } from '../model-options.ts'
 import { withSession } from '../session.ts'
-import { UsageError } from '../usage-error.ts'
+import { UsageError, parseWholeNumber } from '../usage-error.ts'
 
 export function describeResult(result: LaunchResult, root: string, target: string): string {
   return [
     '',
-    `run ${result.run.id} ${result.status}: ${result.reason}`,
+    `run ${result.run.id} ${result.status}: ${terminalText(result.reason)}`,
     `${result.merged} of ${result.tasks} work tasks merged in ${result.cycles} cycle${result.cycles === 1 ? '' : 's'}; spent $${result.costUsd.toFixed(4)}`,
     `target ${target} is at ${result.targetTip.slice(0, 12)}`,
     `inspect: git -C ${root} log --oneline ${target}   ·   colony log   ·   colony status   ·   colony events`,
@@ -28,12 +30,34 @@ export function stopOnInterrupt(what = 'stopping cleanly (agents finish their cu
   return { signal: abort.signal, dispose: () => (process.off('SIGINT', onSignal), process.off('SIGTERM', onSignal)) }
 }
 
-/** --workers, checked: a whole number of at least 1, or undefined for colony.json's. */
+/** --workers, checked: a whole number from 1 to 1000 (as in colony.json), or undefined for colony.json's. */
 export function parseWorkers(text: string | undefined): number | undefined {
+  return text === undefined ? undefined : parseWholeNumber(text, '--workers', 1, 1000, 8)
+}
+
+/** The longest goal Colony takes: planners read it on every turn. */
+const maxGoalLength = 50_000
+
+/** The goal from --goal or --goal-file, checked; undefined when neither is given (resume). */
+async function readGoal(options: { goal?: string; goalFile?: string }): Promise<string | undefined> {
+  if (options.goal !== undefined && options.goalFile !== undefined) throw new UsageError('--goal', 'give --goal or --goal-file, not both', 'keep one of them')
+  const flag = options.goalFile !== undefined ? '--goal-file' : '--goal'
+  let text = options.goal
+  if (options.goalFile !== undefined) {
+    try {
+      text = await readFile(options.goalFile, 'utf8')
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code
+      const why = code === 'ENOENT' ? 'there is no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message
+      throw new UsageError('--goal-file', `cannot read the goal file ${JSON.stringify(options.goalFile)}: ${why}`, 'give the path of a text file that holds the goal (relative to this directory), or the goal itself with --goal TEXT')
+    }
+  }
   if (text === undefined) return undefined
-  const workers = Number(text)
-  if (!Number.isInteger(workers) || workers < 1) throw new UsageError('--workers', `--workers must be a whole number of at least 1, got "${text}"`, 'for example --workers 8')
-  return workers
+  const goal = text.trim()
+  if (goal === '') throw new UsageError(flag, `the goal${flag === '--goal-file' ? ` in ${JSON.stringify(options.goalFile)}` : ''} is empty`, 'say what the run should achieve')
+  const problem = textProblem(goal, { maxLength: maxGoalLength, multiline: true })
+  if (problem) throw new UsageError(flag, `the goal ${problem}`, flag === '--goal-file' ? 'give a text file that says what the run should achieve' : 'say what the run should achieve; put a long specification in a file the planners can read')
+  return goal
 }
 
 /** `colony run`: start or resume the run in this repository. */
@@ -46,12 +70,13 @@ export function registerRun(program: Command): void {
       .option('--goal-file <file>', 'read the goal from a file')
       .option('--workers <n>', 'agents at once (default: "workers" in colony.json)'),
   ).action(async (options: ModelFlags & { goal?: string; goalFile?: string; workers?: string }) => {
-    if (options.goal !== undefined && options.goalFile !== undefined) throw new UsageError('--goal', 'give --goal or --goal-file, not both', 'keep one of them')
-    const goal = options.goalFile !== undefined ? (await readFile(options.goalFile, 'utf8')).trim() : options.goal?.trim()
-    if (goal === '') throw new UsageError('--goal', 'the goal is empty', 'say what the run should achieve')
     const workers = parseWorkers(options.workers)
     const overrides = modelOverrides(options)
-    await withSession(process.cwd(), async ({ layout, config, store, board }) => {
+    const goal = await readGoal(options)
+    await withSession(process.cwd(), async ({ layout, config, store, board, run }) => {
+      // PERF: the orchestrator and the model providers load only once the arguments are known to be good.
+      const [{ launchRun }, { roles }, { checkLaunch }] = await Promise.all([import('../../orchestrator/index.ts'), import('../../model/index.ts'), import('../preflight.ts')])
+      await checkLaunch({ layout, config, run, resuming: goal === undefined, roles, models: overrides })
       const interrupt = stopOnInterrupt()
       try {
         const result = await launchRun({ layout, config, store, board, ...(goal !== undefined && { goal }), ...(workers !== undefined && { workers }), models: overrides, output: process.stdout, signal: interrupt.signal })

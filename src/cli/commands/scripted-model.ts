@@ -1,5 +1,6 @@
 import type { Command } from 'commander'
-import { loadScenario, scriptFromScenario, startScriptedServer } from '../../model/scripted/index.ts'
+import { loadScenario, ScenarioFileError, scriptFromScenario, startScriptedServer, type Scenario } from '../../model/scripted/index.ts'
+import { terminalText } from '../../terminal/index.ts'
 import { UsageError } from '../usage-error.ts'
 
 /** `colony scripted-model`: the scripted model server on its own, for trying Colony (or anything else) without a real model. */
@@ -12,9 +13,17 @@ export function registerScriptedModel(program: Command): void {
     .action(async (options: { scenario: string; port: string }) => {
       const port = Number(options.port)
       if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError('--port', `--port must be a port number, got "${options.port}"`, 'for example --port 8787, or leave it out for any free port')
-      const server = await startScriptedServer({ script: scriptFromScenario(await loadScenario(options.scenario)), port })
+      let scenario: Scenario
+      try {
+        scenario = await loadScenario(options.scenario)
+      } catch (error) {
+        // The file is what --scenario names: one that cannot be served is an unusable argument (exit 2), like --goal-file's.
+        if (error instanceof ScenarioFileError) throw new UsageError('--scenario', error.message, error.hint ?? 'see docs/scripted-model.md')
+        throw error
+      }
+      const server = await startScriptedServer({ script: scriptFromScenario(scenario), port })
       process.stdout.write(
-        `scripted model serving ${options.scenario} at ${server.url}\n` +
+        `scripted model serving ${terminalText(options.scenario)} at ${server.url}\n` +
           `point a provider at it in colony.json, e.g. "providers": { "scripted": { "type": "openai-compatible", "baseURL": "${server.url}" } } and "models": { "default": "scripted:demo" }\n` +
           'stop it with Ctrl-C\n',
       )

@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
-import { runSnapshot } from '../../orchestrator/index.ts'
+import { assertTargetUsable } from '../../repository/index.ts'
 import { taskStatuses } from '../../store/index.ts'
+import { terminalText } from '../../terminal/index.ts'
 import { formatEventLine, formatTable, formatTime, printJson } from '../format.ts'
 import { withSession } from '../session.ts'
 
@@ -11,6 +12,9 @@ export function registerStatus(program: Command): void {
     .option('--json', 'machine-readable output (see docs/cli.md)')
     .action(async (options: { json?: boolean }) => {
       await withSession(process.cwd(), async ({ store, run, layout, config }) => {
+        await assertTargetUsable(layout, config, run)
+        // PERF: the orchestrator loads only for a status there is to show.
+        const { runSnapshot } = await import('../../orchestrator/index.ts')
         const snapshot = await runSnapshot(store, run, config.budget)
         if (options.json) return printJson({ repository: layout.root, ...snapshot })
         const { tasks, usage } = snapshot
@@ -21,11 +25,11 @@ export function registerStatus(program: Command): void {
           .filter(Boolean)
           .join(', ')
         const lines = [
-          `run ${run.id}: ${run.status}${run.goal ? ` — ${run.goal}` : ''}${run.reason ? ` (${run.reason})` : ''}`,
+          terminalText(`run ${run.id}: ${run.status}${run.goal ? ` — ${run.goal}` : ''}${run.reason ? ` (${run.reason})` : ''}`),
           `  target:  ${run.target}    started ${formatTime(run.createdAt)}`,
           `  tasks:   ${taskLine || 'none yet (add one with colony task add)'}`,
           `  spend:   $${usage.costUsd.toFixed(4)} over ${usage.calls} model calls, ${usage.inputTokens + usage.outputTokens} tokens${budget ? ` (budget ${budget})` : ''}`,
-          `  processes: ${snapshot.processes.length === 0 ? 'none' : snapshot.processes.map((process) => `${process.command} ${process.instance} (${process.workers} workers)`).join('; ')}`,
+          terminalText(`  processes: ${snapshot.processes.length === 0 ? 'none' : snapshot.processes.map((process) => `${process.command} ${process.instance} (${process.workers} workers)`).join('; ')}`),
           `  agents:  ${active.length === 0 ? 'none running' : ''}`,
         ]
         if (active.length > 0) {

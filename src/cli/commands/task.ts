@@ -1,8 +1,10 @@
 import type { Command } from 'commander'
+import { taskFieldLimits } from '../../board/index.ts'
+import { assertTargetUsable } from '../../repository/index.ts'
 import { eventToJson, taskKinds, taskStatuses, taskToJson, type TaskKind, type TaskStatus } from '../../store/index.ts'
-import { formatEventLine, formatTaskDetails, formatTaskTable, printJson } from '../format.ts'
+import { formatEventLine, formatHandoff, formatTaskDetails, formatTaskTable, printJson } from '../format.ts'
 import { withSession } from '../session.ts'
-import { UsageError, parseTaskId } from '../usage-error.ts'
+import { UsageError, checkTaskOptions, parseReason, parseTaskId, parseWholeNumber, requireSubcommand } from '../usage-error.ts'
 
 const collect = (value: string, previous: string[]) => [...previous, value]
 
@@ -16,15 +18,9 @@ function parseStatuses(text: string): TaskStatus[] {
   })
 }
 
-function parseWholeNumber(text: string, argument: string, minimum: number): number {
-  if (!/^-?\d+$/.test(text) || Number(text) < minimum) {
-    throw new UsageError(argument, `${argument} must be a whole number of at least ${minimum}, got "${text}"`, `for example ${argument} ${Math.max(minimum, 1)}`)
-  }
-  return Number(text)
-}
-
 export function registerTask(program: Command): void {
   const task = program.command('task').description('add, list, show and cancel tasks on the board')
+  requireSubcommand(task)
 
   task
     .command('add')
@@ -41,21 +37,14 @@ export function registerTask(program: Command): void {
       if (title.trim() === '') throw new UsageError('TITLE', 'the task title is empty', 'say what should be done, e.g. colony task add "Parse ISO dates"')
       if (!taskKinds.includes(options.kind as TaskKind)) throw new UsageError('--kind', `unknown task kind "${options.kind}"`, `use one of: ${taskKinds.join(', ')}`)
       const dependsOn = options.after.map((id) => parseTaskId(id, '--after'))
-      const priority = parseWholeNumber(options.priority, '--priority', -1_000_000)
-      const maxAttempts = options.maxAttempts === undefined ? undefined : parseWholeNumber(options.maxAttempts, '--max-attempts', 1)
-      await withSession(process.cwd(), async ({ board, run, config }) => {
-        const created = await board.addTask({
-          runId: run.id,
-          title: title.trim(),
-          description: options.description,
-          acceptance: options.accept,
-          scope: options.scope,
-          dependsOn,
-          priority,
-          kind: options.kind as TaskKind,
-          maxAttempts: maxAttempts ?? config.limits.maxAttempts,
-          createdBy: 'person',
-        })
+      const priority = parseWholeNumber(options.priority, '--priority', -taskFieldLimits.priority, taskFieldLimits.priority, 10)
+      const maxAttempts = options.maxAttempts === undefined ? undefined : parseWholeNumber(options.maxAttempts, '--max-attempts', 1, taskFieldLimits.maxAttempts, 3)
+      const fields = { title: title.trim(), description: options.description, acceptance: options.accept, scope: options.scope, dependsOn, priority, kind: options.kind as TaskKind }
+      // Checked before the store is opened: a refused task leaves no trace.
+      checkTaskOptions(fields)
+      await withSession(process.cwd(), async ({ layout, board, run, config }) => {
+        await assertTargetUsable(layout, config, run)
+        const created = await board.addTask({ runId: run.id, ...fields, maxAttempts: maxAttempts ?? config.limits.maxAttempts, createdBy: 'person' })
         process.stdout.write(`${created.id}\n`)
       })
     })
@@ -90,7 +79,7 @@ export function registerTask(program: Command): void {
           return
         }
         const lines = [formatTaskDetails(shown)]
-        for (const handoff of handoffs) lines.push(`  handoff:     ${handoff.summary}${handoff.concerns ? `\n  concerns:    ${handoff.concerns}` : ''}`)
+        for (const handoff of handoffs) lines.push(formatHandoff(handoff))
         lines.push('  history:', ...events.map((event) => `    ${formatEventLine(event)}`))
         process.stdout.write(`${lines.join('\n')}\n`)
       })
@@ -103,8 +92,9 @@ export function registerTask(program: Command): void {
     .option('--reason <text>', 'why, for the record', 'cancelled by a person')
     .action(async (idText: string, options: { reason: string }) => {
       const id = parseTaskId(idText)
+      const reason = parseReason(options.reason)
       await withSession(process.cwd(), async ({ board }) => {
-        const cancelled = await board.cancel(id, options.reason, 'person')
+        const cancelled = await board.cancel(id, reason, 'person')
         process.stdout.write(`task ${cancelled.id} cancelled\n`)
       })
     })

@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import { launchWorkers } from '../../orchestrator/index.ts'
+import { terminalText } from '../../terminal/index.ts'
 import { modelOverrides } from '../model-options.ts'
 import { withSession } from '../session.ts'
 import { parseWorkers, stopOnInterrupt } from './run.ts'
@@ -14,12 +14,15 @@ export function registerWorker(program: Command): void {
     .action(async (options: { workers?: string; model?: string }) => {
       const workers = parseWorkers(options.workers)
       const overrides = modelOverrides({ ...(options.model !== undefined && { workerModel: options.model }) })
-      await withSession(process.cwd(), async ({ layout, config, store, board }) => {
+      await withSession(process.cwd(), async ({ layout, config, store, board, run }) => {
+        // PERF: the orchestrator and the model providers load only once the arguments are known to be good.
+        const [{ launchWorkers }, { checkLaunch }] = await Promise.all([import('../../orchestrator/index.ts'), import('../preflight.ts')])
+        await checkLaunch({ layout, config, run, resuming: false, roles: ['worker'], models: overrides })
         // Ctrl-C here makes this process leave (its tasks go back to ready); the run goes on.
         const interrupt = stopOnInterrupt('this worker process leaves; its tasks go back to ready and the run goes on')
         try {
           const result = await launchWorkers({ layout, config, store, board, ...(workers !== undefined && { workers }), models: overrides, output: process.stdout, signal: interrupt.signal })
-          process.stdout.write(`\nworkers left run ${result.run.id} (${result.run.status}): ${result.reason}; ${result.merged} task${result.merged === 1 ? '' : 's'} merged by this process\n`)
+          process.stdout.write(`\nworkers left run ${result.run.id} (${result.run.status}): ${terminalText(result.reason)}; ${result.merged} task${result.merged === 1 ? '' : 's'} merged by this process\n`)
           if (result.status === 'failed') process.exitCode = 1
         } finally {
           interrupt.dispose()

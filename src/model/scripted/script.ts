@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import { z } from 'zod'
+import { ScenarioFileError } from './errors.ts'
 
 /** One scripted model reply: text, tool calls, or a provider error. */
 export interface ScriptedReply {
@@ -43,6 +44,8 @@ const entrySchema = replySchema.extend({
   role: z.string().optional(),
   task: z.union([z.string(), z.number()]).optional(),
   turn: z.int().min(1).optional(),
+  /** `x-colony-purpose`: "summary" answers only the calls that compact a conversation. */
+  purpose: z.string().optional(),
   /** Used once, then skipped (an error followed by the real answer on the retry). */
   once: z.boolean().optional(),
 })
@@ -58,7 +61,7 @@ export type Scenario = z.infer<typeof scenarioSchema>
 
 export type Script = (request: ScriptedRequest) => ScriptedReply | Promise<ScriptedReply>
 
-/** Turns a scenario into a script. Entries without role, task or turn match any. */
+/** Turns a scenario into a script. Entries without role, task, turn or purpose match any. */
 export function scriptFromScenario(scenario: Scenario): Script {
   const used = new Set<number>()
   return (request) => {
@@ -67,21 +70,48 @@ export function scriptFromScenario(scenario: Scenario): Script {
         !(entry.once && used.has(position)) &&
         (entry.role === undefined || entry.role === request.role) &&
         (entry.task === undefined || String(entry.task) === request.task) &&
-        (entry.turn === undefined || entry.turn === request.turn),
+        (entry.turn === undefined || entry.turn === request.turn) &&
+        (entry.purpose === undefined || entry.purpose === request.purpose),
     )
     if (index === -1) {
       if (scenario.fallback) return scenario.fallback
       return { error: { status: 500, message: `the scenario has no reply for role ${request.role ?? '(none)'}, task ${request.task ?? '(none)'}, turn ${request.turn}` } }
     }
     used.add(index)
-    const { role: _role, task: _task, turn: _turn, once: _once, ...reply } = scenario.replies[index]!
+    const { role: _role, task: _task, turn: _turn, purpose: _purpose, once: _once, ...reply } = scenario.replies[index]!
     return reply
   }
 }
 
+const scenarioHint = 'write a JSON object such as { "replies": [{ "role": "worker", "text": "Done." }] }; docs/scripted-model.md describes every key'
+
+/**
+ * Reads and checks a scenario file. Anything that keeps it from being served
+ * (no such file, not JSON, a key or value the schema does not take) is a
+ * ScenarioFileError naming the file and, for the shape, each problem's path
+ * in it (`replies.2.turn`).
+ */
 export async function loadScenario(path: string): Promise<Scenario> {
-  const parsed = scenarioSchema.safeParse(JSON.parse(await readFile(path, 'utf8')))
-  if (!parsed.success) throw new Error(`${path}: not a scenario: ${parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')}`)
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    const problem = code === 'ENOENT' ? 'does not exist' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'cannot be read (permission denied)' : `cannot be read: ${(error as Error).message}`
+    throw new ScenarioFileError(path, problem, 'give --scenario the path of a scenario JSON file (docs/scripted-model.md)')
+  }
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch (error) {
+    throw new ScenarioFileError(path, `is not valid JSON: ${(error as Error).message}`, scenarioHint)
+  }
+  const parsed = scenarioSchema.safeParse(json)
+  if (!parsed.success) {
+    const issues = parsed.error.issues.slice(0, 5).map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(the whole file)'}: ${issue.message}`)
+    const more = parsed.error.issues.length - issues.length
+    throw new ScenarioFileError(path, `is not a scenario: ${issues.join('; ')}${more > 0 ? ` (and ${more} more)` : ''}`, scenarioHint)
+  }
   return parsed.data
 }
 

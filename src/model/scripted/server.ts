@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { anthropicWire } from './anthropic-wire.ts'
+import { ScriptedServerListenError } from './errors.ts'
 import { openAIChatWire } from './openai-chat-wire.ts'
 import { openAIResponsesWire } from './openai-responses-wire.ts'
 import type { Script, ScriptedReply, ScriptedRequest } from './script.ts'
@@ -87,7 +88,10 @@ export async function startScriptedServer(options: { script: Script; port?: numb
       response.end(JSON.stringify({ error: { message: `scripted server failed: ${(error as Error).message}` } }))
     })
   })
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve))
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => reject(new ScriptedServerListenError(options.port ?? 0, error.code, error.message)))
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve)
+  })
   const { port } = server.address() as AddressInfo
   return {
     url: `http://${options.host ?? '127.0.0.1'}:${port}/v1`,

@@ -1,0 +1,1 @@
+export { terminalJson, terminalText } from './terminal-text.ts'
