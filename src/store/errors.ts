@@ -56,6 +56,11 @@ export class StoreLockedError extends ColonyError {
   /** How long this process waited for the lock (the busy timeout), when known. */
   readonly waitedMs: number | undefined
 
+  /** Fatal to an agent's attempt: the model cannot fix it (ErrorKind). */
+  override get kind() {
+    return 'fatal' as const
+  }
+
   constructor(location: string, cause: unknown, waitedMs?: number) {
     const waited = waitedMs === undefined ? '' : ` (still locked after waiting ${formatSeconds(waitedMs)})`
     super(`the database ${location} is locked by another process${waited}`, {
@@ -76,6 +81,11 @@ export class StoreCorruptError extends ColonyError {
   override readonly name = 'StoreCorruptError'
   readonly location: string
 
+  /** Fatal to an agent's attempt: the model cannot fix it (ErrorKind). */
+  override get kind() {
+    return 'fatal' as const
+  }
+
   constructor(location: string, detail: string, cause: unknown) {
     super(`the database ${location} is damaged or not a Colony database (${detail})`, {
       hint: `move it aside (mv ${location} ${location}.broken) and run \`colony init\` to start a fresh one; your git branches are not affected`,
@@ -89,6 +99,11 @@ export class StoreCorruptError extends ColonyError {
 export class StoreUnavailableError extends ColonyError {
   override readonly name = 'StoreUnavailableError'
   readonly location: string
+
+  /** Fatal to an agent's attempt: the model cannot fix it (ErrorKind). */
+  override get kind() {
+    return 'fatal' as const
+  }
 
   constructor(location: string, detail: string, cause: unknown) {
     super(`cannot use the database ${location}: ${detail}`, {

@@ -4,7 +4,7 @@ import { DatabaseSync } from 'node:sqlite'
 import { Kysely, Migrator, PostgresDialect, sql, type MigrationProvider } from 'kysely'
 import pg from 'pg'
 import { environmentWithSecrets } from '../secrets/index.ts'
-import { createKyselyStore } from './kysely-store.ts'
+import { createKyselyStore } from './kysely/index.ts'
 import { createMigrationProvider, type StoreKind } from './migrations.ts'
 import { createNodeSqliteDialect } from './node-sqlite-dialect.ts'
 import { StoreCorruptError, StoreLockedError, StoreUnavailableError } from './errors.ts'
@@ -118,6 +118,9 @@ function redactPassword(url: string): string {
     if (parsed.password) parsed.password = '***'
     return parsed.toString()
   } catch {
+    // Nothing is lost: this string is only the store's `location` for display.
+    // pg connects with the original URL and reports its own error if it cannot
+    // use it; echoing the raw URL here could print its password.
     return 'postgres://(unparseable url)'
   }
 }

@@ -1,0 +1,34 @@
+import type { Handoff, NewEvent, NewHandoff } from '../records.ts'
+import { toHandoff } from '../row-mapping.ts'
+import { redactSecrets } from '../../secrets/index.ts'
+import type { StoreContext } from './context.ts'
+import { insertEvents } from './events.ts'
+import { storedJson } from './stored-json.ts'
+
+export async function addHandoff(context: StoreContext, input: NewHandoff, events: NewEvent[] = []): Promise<Handoff> {
+  return context.db.transaction().execute(async (trx) => {
+    const row = await trx
+      .insertInto('handoffs')
+      .values({
+        run_id: input.runId,
+        task_id: input.taskId,
+        agent_id: input.agentId ?? null,
+        summary: redactSecrets(input.summary),
+        concerns: input.concerns == null ? null : redactSecrets(input.concerns),
+        data: storedJson(input.data ?? {}),
+        created_at: context.now(),
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow()
+    await insertEvents(context, trx, events.map((event) => ({ runId: input.runId, taskId: input.taskId, ...event })))
+    return toHandoff(row)
+  })
+}
+
+export async function listHandoffs(context: StoreContext, filter: { runId?: number; taskId?: number; afterId?: number }): Promise<Handoff[]> {
+  let query = context.db.selectFrom('handoffs').selectAll()
+  if (filter.runId !== undefined) query = query.where('run_id', '=', filter.runId)
+  if (filter.taskId !== undefined) query = query.where('task_id', '=', filter.taskId)
+  if (filter.afterId !== undefined) query = query.where('id', '>', filter.afterId)
+  return (await query.orderBy('id').execute()).map(toHandoff)
+}

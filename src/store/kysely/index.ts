@@ -1,0 +1,1 @@
+export { createKyselyStore } from './kysely-store.ts'
