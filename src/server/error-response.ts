@@ -57,21 +57,27 @@ export function statusOf(error: unknown): ContentfulStatusCode {
   return 500
 }
 
+/** What every refused or failed request answers, whatever its status. */
+export interface ErrorBody {
+  error: string
+  hint?: string
+}
+
 /**
- * `{ error, hint? }` with the status of the error's class. Colony's own errors
+ * `{ error, hint? }` (ErrorBody) with the status of the error's class. Colony's own errors
  * are written for people and go out as they are; anything else is a bug whose
  * details (a stack, a SQL statement) stay in the server's terminal.
  */
 export function errorResponse(context: Context, error: unknown): Response {
-  if (error instanceof HTTPException) return context.json({ error: error.message || 'the request was refused' }, error.status)
+  if (error instanceof HTTPException) return context.json({ error: error.message || 'the request was refused' } satisfies ErrorBody, error.status)
   if (!isColonyError(error)) {
     process.stderr.write(`colony serve: ${context.req.method} ${context.req.path} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
-    return context.json({ error: 'the server failed on this request', hint: 'the details are in the terminal where `colony serve` runs' }, 500)
+    return context.json({ error: 'the server failed on this request', hint: 'the details are in the terminal where `colony serve` runs' } satisfies ErrorBody, 500)
   }
   if (error instanceof MissingTokenError) context.header('WWW-Authenticate', 'Bearer')
   if (error instanceof MethodNotAllowedError) context.header('Allow', error.allowed.join(', '))
   if (error instanceof StoreLockedError) context.header('Retry-After', '1')
   // What was left of the body was thrown away unread: this connection carries no further request.
   if (error instanceof BodyTooLargeError) context.header('Connection', 'close')
-  return context.json({ error: error.message, ...(error.hint && { hint: error.hint }) }, statusOf(error))
+  return context.json({ error: error.message, ...(error.hint && { hint: error.hint }) } satisfies ErrorBody, statusOf(error))
 }

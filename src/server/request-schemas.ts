@@ -96,7 +96,7 @@ export interface BodySchema<Schema extends z.ZodType = z.ZodType> {
   example: string
 }
 
-export const emptyBody: BodySchema = { schema: body({}), example: 'no body (or {})' }
+export const emptyBody = { schema: body({}), example: 'no body (or {})' } satisfies BodySchema
 export const steerBody = { schema: body({ text: requiredWords('text', messageLimits.steeringLength) }), example: '{"text": "keep the public API unchanged"}' } satisfies BodySchema
 export const requiredReasonBody = { schema: body({ reason: requiredWords('reason', messageLimits.reasonLength) }), example: '{"reason": "handle tabs too"}' } satisfies BodySchema
 export const optionalReasonBody = {

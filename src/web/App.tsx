@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'react'
-import { ApiError, createApi, tokenFromPage, type ColonyEvent, type Status, type Task } from './api.ts'
+import { answer, ApiError, createApi, tokenFromPage, type Act, type ColonyEvent, type Status, type Task } from './api.ts'
 import { AgentList } from './components/AgentList.tsx'
 import { CommandApprovals } from './components/CommandApprovals.tsx'
 import { Controls } from './components/Controls.tsx'
@@ -30,7 +30,7 @@ export function App() {
   const refresh = useCallback(async () => {
     if (!api) return
     try {
-      const [nextStatus, nextTasks] = await Promise.all([api.get<Status>('/status'), api.get<Task[]>('/tasks')])
+      const [nextStatus, nextTasks] = await Promise.all([answer(api.routes.status.$get()), answer(api.routes.tasks.$get())])
       setStatus(nextStatus)
       setTasks(nextTasks)
       setRefreshKey((key) => key + 1)
@@ -60,11 +60,11 @@ export function App() {
     }
   }, [api, refresh])
 
-  const act = useCallback(
-    async (path: string, body?: Record<string, unknown>) => {
+  const act: Act = useCallback(
+    async (call) => {
       if (!api) return
       try {
-        await api.post(path, body)
+        await answer(call(api.routes))
         setProblem(undefined)
         await refresh()
       } catch (error) {

@@ -1,3 +1,6 @@
+import { hc, type ClientResponse, type InferResponseType } from 'hono/client'
+import type { AppType, ErrorBody } from '../server/index.ts'
+
 /** The token `colony serve` printed: given once in the URL's #token=..., kept for this tab. */
 export function tokenFromPage(): string | undefined {
   const fromHash = new URLSearchParams(location.hash.slice(1)).get('token')
@@ -17,57 +20,60 @@ export class ApiError extends Error {
   }
 }
 
+function createClient(base: string, token: string) {
+  return hc<AppType>(base, { headers: { authorization: `Bearer ${token}` } })
+}
+
+/** The API's routes as the server defines them (src/server: AppType): `routes.tasks[':id'].retry.$post({ param: { id: '3' }, json: {} })`. */
+export type ApiRoutes = ReturnType<typeof createClient>['api']
+
+/**
+ * `colony serve`'s API, called through Hono's typed client: each path, its
+ * parameters, query and body, and the answer's type come from the server's
+ * routes, so a route the server changes fails this build instead of the page.
+ * `events` opens the live stream, which the browser resumes on its own after
+ * a drop (Last-Event-ID).
+ *
+ * @example
+ * const tasks = await answer(createApi(token).routes.tasks.$get())
+ */
 export function createApi(token: string) {
-  async function call<T>(path: string, init: RequestInit = {}): Promise<T> {
-    const response = await fetch(`api${path}`, { ...init, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } })
-    const body = (await response.json().catch(() => ({}))) as { error?: string; hint?: string }
-    if (!response.ok) throw new ApiError(body.error ?? `${response.status} ${response.statusText}`, body.hint)
-    return body as T
-  }
+  // Relative to the page, as the dashboard may be served under a path prefix.
+  const client = createClient(new URL('.', location.href).href, token)
   return {
-    get: <T,>(path: string) => call<T>(path),
-    post: <T,>(path: string, body: Record<string, unknown> = {}) => call<T>(path, { method: 'POST', body: JSON.stringify(body) }),
-    events: (afterId: number) => new EventSource(`api/events/stream?token=${encodeURIComponent(token)}&after=${afterId}`),
+    routes: client.api,
+    // EventSource cannot send headers: the stream is the one path that takes ?token=.
+    events: (afterId: number) => new EventSource(client.api.events.stream.$url({ query: { token, after: String(afterId) } })),
   }
 }
 
 export type Api = ReturnType<typeof createApi>
 
-export interface Status {
-  run: { id: number; goal: string | null; status: string; target: string; reason: string | null; createdAt: string }
-  tasks: Record<string, number>
-  agents: Agent[]
-  /** The colony run and colony worker processes working on the run. */
-  processes: { command: string; instance: string; workers: number; since: string }[]
-  usage: { calls: number; inputTokens: number; outputTokens: number; costUsd: number }
-  budget: { usd?: number; tokens?: number; hours?: number }
+/** A call to one of the routes, not yet answered. */
+export type Call = Promise<ClientResponse<unknown, number, 'json'>>
+
+/** Runs a call on the API, then looks again; a refusal is shown to the person. */
+export type Act = (call: (routes: ApiRoutes) => Call) => Promise<void>
+
+/**
+ * The body of a route's answer, typed by the route; a refusal becomes an
+ * ApiError carrying the server's words (ErrorBody: what went wrong and what to do).
+ */
+export async function answer<Output>(call: Promise<ClientResponse<Output, number, 'json'>>): Promise<Output> {
+  const response = await call
+  if (response.ok) return response.json()
+  // A proxy in the way may answer with something other than Colony's JSON.
+  const body = (await response.json().catch(() => ({}))) as Partial<ErrorBody>
+  throw new ApiError(body.error ?? `${response.status} ${response.statusText}`, body.hint)
 }
 
-export interface Agent {
-  id: number
-  role: string
-  status: string
-  taskId: number | null
-  model: string | null
-  activity: string | null
-}
+type Answer<Route> = InferResponseType<Route>
 
-export interface Task {
-  id: number
-  kind: 'plan' | 'work'
-  title: string
-  status: string
-  attempt: number
-  maxAttempts: number
-  owner: string | null
-  reason: string | null
-}
-
-export interface ColonyEvent {
-  id: number
-  time: string
-  type: string
-  taskId: number | null
-  agentId: number | null
-  data: Record<string, unknown>
-}
+export type Status = Answer<ApiRoutes['status']['$get']>
+export type Task = Answer<ApiRoutes['tasks']['$get']>[number]
+export type TaskDetails = Answer<ApiRoutes['tasks'][':id']['$get']>
+export type Agent = Answer<ApiRoutes['agents']['$get']>[number]
+export type TranscriptEntry = Answer<ApiRoutes['agents'][':id']['transcript']['$get']>[number]
+export type CommandApproval = Answer<ApiRoutes['approvals']['$get']>['commands'][number]
+/** An event as GET /api/events lists it; the stream sends each in the same form (both are the store's eventToJson). */
+export type ColonyEvent = Answer<ApiRoutes['events']['$get']>[number]

@@ -1,6 +1,6 @@
-import type { Agent } from '../api.ts'
+import type { Status } from '../api.ts'
 
-export function AgentList({ agents }: { agents: Agent[] }) {
+export function AgentList({ agents }: { agents: Status['agents'] }) {
   return (
     <section className="agents" aria-label="agents">
       <h2>Agents</h2>

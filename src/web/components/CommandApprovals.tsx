@@ -1,20 +1,11 @@
 import { useEffect, useState } from 'react'
-import type { Api } from '../api.ts'
-
-interface CommandApproval {
-  id: number
-  taskId: number | null
-  subject: string
-  detail: Record<string, unknown>
-}
-
-type Act = (path: string, body?: Record<string, unknown>) => Promise<void>
+import { answer, type Act, type Api, type CommandApproval } from '../api.ts'
 
 /** Commands an agent asked to run that the sandbox policy holds for a person (sandbox.approve). */
 export function CommandApprovals({ api, refreshKey, act }: { api: Api; refreshKey: number; act: Act }) {
   const [waiting, setWaiting] = useState<CommandApproval[]>([])
   useEffect(() => {
-    void api.get<{ commands: CommandApproval[] }>('/approvals').then((approvals) => setWaiting(approvals.commands))
+    void answer(api.routes.approvals.$get()).then((approvals) => setWaiting(approvals.commands))
   }, [api, refreshKey])
   if (waiting.length === 0) return null
   return (
@@ -26,14 +17,14 @@ export function CommandApprovals({ api, refreshKey, act }: { api: Api; refreshKe
           <p className="meta">
             task {approval.taskId ?? '–'} · rule {typeof approval.detail.rule === 'string' ? approval.detail.rule : ''}
           </p>
-          <button type="button" onClick={() => void act(`/approvals/${approval.id}/approve`)}>
+          <button type="button" onClick={() => void act((routes) => routes.approvals[':id'].approve.$post({ param: { id: String(approval.id) }, json: {} }))}>
             Approve
           </button>
           <button
             type="button"
             onClick={() => {
               const reason = prompt('Why refuse it? (the agent is told)')
-              if (reason?.trim()) void act(`/approvals/${approval.id}/reject`, { reason: reason.trim() })
+              if (reason?.trim()) void act((routes) => routes.approvals[':id'].reject.$post({ param: { id: String(approval.id) }, json: { reason: reason.trim() } }))
             }}
           >
             Reject

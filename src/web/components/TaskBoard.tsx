@@ -1,27 +1,40 @@
-import type { Task } from '../api.ts'
+// The board's own rules, from the file rather than src/board/index.ts: that index also exports the
+// board itself, which reaches the store's databases (node:sqlite, pg). transitions.ts imports only types.
+import { canTransition } from '../../board/transitions.ts'
+import type { TaskStatus } from '../../store/index.ts'
+import type { Act, Task } from '../api.ts'
 
-type Act = (path: string, body?: Record<string, unknown>) => Promise<void>
-
-const columns: { title: string; statuses: string[] }[] = [
-  { title: 'Waiting', statuses: ['proposed', 'ready', 'blocked'] },
-  { title: 'Working', statuses: ['claimed', 'running', 'integrating'] },
-  { title: 'Needs you', statuses: ['awaiting_approval'] },
-  { title: 'Merged', statuses: ['merged'] },
-  { title: 'Stopped', statuses: ['failed', 'cancelled', 'reverted'] },
-]
-const cancellable = ['proposed', 'ready', 'blocked', 'claimed', 'running', 'awaiting_approval']
-const retryable = ['failed', 'reverted', 'blocked']
+const columns = ['Waiting', 'Working', 'Needs you', 'Merged', 'Stopped'] as const
+/** Every status has its column: one added to the store fails this build until it is placed. */
+const columnOf: Record<TaskStatus, (typeof columns)[number]> = {
+  proposed: 'Waiting',
+  ready: 'Waiting',
+  blocked: 'Waiting',
+  claimed: 'Working',
+  running: 'Working',
+  integrating: 'Working',
+  awaiting_approval: 'Needs you',
+  merged: 'Merged',
+  failed: 'Stopped',
+  cancelled: 'Stopped',
+  reverted: 'Stopped',
+}
+/**
+ * What board.retry takes (src/board/board.ts). Not in transitions.ts: a retry is a
+ * fresh set of attempts, not a status move, so canTransition cannot say it.
+ */
+const retryable: readonly TaskStatus[] = ['failed', 'reverted', 'blocked']
 
 /** The board by status, with what a person can do to each task. */
 export function TaskBoard({ tasks, act, select }: { tasks: Task[]; act: Act; select: (taskId: number) => void }) {
   return (
     <section className="board" aria-label="tasks">
       {columns.map((column) => {
-        const inColumn = tasks.filter((task) => column.statuses.includes(task.status))
+        const inColumn = tasks.filter((task) => columnOf[task.status] === column)
         return (
-          <div className="column" key={column.title}>
+          <div className="column" key={column}>
             <h2>
-              {column.title} <span className="count">{inColumn.length}</span>
+              {column} <span className="count">{inColumn.length}</span>
             </h2>
             {inColumn.map((task) => (
               <article className={`task status-${task.status}`} key={task.id} data-testid={`task-${task.id}`}>
@@ -37,23 +50,24 @@ export function TaskBoard({ tasks, act, select }: { tasks: Task[]; act: Act; sel
                 </p>
                 {task.reason && <p className="reason">{task.reason}</p>}
                 <div className="actions">
+                  {/* What the controls approve or reject: a plan before work, or a merge after the gate. */}
                   {task.status === 'awaiting_approval' && (
                     <>
-                      <button type="button" onClick={() => void act(`/tasks/${task.id}/approve`)}>
+                      <button type="button" onClick={() => void act((routes) => routes.tasks[':id'].approve.$post({ param: { id: String(task.id) }, json: {} }))}>
                         Approve
                       </button>
-                      <button type="button" onClick={() => withReason('Why reject it? (the reason goes to the next attempt)', (reason) => act(`/tasks/${task.id}/reject`, { reason }))}>
+                      <button type="button" onClick={() => withReason('Why reject it? (the reason goes to the next attempt)', (reason) => act((routes) => routes.tasks[':id'].reject.$post({ param: { id: String(task.id) }, json: { reason } })))}>
                         Reject
                       </button>
                     </>
                   )}
                   {retryable.includes(task.status) && (
-                    <button type="button" onClick={() => void act(`/tasks/${task.id}/retry`)}>
+                    <button type="button" onClick={() => void act((routes) => routes.tasks[':id'].retry.$post({ param: { id: String(task.id) }, json: {} }))}>
                       Retry
                     </button>
                   )}
-                  {cancellable.includes(task.status) && (
-                    <button type="button" className="quiet" onClick={() => withReason(`Cancel task ${task.id}? Why?`, (reason) => act(`/tasks/${task.id}/cancel`, { reason }))}>
+                  {canTransition(task.status, 'cancelled', task.kind) && (
+                    <button type="button" className="quiet" onClick={() => withReason(`Cancel task ${task.id}? Why?`, (reason) => act((routes) => routes.tasks[':id'].cancel.$post({ param: { id: String(task.id) }, json: { reason } })))}>
                       Cancel
                     </button>
                   )}

@@ -1,25 +1,17 @@
 import { useEffect, useState } from 'react'
-import type { Agent, Api, ColonyEvent, Task } from '../api.ts'
+import { answer, type Agent, type Api, type TaskDetails } from '../api.ts'
 import { Transcript } from './Transcript.tsx'
-
-interface TaskDetails extends Task {
-  description: string
-  acceptance: string[]
-  scope: string[]
-  events: ColonyEvent[]
-  handoffs: { id: number; summary: string; concerns: string | null }[]
-}
 
 /** One task: its contract, its history, its handoffs, and the agents that worked on it with their transcripts. */
 export function TaskDetail({ api, taskId, refreshKey, close }: { api: Api; taskId: number; refreshKey: number; close: () => void }) {
   const [task, setTask] = useState<TaskDetails>()
-  const [agents, setAgents] = useState<(Agent & { taskId: number | null })[]>([])
+  const [agents, setAgents] = useState<Agent[]>([])
   const [shownAgent, setShownAgent] = useState<number>()
   const [problem, setProblem] = useState<string>()
 
   useEffect(() => {
     let current = true
-    Promise.all([api.get<TaskDetails>(`/tasks/${taskId}`), api.get<Agent[]>('/agents')])
+    Promise.all([answer(api.routes.tasks[':id'].$get({ param: { id: String(taskId) } })), answer(api.routes.agents.$get())])
       .then(([details, all]) => {
         if (!current) return
         setTask(details)

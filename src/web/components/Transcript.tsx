@@ -1,17 +1,11 @@
 import { useEffect, useState } from 'react'
-import type { Api } from '../api.ts'
-
-interface Entry {
-  seq: number
-  role: string
-  content: unknown
-}
+import { answer, type Api, type TranscriptEntry } from '../api.ts'
 
 /** An agent's conversation as stored: what it was told, what it said and called, and what its tools answered. */
 export function Transcript({ api, agentId }: { api: Api; agentId: number }) {
-  const [entries, setEntries] = useState<Entry[]>()
+  const [entries, setEntries] = useState<TranscriptEntry[]>()
   useEffect(() => {
-    void api.get<Entry[]>(`/agents/${agentId}/transcript`).then(setEntries)
+    void answer(api.routes.agents[':id'].transcript.$get({ param: { id: String(agentId) } })).then(setEntries)
   }, [api, agentId])
   if (!entries) return <p className="quiet">Loading…</p>
   return (
