@@ -21,7 +21,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.js'],
+    // Plain JavaScript, outside the TypeScript projects: .dependency-cruiser.cjs is CommonJS, as dependency-cruiser loads it.
+    files: ['**/*.js', '**/*.cjs'],
     ...tseslint.configs.disableTypeChecked,
   },
 )

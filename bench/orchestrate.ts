@@ -16,7 +16,7 @@ import { execFileSync } from 'node:child_process'
 import { createBoard } from '../src/board/index.ts'
 import { loadConfig } from '../src/config/index.ts'
 import { demoProject } from '../src/demo/index.ts'
-import { launchRun } from '../src/orchestrator/index.ts'
+import { launchRun } from '../src/launch/index.ts'
 import { ensureTargetBranch, findRepository, prepareColonyDirectory } from '../src/repository/index.ts'
 import { openStore } from '../src/store/index.ts'
 

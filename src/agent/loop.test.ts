@@ -1,10 +1,11 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { scriptedLanguageModel, type Script } from '../model/scripted/index.ts'
 import { createSandbox } from '../sandbox/index.ts'
-import { openStore, type Store } from '../store/index.ts'
+import { openStore, StoreUnavailableError, type Store } from '../store/index.ts'
+import { LeaseLostError } from '../board/index.ts'
 import { createFinishTool, defineTool, readFileTool, runAgent, writeFileTool, type AgentLimits, type RunAgentOptions } from './index.ts'
 import { z } from 'zod'
 
@@ -117,6 +118,56 @@ describe('agent loop', () => {
     expect(events.find((event) => event.type === 'agent-step' && event.data.empty === true)).toBeDefined()
     const transcript = JSON.stringify(await store.getTranscript(base.agentId))
     expect(transcript).toContain('Your last reply was empty')
+  })
+
+  it('gives the model a tool error it can act on as the result, and goes on', async () => {
+    const requests: string[][] = []
+    const outcome = await run((request) => {
+      requests.push(request.toolResults)
+      if (request.turn === 1) return { toolCalls: [{ name: 'read_file', input: { path: '../outside.txt' } }] }
+      return { toolCalls: [{ name: 'finish', input: { summary: 'read the right file instead' } }] }
+    })
+    expect(outcome).toMatchObject({ status: 'finished', output: 'read the right file instead' })
+    expect(requests[1]).toEqual([expect.stringMatching(/^Error: "\.\.\/outside\.txt" is not allowed: .*outside the workspace/)])
+    expect((await store.listEvents({ types: ['tool-call'] }))[0]!.data).toMatchObject({ tool: 'read_file', ok: false })
+  })
+
+  it.each([
+    ['a lost lease', new LeaseLostError(7, 'worker-1', 'its lease expired')],
+    ['a failed store', new StoreUnavailableError('/tmp/state.db', 'disk I/O error', undefined)],
+  ])('ends the attempt on %s with it as the reason, and calls the model no more', async (_, failure) => {
+    const advance = defineTool({ name: 'advance', description: 'moves the task', inputSchema: z.object({}), execute: async () => { throw failure } })
+    let calls = 0
+    const running = run(
+      () => {
+        calls++
+        return { toolCalls: [{ name: 'advance', input: {} }, { name: 'write_file', input: { path: 'after.txt', content: 'x' } }] }
+      },
+      { tools: [advance, writeFileTool, createFinishTool()] },
+    )
+    await expect(running).rejects.toBe(failure)
+    expect(calls).toBe(1)
+    const events = await store.listEvents()
+    expect(events.map((event) => event.type)).toEqual(['tool-call', 'agent-stopped'])
+    expect(events[0]!.data).toMatchObject({ tool: 'advance', ok: false, fatal: true, output: `Error: ${failure.message}` })
+    expect(events[1]!.data).toMatchObject({ reason: 'fatal', detail: failure.message, error: failure.name })
+    const transcript = JSON.stringify(await store.getTranscript(base.agentId))
+    expect(transcript).not.toContain(failure.message)
+    await expect(readFile(join(workspace, 'after.txt'), 'utf8')).rejects.toThrow(/ENOENT/)
+  })
+
+  it('stops as aborted when a tool fails because the attempt was cancelled, running none of the calls after it', async () => {
+    const cancel = new AbortController()
+    const slow = defineTool({ name: 'slow', description: 'runs until cancelled', inputSchema: z.object({}), execute: async () => { cancel.abort(); throw new Error('the command was interrupted') } })
+    let calls = 0
+    const outcome = await run(
+      () => (calls++, { toolCalls: [{ name: 'slow', input: {} }, { name: 'write_file', input: { path: 'after.txt', content: 'x' } }] }),
+      { tools: [slow, writeFileTool, createFinishTool()], signal: cancel.signal },
+    )
+    expect(outcome).toMatchObject({ status: 'stopped', reason: 'aborted', detail: 'the attempt was cancelled' })
+    expect(calls).toBe(1)
+    await expect(readFile(join(workspace, 'after.txt'), 'utf8')).rejects.toThrow(/ENOENT/)
+    expect((await store.listEvents({ types: ['agent-stopped'] }))[0]!.data).toMatchObject({ reason: 'aborted' })
   })
 
   it('stops a model call that outlives its time limit, with the reason', async () => {

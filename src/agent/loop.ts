@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { generateText, tool as aiTool, type LanguageModel, type ModelMessage, type ToolResultPart, type ToolSet } from 'ai'
+import { isFatalError } from '../errors/index.ts'
 import { costOf, type ModelPrice } from '../model/index.ts'
 import { redactSecrets } from '../secrets/index.ts'
 import type { Store } from '../store/index.ts'
@@ -55,11 +56,17 @@ const nudgeText = 'Reply by calling a tool. When the task is done, call finish w
 
 /**
  * The tool-use loop every role runs: one model call per step, tool calls
- * executed here (so every failure becomes a result the model can act on),
- * every step, call and result appended to the events and the transcript, and
- * hard limits on steps, tokens, dollars, wall time and stalls. Before each
- * call, old tool outputs are masked and, past a share of the window, older
- * turns are summarized; a request that would still not fit is never sent.
+ * executed here, every step, call and result appended to the events and the
+ * transcript, and hard limits on steps, tokens, dollars, wall time and
+ * stalls. Before each call, old tool outputs are masked and, past a share of
+ * the window, older turns are summarized; a request that would still not fit
+ * is never sent.
+ *
+ * A tool's error follows the error policy (ErrorKind in src/errors): one the
+ * model can act on becomes the call's result; a fatal one (a lost lease, a
+ * failed store) is recorded and thrown, ending the attempt with it as the
+ * reason; any error after the attempt was cancelled stops the loop as
+ * `aborted`. In both cases the model is not called again.
  */
 export async function runAgent(options: RunAgentOptions): Promise<AgentOutcome> {
   const { store, runId, agentId, taskId } = options
@@ -80,6 +87,28 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentOutcome> 
   const stop = async (reason: StopReason, detail: string): Promise<AgentOutcome> => {
     await event('agent-stopped', { reason, detail, steps: spent.steps, costUsd: spent.costUsd })
     return { status: 'stopped', reason, detail, steps: spent.steps, spent }
+  }
+  /** A tool call whose error the model must not see (the policy above): the call and the ending are recorded, and the attempt ends. */
+  const endAttempt = async (call: { toolName: string; input: unknown }, error: unknown, assistant: ModelMessage[]): Promise<AgentOutcome> => {
+    const detail = redactSecrets(error instanceof Error ? error.message : String(error))
+    const fatal = isFatalError(error)
+    const record = async () => {
+      await store.appendTranscript(agentId, assistant.map((message) => ({ role: message.role, content: message.content })))
+      await event('tool-call', { tool: call.toolName, input: call.input, ok: false, output: `Error: ${detail}`.slice(0, 2_000), ...(fatal && { fatal }) })
+    }
+    if (!fatal) {
+      await record()
+      return stop('aborted', 'the attempt was cancelled')
+    }
+    try {
+      await record()
+      await event('agent-stopped', { reason: 'fatal', detail, error: error.name, steps: spent.steps, costUsd: spent.costUsd })
+    } catch {
+      // The store is often what failed, so this record may not be writable. Only this copy of the reason
+      // is missing: the error thrown below carries it up to the role and the supervisor, which end the
+      // attempt with it as they do for any error that ends an attempt (the store's own error says why it failed).
+    }
+    throw error
   }
 
   let history: ModelMessage[] = [{ role: 'user', content: options.prompt }]
@@ -191,6 +220,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentOutcome> 
         if (typeof outcome !== 'string' && outcome.failed) ok = false
         if (typeof outcome !== 'string' && outcome.done) finished = output
       } catch (error) {
+        if (isFatalError(error) || options.signal?.aborted) return endAttempt(call, error, responseMessages.filter((message) => message.role === 'assistant'))
         ok = false
         output = `Error: ${error instanceof Error ? error.message : String(error)}`
       }

@@ -1,5 +1,5 @@
 import { ColonyError } from '../errors/index.ts'
-import type { TaskStatus } from '../store/index.ts'
+import { VersionConflictError, type TaskStatus } from '../store/index.ts'
 import { legalTransitions } from './transitions.ts'
 
 const hints: Partial<Record<TaskStatus, string>> = {
@@ -32,6 +32,11 @@ export class LeaseLostError extends ColonyError {
   readonly taskId: number
   readonly owner: string
 
+  /** Fatal to an agent's attempt: the model cannot fix it (ErrorKind). */
+  override get kind() {
+    return 'fatal' as const
+  }
+
   constructor(taskId: number, owner: string, detail: string) {
     super(`${owner} no longer holds task ${taskId}: ${detail}`, {
       hint: 'stop working on it; the board decides who runs it next',
@@ -39,6 +44,11 @@ export class LeaseLostError extends ColonyError {
     this.taskId = taskId
     this.owner = owner
   }
+}
+
+/** Someone else (another process, a sweeper, a person) changed the task first: their change stands. */
+export function changedByAnother(error: unknown): boolean {
+  return error instanceof LeaseLostError || error instanceof VersionConflictError
 }
 
 /** A cancel came after the task's change had landed on the target: the task is recorded merged instead. */

@@ -1,5 +1,7 @@
 export { createBoard, type Board, type BoardOptions, type ClaimOptions, type LandingGate } from './board.ts'
-export { AlreadyLandedError, IllegalTransitionError, InvalidFieldError, LeaseLostError } from './errors.ts'
+export { AlreadyLandedError, changedByAnother, IllegalTransitionError, InvalidFieldError, LeaseLostError } from './errors.ts'
 export { assertTaskFields, messageLimits, scopeProblem, taskFieldLimits, taskFieldProblem, textProblem, type TaskFieldProblem } from './task-fields.ts'
 export { legalTransitions, leasedStatuses, settledStatuses, canTransition, eventTypeFor } from './transitions.ts'
 export { isLandingOwner, landingOwner } from './landing-owner.ts'
+export { createTaskHandle, type TaskHandle } from './task-handle.ts'
+export { createInstanceId, ownerIsGone } from './owner-id.ts'

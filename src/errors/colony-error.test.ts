@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { ColonyError } from './index.ts'
+import { ColonyError, isFatalError } from './index.ts'
+
+class StoreGoneError extends ColonyError {
+  override readonly name = 'StoreGoneError'
+  override get kind() {
+    return 'fatal' as const
+  }
+}
 
 class WidgetMissingError extends ColonyError {
   override readonly name = 'WidgetMissingError'
@@ -20,5 +27,14 @@ describe('ColonyError', () => {
       widget: 'gear',
     })
     expect(error).toBeInstanceOf(Error)
+  })
+
+  it('is recoverable unless its class says fatal, and keeps the kind out of its JSON', () => {
+    const missing = new WidgetMissingError('gear')
+    const gone = new StoreGoneError('the store is gone')
+    expect([missing.kind, isFatalError(missing)]).toEqual(['recoverable', false])
+    expect([gone.kind, isFatalError(gone)]).toEqual(['fatal', true])
+    expect(isFatalError(new Error('plain'))).toBe(false)
+    expect(JSON.parse(JSON.stringify(gone))).toEqual({ name: 'StoreGoneError', message: 'the store is gone' })
   })
 })

@@ -1,8 +1,26 @@
 /**
+ * What a failure means to an agent in the middle of an attempt.
+ *
+ * - `recoverable`: the model can act on it (a bad path, a file that does not
+ *   exist, a refused command, an edit that does not match). A tool throws it
+ *   with a message that says what to do, and the agent loop hands it back to
+ *   the model as the tool's result.
+ * - `fatal`: nothing the model does can fix it (the task's lease was lost, the
+ *   store failed). The loop records it and ends the attempt with it, so the
+ *   supervisor settles the task with that reason; the model is not called again.
+ *
+ * An error that is not a ColonyError is recoverable: it is what tools throw to
+ * tell the model what went wrong. A cancelled or aborted attempt is fatal too,
+ * whatever was thrown: the loop sees it on the attempt's abort signal.
+ */
+export type ErrorKind = 'recoverable' | 'fatal'
+
+/**
  * The base of every error Colony raises on purpose. Each failure has its own
  * subclass with a stable `name`, the fields a caller needs to act on it, and a
  * `hint` that tells a person (or a model) how to fix it. `toJSON()` makes it
- * safe to store in the event log and to send over the API.
+ * safe to store in the event log and to send over the API. `kind` says whether
+ * an agent can act on it (see ErrorKind); a subclass overrides it to be fatal.
  *
  * @example
  *   class TaskNotFoundError extends ColonyError {
@@ -10,6 +28,11 @@
  *     constructor(readonly taskId: number) {
  *       super(`no task with id ${taskId}`, { hint: 'list tasks with `colony task list`' })
  *     }
+ *   }
+ *
+ *   class StoreUnavailableError extends ColonyError {
+ *     override readonly name = 'StoreUnavailableError'
+ *     override get kind() { return 'fatal' as const }
  *   }
  */
 export abstract class ColonyError extends Error {
@@ -19,6 +42,11 @@ export abstract class ColonyError extends Error {
   constructor(message: string, options: { hint?: string; cause?: unknown } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause })
     this.hint = options.hint
+  }
+
+  /** A getter on the class, not a field: it is the same for every instance and stays out of `toJSON()`. */
+  get kind(): ErrorKind {
+    return 'recoverable'
   }
 
   toJSON(): Record<string, unknown> {
@@ -32,4 +60,9 @@ export abstract class ColonyError extends Error {
 
 export function isColonyError(error: unknown): error is ColonyError {
   return error instanceof ColonyError
+}
+
+/** Whether an error must end the agent's attempt instead of going back to the model (ErrorKind). */
+export function isFatalError(error: unknown): error is ColonyError {
+  return error instanceof ColonyError && error.kind === 'fatal'
 }

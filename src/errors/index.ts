@@ -1,1 +1,1 @@
-export { ColonyError, isColonyError } from './colony-error.ts'
+export { ColonyError, isColonyError, isFatalError, type ErrorKind } from './colony-error.ts'

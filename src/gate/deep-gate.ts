@@ -150,6 +150,7 @@ export function createDeepGate(options: DeepGateOptions) {
 
   /** Checks the target now (waits for a check already under way, then runs another). */
   async function check(signal?: AbortSignal): Promise<DeepGateReport> {
+    // Only waits its turn: the check under way reports its own failure to whoever started it.
     while (running) await running.catch(() => undefined)
     running = checkOnce(signal)
     try {

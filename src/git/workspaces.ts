@@ -73,6 +73,7 @@ export function createWorkspaces(options: WorkspacesOptions) {
         }
       }
     })
+    // The queue only orders worktree administration; the caller receives the failure from `next`.
     administration = next.catch(() => undefined)
     return next
   }

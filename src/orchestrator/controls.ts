@@ -1,6 +1,7 @@
 import { InvalidFieldError, messageLimits, textProblem, type Board } from '../board/index.ts'
 import { ColonyError } from '../errors/index.ts'
-import { isRunEnded, VersionConflictError, type Run, type RunStatus, type Store, type Task } from '../store/index.ts'
+import { isRunEnded, type Run, type RunStatus, type Store, type Task } from '../store/index.ts'
+import { moveRun, runMoves, type RunMove } from './run-lifecycle.ts'
 
 export class RunStateError extends ColonyError {
   override readonly name = 'RunStateError'
@@ -43,36 +44,27 @@ export function approvalKindOf(task: Task): ApprovalKind {
   return task.result?.awaiting === 'merge' ? 'merge' : 'plan'
 }
 
-
 /**
  * A person's controls over a run, acting through the store so they work from
  * any terminal while the run goes on elsewhere. The supervisor notices each
  * change at its next step.
  */
 export function createControls({ store, board, actor = 'person' }: { store: Store; board: Board; actor?: string }) {
-  async function changeRun(runId: number, action: string, from: readonly RunStatus[], to: RunStatus, event: string, hint: string) {
-    for (;;) {
-      const run = await store.getRun(runId)
-      if (run.status === to) return run
-      if (run.status === 'pending' && !from.includes('pending')) {
+  function changeRun(runId: number, action: string, move: RunMove, hint: string) {
+    return moveRun(store, runId, move, (run) => {
+      if (run.status === 'pending') {
         throw new RunStateError(run, action, `run ${run.id} has not started yet, so there is nothing to ${action}: start it with \`colony run --goal "..."\` (tasks you add wait on the board until then)`)
       }
-      if (!from.includes(run.status)) throw new RunStateError(run, action, hint)
-      try {
-        return await store.updateRun(run.id, run.version, { status: to }, [{ type: event, data: { from: run.status, actor } }])
-      } catch (error) {
-        if (!(error instanceof VersionConflictError)) throw error
-      }
-    }
+      throw new RunStateError(run, action, hint)
+    })
   }
 
   return {
     /** Agents finish their current step; nothing new starts until resume. A run that has not started has nothing to pause. */
-    pause: (runId: number) => changeRun(runId, 'pause', ['running'], 'paused', 'run-paused', 'only a running run can pause; see `colony status`'),
-    resume: (runId: number) => changeRun(runId, 'resume', ['paused'], 'running', 'run-resumed', 'only a paused run can resume; see `colony status`'),
+    pause: (runId: number) => changeRun(runId, 'pause', runMoves.pause(actor), 'only a running run can pause; see `colony status`'),
+    resume: (runId: number) => changeRun(runId, 'resume', runMoves.resume(actor), 'only a paused run can resume; see `colony status`'),
     /** The run ends cleanly: agents stop after their current step, held tasks go back to ready. A run that has not started has nothing to stop. */
-    stop: (runId: number) =>
-      changeRun(runId, 'stop', ['running', 'paused'], 'stopping', 'run-stop-requested', 'the run has already ended; start another with `colony run`'),
+    stop: (runId: number) => changeRun(runId, 'stop', runMoves.stop(actor), 'the run has already ended; start another with `colony run`'),
 
     /** A message for the planners' next turn, recorded in the event log. */
     async steer(runId: number, text: string) {

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createBoard, landingOwner, type Board } from '../board/index.ts'
 import { openStore, type Run, type Store } from '../store/index.ts'
 import { createControls } from './controls.ts'
-import type { PlannerTurn, Roles, WorkerAttempt } from './roles.ts'
+import type { PlannerTurn, Roles, WorkerAttempt } from './role-contract.ts'
 import { approvedMerge } from '../../test/support/approved-merge.ts'
 import { createSupervisor } from './supervisor.ts'
 

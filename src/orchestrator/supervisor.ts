@@ -1,11 +1,16 @@
 import { setTimeout as delay } from 'node:timers/promises'
-import { isLandingOwner, landingOwner, LeaseLostError, leasedStatuses, settledStatuses, type Board } from '../board/index.ts'
-import { isRunEnded, VersionConflictError, type Handoff, type Run, type Store, type Task } from '../store/index.ts'
+import { createInstanceId, type Board } from '../board/index.ts'
+import { isRunEnded, type EndedRunStatus, type Run, type Store } from '../store/index.ts'
 import { budgetExceeded, type Budget } from './budget.ts'
-import { createInstanceId, ownerIsGone } from './owner-id.ts'
-import type { Roles, Verdict } from './roles.ts'
-import { scopesOverlap } from './scope-overlap.ts'
-import { createTaskHandle, type TaskHandle } from './task-handle.ts'
+import { createClaims, type Claims } from './claims.ts'
+import { createJudgeCycles, type JudgeCycles } from './judge-cycles.ts'
+import { createPlannerTurns, type PlannerTurns } from './planner-turns.ts'
+import { recoverHeldTasks } from './recovery.ts'
+import type { Roles } from './role-contract.ts'
+import { moveRun, runMoves } from './run-lifecycle.ts'
+import { createSlotPool, StopRequested, type SlotPool } from './slots.ts'
+import { recordSurvivedFailure } from './survived-failure.ts'
+import { createTargetGuard } from './target-guard.ts'
 
 export interface SupervisorOptions {
   store: Store
@@ -38,42 +43,137 @@ export interface SupervisorOptions {
 }
 
 export interface RunResult {
-  status: 'done' | 'stopped' | 'failed'
+  status: EndedRunStatus
   reason: string
   cycles: number
 }
 
-interface Slot {
-  task: Task
-  abort: AbortController
-  done: Promise<void>
+/** The pieces one supervisor is made of; each owns its part of the state. */
+interface Parts {
+  options: SupervisorOptions
+  instanceId: string
+  now: () => number
+  slots: SlotPool
+  planners: PlannerTurns
+  claims: Claims
+  cycles: JudgeCycles
+  guardTarget: (run: Run) => Promise<Run>
+  event: (type: string, data: Record<string, unknown>) => Promise<unknown>
 }
 
-interface WaitingPlan {
-  handle: TaskHandle
-  turn: number
-  complete: boolean
-  lastHandoffId: number
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error))
+
+async function recover({ options, instanceId, planners }: Parts) {
+  await recoverHeldTasks({ store: options.store, board: options.board, runId: options.runId, instanceId, findLandedCommit: options.findLandedCommit })
+  await planners.resumeSteering()
 }
 
-/** Someone else (another process, a sweeper, a person) changed the task first. */
-function changedByAnother(error: unknown): boolean {
-  return error instanceof LeaseLostError || error instanceof VersionConflictError
+/** The goal's root plan task, unless the run has one already (or has no goal yet). */
+async function seedRootPlan({ store, board }: SupervisorOptions, run: Run) {
+  const existing = await store.listTasks({ runId: run.id, statuses: undefined })
+  if (existing.some((task) => task.kind === 'plan' && task.parentId === null) || !run.goal) return
+  await board.addTask({ runId: run.id, kind: 'plan', title: `Plan: ${run.goal}`, description: run.goal, createdBy: 'colony', priority: 100 })
 }
 
-const recoveredPrefix = 'recovered after its holder '
-
-/** A task released by recovery after its holder died: its next attempt resumes what that one left. */
-function wasRecovered(task: Task): boolean {
-  return task.reason?.startsWith(recoveredPrefix) === true
+async function workRemains({ options, slots, planners }: Parts): Promise<boolean> {
+  if (slots.size > 0) return true
+  const open = await options.store.listTasks({ runId: options.runId, statuses: ['ready', 'claimed', 'running', 'integrating', 'awaiting_approval', 'proposed'] })
+  return open.some((task) => !planners.isWaiting(task.id))
 }
 
-class StopRequested extends Error {
-  override readonly name = 'StopRequested'
+/** Ends the run: slots stop, waiting plans settle, and the run's status records how it ended. */
+async function shutdown({ options, slots, planners }: Parts, status: EndedRunStatus, reason: string, cycles: number): Promise<RunResult> {
+  await slots.stopAll(reason)
+  await planners.settleAll(status, reason)
+  await moveRun(options.store, options.runId, runMoves.end(status, reason, cycles))
+  return { status, reason, cycles }
 }
 
-class TimeBoxExceeded extends Error {
-  override readonly name = 'TimeBoxExceeded'
+/** When the cycle is over (no work left, or its time box ran out) the judge ends it; returns the result when that ends the run. */
+async function judgeWhenDue(parts: Parts): Promise<RunResult | undefined> {
+  const { options, slots, planners, cycles } = parts
+  if (!cycles.timeBoxOver() && (await workRemains(parts))) return undefined
+  // Read before the judge runs: a root planner in a turn when a time box ends is not there to plan after it.
+  const root = planners.root()
+  const ending = await cycles.close()
+  if (ending.end === 'done') return shutdown(parts, 'done', ending.reason, cycles.cycle)
+  if (ending.end === 'no-progress') return shutdown(parts, 'stopped', ending.reason, cycles.cycle)
+  if (!root) return shutdown(parts, 'failed', 'the judge asked for more work but no planner is left to plan it', cycles.cycle)
+  if (slots.size < options.workers) await planners.turn(root.handle, root, { fresh: ending.verdict.decision === 'replan', feedback: ending.verdict.reason })
+  return undefined
+}
+
+/** `Supervisor.run`: recovery, then the loop until the judge, a person, the budget or an error ends the run. */
+async function superviseRun(parts: Parts): Promise<RunResult> {
+  const { options, slots, planners, claims, cycles, now, event } = parts
+  const { store, runId } = options
+  await recover(parts)
+  const started = await moveRun(store, runId, runMoves.start(parts.instanceId))
+  if (started.status === 'done') return { status: 'done', reason: started.reason ?? 'done', cycles: 0 }
+  await seedRootPlan(options, started)
+  await cycles.begin()
+  const sessionStartedAt = now()
+  let mergedSoFar = (await store.countTasksByStatus(runId)).merged ?? 0
+  try {
+    for (;;) {
+      const run = await parts.guardTarget(await store.getRun(runId))
+      if (run.status === 'stopping') return await shutdown(parts, 'stopped', 'stopped by a person', cycles.cycle - 1)
+      const spent = await budgetExceeded(store, { ...run, createdAt: sessionStartedAt }, options.budget ?? {}, now())
+      if (spent) {
+        await event('budget-exceeded', { reason: spent })
+        return await shutdown(parts, 'stopped', `budget exceeded: ${spent}`, cycles.cycle - 1)
+      }
+      await planners.heartbeat()
+      const merged = (await store.countTasksByStatus(runId)).merged ?? 0
+      if (merged > mergedSoFar) options.onMerged?.()
+      mergedSoFar = merged
+      if (run.status !== 'paused') {
+        await planners.wake(options.workers)
+        await claims.landApproved(options.workers)
+        await claims.fill(options.workers)
+        const ended = await judgeWhenDue(parts)
+        if (ended) return ended
+      }
+      await slots.nextChange()
+    }
+  } catch (error) {
+    await shutdown(parts, 'failed', messageOf(error), cycles.cycle).catch((failure: unknown) => recordSurvivedFailure(store, { runId, type: 'run-shutdown-failed', data: { cause: messageOf(error) } }, failure))
+    throw error
+  }
+}
+
+/** A worker process leaving: its attempts stop at their next step and their tasks go back to ready; the run is not its to end. */
+async function leave({ slots, instanceId, event }: Parts, status: EndedRunStatus, reason: string): Promise<RunResult> {
+  await slots.stopAll(reason)
+  await event('workers-left', { instance: instanceId, reason })
+  return { status, reason, cycles: 0 }
+}
+
+/** `Supervisor.join`: work and landings only, following the run's pause and stop, until it ends or the signal. */
+async function joinRun(parts: Parts, joining: { signal?: AbortSignal; describe?: Record<string, unknown> }): Promise<RunResult> {
+  const { options, slots, claims, instanceId, event } = parts
+  const { signal } = joining
+  signal?.addEventListener('abort', slots.signalChange, { once: true })
+  await recover(parts)
+  await event('workers-joined', { instance: instanceId, workers: options.workers, ...joining.describe })
+  try {
+    for (;;) {
+      if (signal?.aborted) return await leave(parts, 'stopped', 'this worker process was interrupted; its tasks went back to ready')
+      const run = await options.store.getRun(options.runId)
+      if (isRunEnded(run.status)) return await leave(parts, run.status, `the run is ${run.status}: ${run.reason ?? ''}`.trim())
+      if (run.status === 'stopping') return await leave(parts, 'stopped', 'the run is stopping')
+      if (run.status === 'running') {
+        await claims.landApproved(options.workers)
+        await claims.fill(options.workers, ['work'])
+      }
+      await slots.nextChange()
+    }
+  } catch (error) {
+    await leave(parts, 'failed', messageOf(error)).catch((failure: unknown) => recordSurvivedFailure(options.store, { runId: options.runId, type: 'workers-leave-failed', data: { instance: instanceId, cause: messageOf(error) } }, failure))
+    throw error
+  } finally {
+    signal?.removeEventListener('abort', slots.signalChange)
+  }
 }
 
 /**
@@ -87,30 +187,27 @@ class TimeBoxExceeded extends Error {
 export function createSupervisor(options: SupervisorOptions) {
   const { store, board, roles, runId } = options
   const now = options.now ?? Date.now
-  const leaseMs = options.leaseMs ?? 60_000
   const pollMs = options.pollMs ?? 250
-  const maxIdleCycles = options.maxIdleCycles ?? 2
   const attemptMs = (options.attemptMinutes ?? 30) * 60_000
-  const cycleMs = (options.cycleMinutes ?? 240) * 60_000
   const instanceId = createInstanceId()
-  const slots = new Map<number, Slot>()
-  const waitingPlans = new Map<number, WaitingPlan>()
-  let slotCounter = 0
-  let steeringCursor = 0
-  let stopping: string | undefined
-  let wake: (() => void) | undefined
-
-  const event = (type: string, data: Record<string, unknown> = {}, taskId?: number) =>
-    store.appendEvents([{ runId, type, data, ...(taskId !== undefined && { taskId }) }])
-
-  function signalChange() {
-    wake?.()
+  const slots = createSlotPool({ store, runId, instanceId, attemptMs, leaseMs: options.leaseMs ?? 60_000, pollMs })
+  const planners = createPlannerTurns({ store, board, runId, roles, slots })
+  const parts: Parts = {
+    options,
+    instanceId,
+    now,
+    slots,
+    planners,
+    claims: createClaims({ store, board, runId, roles, slots, planners, allowOverlap: options.allowOverlap }),
+    cycles: createJudgeCycles({ store, board, runId, roles, attemptMs, cycleMs: (options.cycleMinutes ?? 240) * 60_000, maxIdleCycles: options.maxIdleCycles ?? 2, now }),
+    guardTarget: createTargetGuard(store, options.targetProblem),
+    event: (type, data) => store.appendEvents([{ runId, type, data }]),
   }
 
   /** Waits while the run is paused; throws when it is stopping. Roles call it before each model call. */
   async function gate(signal?: AbortSignal): Promise<void> {
     for (;;) {
-      if (stopping) throw new StopRequested(stopping)
+      if (slots.stopping) throw new StopRequested(slots.stopping)
       signal?.throwIfAborted()
       const run = await store.getRun(runId)
       if (run.status === 'stopping') throw new StopRequested('stopped by a person')
@@ -119,430 +216,17 @@ export function createSupervisor(options: SupervisorOptions) {
     }
   }
 
-  async function recover() {
-    const held = await store.listTasks({ runId, statuses: leasedStatuses })
-    for (const task of held) {
-      if (!task.owner || !ownerIsGone(task.owner, instanceId)) continue
-      const landed = task.kind === 'work' && options.findLandedCommit ? await options.findLandedCommit(task.id) : undefined
-      const handle = createTaskHandle(board, task)
-      try {
-        if (landed && task.status === 'integrating') {
-          await handle.advance('merged', { result: { ...task.result, commit: landed }, data: { recovered: true } })
-        } else if (task.status === 'integrating' && isLandingOwner(task.owner)) {
-          await board.interruptLanding(task, `its lander ${task.owner} stopped`)
-        } else {
-          await handle.release(`${recoveredPrefix}${task.owner} stopped`)
-        }
-      } catch (error) {
-        if (!changedByAnother(error)) throw error
-      }
-    }
-    const steered = await store.listEvents({ runId, types: ['planner-turn-started'] })
-    steeringCursor = Number(steered.at(-1)?.data.steeringCursor ?? 0)
-  }
-
-  async function startRun(): Promise<Run> {
-    for (;;) {
-      const run = await store.getRun(runId)
-      if (run.status === 'running' || run.status === 'paused') return run
-      if (run.status === 'done') return run
-      try {
-        return await store.updateRun(run.id, run.version, { status: 'running', reason: null }, [{ type: 'run-started', data: { from: run.status, instance: instanceId } }])
-      } catch (error) {
-        if (!(error instanceof VersionConflictError)) throw error
-      }
-    }
-  }
-
-  let pausedForTarget = false
-
-  /** Pauses the run while the target cannot move, and resumes it when it can again; returns the run as it is now. */
-  async function guardTarget(run: Run): Promise<Run> {
-    if (!options.targetProblem || (run.status === 'paused' && !pausedForTarget)) return run
-    const problem = await options.targetProblem()
-    if (problem && run.status === 'running') {
-      pausedForTarget = true
-      return changeRun(run, 'paused', 'run-paused', { actor: 'colony', reason: problem })
-    }
-    if (!problem && pausedForTarget && run.status === 'paused') {
-      pausedForTarget = false
-      return changeRun(run, 'running', 'run-resumed', { actor: 'colony', reason: 'the target branch can move again' })
-    }
-    return run
-  }
-
-  /** Moves the run to `status` unless someone else changed it first (their change wins). */
-  async function changeRun(run: Run, status: Run['status'], type: string, data: Record<string, unknown>): Promise<Run> {
-    try {
-      return await store.updateRun(run.id, run.version, { status, reason: typeof data.reason === 'string' ? data.reason : null }, [{ type, data: { from: run.status, ...data } }])
-    } catch (error) {
-      if (!(error instanceof VersionConflictError)) throw error
-      return store.getRun(runId)
-    }
-  }
-
-  async function seedRootPlan(run: Run) {
-    const existing = await store.listTasks({ runId, statuses: undefined })
-    if (existing.some((task) => task.kind === 'plan' && task.parentId === null) || !run.goal) return
-    await board.addTask({ runId, kind: 'plan', title: `Plan: ${run.goal}`, description: run.goal, createdBy: 'colony', priority: 100 })
-  }
-
-  async function newSteering(): Promise<{ texts: string[]; cursor: number }> {
-    const events = await store.listEvents({ runId, types: ['run-steered'], afterId: steeringCursor })
-    return { texts: events.map((steer) => String(steer.data.text)), cursor: events.at(-1)?.id ?? steeringCursor }
-  }
-
-  async function childHandoffs(planId: number, afterId: number): Promise<Handoff[]> {
-    const children = new Set((await store.listTasks({ parentId: planId })).map((task) => task.id))
-    return (await store.listHandoffs({ runId, afterId })).filter((handoff) => children.has(handoff.taskId))
-  }
-
-  async function childrenSettled(planId: number): Promise<boolean> {
-    const children = await store.listTasks({ parentId: planId })
-    return children.every((task) => settledStatuses.includes(task.status))
-  }
-
-  function startSlot(task: Task, body: (signal: AbortSignal) => Promise<void>) {
-    const abort = new AbortController()
-    const timer = setTimeout(() => abort.abort(new TimeBoxExceeded(`time box of ${attemptMs / 60_000} minutes ran out`)), attemptMs)
-    const done = body(abort.signal).finally(() => {
-      clearTimeout(timer)
-      slots.delete(task.id)
-      signalChange()
-    })
-    slots.set(task.id, { task, abort, done })
-  }
-
-  function heartbeatWhile(handle: TaskHandle, abort: AbortController): () => void {
-    const interval = setInterval(() => {
-      handle.heartbeat().catch((error: unknown) => abort.abort(error))
-    }, leaseMs / 3)
-    return () => clearInterval(interval)
-  }
-
-  function abortReason(signal: AbortSignal, error: unknown): string {
-    const reason: unknown = signal.aborted ? signal.reason : error
-    return reason instanceof Error ? reason.message : String(reason)
-  }
-
-  async function settleFailure(handle: TaskHandle, signal: AbortSignal, error: unknown) {
-    const reason: unknown = signal.aborted ? signal.reason : error
-    if (reason instanceof LeaseLostError || error instanceof LeaseLostError) return
-    if (reason instanceof StopRequested || error instanceof StopRequested || stopping) {
-      await handle.release(`run stopping: ${stopping ?? abortReason(signal, error)}`).catch(() => undefined)
-      return
-    }
-    const failed = await handle.failAttempt(abortReason(signal, error))
-    if (failed.status === 'failed' && failed.parentId !== null) {
-      await store.addHandoff({ runId, taskId: failed.id, summary: `failed for good: ${failed.reason ?? 'no reason recorded'}`, data: { failed: true } })
-    }
-  }
-
-  /** A slot for a task this process holds: its own abort, heartbeats while it runs, a failure settled on the board. */
-  function startHeldSlot(handle: TaskHandle, body: (signal: AbortSignal) => Promise<void>) {
-    startSlot(handle.task, async (signal) => {
-      const abort = new AbortController()
-      signal.addEventListener('abort', () => abort.abort(signal.reason), { once: true })
-      const stopBeating = heartbeatWhile(handle, abort)
-      try {
-        await body(abort.signal)
-      } catch (error) {
-        await settleFailure(handle, abort.signal, error)
-      } finally {
-        stopBeating()
-      }
-    })
-  }
-
-  async function runWorker(task: Task, owner: string) {
-    const handle = createTaskHandle(board, task)
-    startHeldSlot(handle, async (signal) => {
-      await handle.advance('running')
-      const run = await store.getRun(runId)
-      const outcome = await roles.work({ run, handle, owner, signal, resume: wasRecovered(task) })
-      if (!outcome.merged && !('awaitingApproval' in outcome)) await settleFailure(handle, signal, new Error(outcome.reason))
-    })
-  }
-
-  async function planTurn(handle: TaskHandle, plan: Omit<WaitingPlan, 'handle'>, extra: { fresh?: boolean; feedback?: string } = {}) {
-    const task = handle.task
-    startHeldSlot(handle, async (signal) => {
-      waitingPlans.delete(task.id)
-      const handoffs = await childHandoffs(task.id, plan.lastHandoffId)
-      const steering = await newSteering()
-      steeringCursor = steering.cursor
-      await event('planner-turn-started', { turn: plan.turn, handoffs: handoffs.length, steeringCursor: steering.cursor }, task.id)
-      const run = await store.getRun(runId)
-      const outcome = await roles.plan({
-        run,
-        handle,
-        turn: plan.turn,
-        handoffs,
-        steering: steering.texts,
-        fresh: extra.fresh ?? false,
-        ...(extra.feedback !== undefined && { feedback: extra.feedback }),
-        owner: handle.task.owner ?? 'planner',
-        signal,
-      })
-      await event('planner-turn-finished', { turn: plan.turn, created: outcome.created, complete: outcome.complete }, task.id)
-      waitingPlans.set(task.id, {
-        handle,
-        turn: plan.turn + 1,
-        complete: outcome.complete,
-        lastHandoffId: handoffs.at(-1)?.id ?? plan.lastHandoffId,
-      })
-    })
-  }
-
-  /** Approved merges (integrating, no owner): adopted by compare-and-swap and landed. */
-  async function landApproved(capacity: number) {
-    if (!roles.land) return
-    for (const task of await store.listTasks({ runId, statuses: ['integrating'] })) {
-      if (slots.size >= capacity) return
-      if (task.owner !== null || slots.has(task.id)) continue
-      let adopted: Task
-      try {
-        adopted = await board.adoptLanding(task, landingOwner(instanceId, ++slotCounter))
-      } catch (error) {
-        if (changedByAnother(error)) continue
-        throw error
-      }
-      const handle = createTaskHandle(board, adopted)
-      startHeldSlot(handle, async (signal) => {
-        const outcome = await roles.land!({ run: await store.getRun(runId), handle, signal })
-        if (!outcome.merged && 'reason' in outcome) await handle.release(`the approved change could not land: ${outcome.reason}`)
-      })
-    }
-  }
-
-  async function fillSlots(capacity: number, kinds: readonly Task['kind'][] = ['plan', 'work']) {
-    const inFlight = await store.listTasks({ runId, statuses: leasedStatuses })
-    const busyScopes = inFlight.filter((task) => task.kind === 'work' && !waitingPlans.has(task.id)).map((task) => task.scope)
-    while (slots.size < capacity) {
-      const owner = `${instanceId}/slot-${++slotCounter}`
-      const task = await board.claim({
-        runId,
-        owner,
-        kinds,
-        accept: (candidate) => candidate.kind === 'plan' || options.allowOverlap === true || !busyScopes.some((scope) => scopesOverlap(scope, candidate.scope)),
-      })
-      if (!task) return
-      if (task.kind === 'work') {
-        busyScopes.push(task.scope)
-        await runWorker(task, owner)
-      } else {
-        const handle = createTaskHandle(board, task)
-        await handle.advance('running')
-        const turns = await store.listEvents({ runId, taskId: task.id, types: ['planner-turn-finished'] })
-        await planTurn(handle, { turn: turns.length + 1, complete: false, lastHandoffId: 0 })
-      }
-    }
-  }
-
-  async function wakePlanners(capacity: number) {
-    for (const [planId, plan] of waitingPlans) {
-      if (slots.size >= capacity) return
-      const handoffs = await childHandoffs(planId, plan.lastHandoffId)
-      const settled = await childrenSettled(planId)
-      if (handoffs.length > 0 && (!plan.complete || settled)) {
-        await planTurn(plan.handle, plan)
-      } else if (plan.complete && settled && plan.handle.task.parentId !== null) {
-        waitingPlans.delete(planId)
-        const done = await plan.handle.advance('merged', { result: { plan: 'complete' } })
-        const children = await store.listTasks({ parentId: planId })
-        const merged = children.filter((task) => task.status === 'merged').length
-        await store.addHandoff({ runId, taskId: done.id, summary: `plan "${done.title}" complete: ${merged} of ${children.length} tasks merged` })
-      }
-    }
-  }
-
-  async function heartbeatWaitingPlans() {
-    for (const [planId, plan] of waitingPlans) {
-      try {
-        await plan.handle.heartbeat()
-      } catch (error) {
-        if (!(error instanceof LeaseLostError)) throw error
-        waitingPlans.delete(planId)
-      }
-    }
-  }
-
-  async function workRemains(): Promise<boolean> {
-    if (slots.size > 0) return true
-    const open = await store.listTasks({ runId, statuses: ['ready', 'claimed', 'running', 'integrating', 'awaiting_approval', 'proposed'] })
-    return open.some((task) => !waitingPlans.has(task.id))
-  }
-
-  /** Changes whenever a task is created or merged. */
-  async function progressMark(): Promise<string> {
-    const counts = await store.countTasksByStatus(runId)
-    const total = Object.values(counts).reduce((sum, count) => sum + (count ?? 0), 0)
-    return `${total}/${counts.merged ?? 0}`
-  }
-
-  async function rootPlan(): Promise<WaitingPlan | undefined> {
-    return [...waitingPlans.values()].find((plan) => plan.handle.task.parentId === null)
-  }
-
-  /** Every slot stops at its next step; held tasks are settled as the run stopping. */
-  async function stopSlots(reason: string) {
-    stopping = reason
-    for (const slot of slots.values()) slot.abort.abort(new StopRequested(reason))
-    await Promise.allSettled([...slots.values()].map((slot) => slot.done))
-  }
-
-  async function shutdown(status: RunResult['status'], reason: string, cycles: number): Promise<RunResult> {
-    await stopSlots(reason)
-    for (const [planId, plan] of waitingPlans) {
-      waitingPlans.delete(planId)
-      if (status === 'done') await plan.handle.advance('merged', { result: { plan: 'complete' } }).catch(() => undefined)
-      else await plan.handle.release(`run ${status}: ${reason}`).catch(() => undefined)
-    }
-    for (;;) {
-      const run = await store.getRun(runId)
-      try {
-        await store.updateRun(run.id, run.version, { status, reason }, [{ type: `run-${status}`, data: { reason, cycles } }])
-        break
-      } catch (error) {
-        if (!(error instanceof VersionConflictError)) throw error
-      }
-    }
-    return { status, reason, cycles }
-  }
-
-  /** Slots until the next change: one of them ending, a nudge, or the poll interval. */
-  async function nextChange() {
-    await Promise.race([
-      ...[...slots.values()].map((slot) => slot.done),
-      new Promise<void>((resolve) => {
-        wake = resolve
-        // Not unref'd: while tasks wait for a person, this timer is what keeps the run alive.
-        setTimeout(resolve, pollMs)
-      }),
-    ])
-  }
-
-  /** A worker process leaving: its attempts stop at their next step and their tasks go back to ready; the run is not its to end. */
-  async function leave(status: RunResult['status'], reason: string): Promise<RunResult> {
-    await stopSlots(reason)
-    await event('workers-left', { instance: instanceId, reason })
-    return { status, reason, cycles: 0 }
-  }
-
-  async function callJudge(cycle: number): Promise<Verdict> {
-    await event('judge-started', { cycle })
-    const run = await store.getRun(runId)
-    const abort = new AbortController()
-    const timer = setTimeout(() => abort.abort(new TimeBoxExceeded('the judge ran out of time')), attemptMs)
-    try {
-      const verdict = await roles.judge({ run, cycle, signal: abort.signal })
-      await event('verdict', { cycle, decision: verdict.decision, reason: verdict.reason })
-      return verdict
-    } finally {
-      clearTimeout(timer)
-    }
-  }
-
   return {
     gate,
     instanceId,
-
-    async run(): Promise<RunResult> {
-      await recover()
-      const started = await startRun()
-      if (started.status === 'done') return { status: 'done', reason: started.reason ?? 'done', cycles: 0 }
-      await seedRootPlan(started)
-      let cycle = (await store.listEvents({ runId, types: ['verdict'] })).length + 1
-      let idleCycles = 0
-      let lastProgress = await progressMark()
-      let cycleStartedAt = now()
-      const sessionStartedAt = now()
-      let mergedSoFar = (await store.countTasksByStatus(runId)).merged ?? 0
-      try {
-        for (;;) {
-          const run = await guardTarget(await store.getRun(runId))
-          if (run.status === 'stopping') return await shutdown('stopped', 'stopped by a person', cycle - 1)
-          const spent = await budgetExceeded(store, { ...run, createdAt: sessionStartedAt }, options.budget ?? {}, now())
-          if (spent) {
-            await event('budget-exceeded', { reason: spent })
-            return await shutdown('stopped', `budget exceeded: ${spent}`, cycle - 1)
-          }
-          await heartbeatWaitingPlans()
-          const merged = (await store.countTasksByStatus(runId)).merged ?? 0
-          if (merged > mergedSoFar) options.onMerged?.()
-          mergedSoFar = merged
-          if (run.status !== 'paused') {
-            await wakePlanners(options.workers)
-            await landApproved(options.workers)
-            await fillSlots(options.workers)
-          }
-          const timeBoxOver = now() - cycleStartedAt > cycleMs
-          if (run.status !== 'paused' && (timeBoxOver || !(await workRemains()))) {
-            const root = await rootPlan()
-            const idle = slots.size === 0
-            if (idle || timeBoxOver) {
-              const verdict = await callJudge(cycle)
-              if (verdict.decision === 'done') return await shutdown('done', verdict.reason, cycle)
-              // A cycle that neither created nor merged anything will not be followed by a better one.
-              const progress = await progressMark()
-              idleCycles = progress === lastProgress ? idleCycles + 1 : 0
-              lastProgress = progress
-              if (idleCycles >= maxIdleCycles) {
-                await event('run-no-progress', { cycles: idleCycles, verdict: verdict.reason })
-                return await shutdown('stopped', `no progress: ${idleCycles} cycles in a row created and merged nothing (last verdict: ${verdict.reason})`, cycle)
-              }
-              cycle++
-              cycleStartedAt = now()
-              if (verdict.decision === 'replan') {
-                for (const task of await store.listTasks({ runId, statuses: ['ready', 'blocked', 'proposed'] })) {
-                  await board.cancel(task.id, `replanned: ${verdict.reason}`, 'judge').catch(() => undefined)
-                }
-              }
-              if (root && slots.size < options.workers) {
-                await planTurn(root.handle, root, { fresh: verdict.decision === 'replan', feedback: verdict.reason })
-              } else if (!root) {
-                return await shutdown('failed', 'the judge asked for more work but no planner is left to plan it', cycle)
-              }
-            }
-          }
-          await nextChange()
-        }
-      } catch (error) {
-        await shutdown('failed', error instanceof Error ? error.message : String(error), cycle).catch(() => undefined)
-        throw error
-      }
-    },
-
+    run: (): Promise<RunResult> => superviseRun(parts),
     /**
      * `colony worker`: joins a run another process supervises with `workers`
      * more slots for work tasks and approved landings (planners and the judge
      * stay with the supervisor), follows its pause and stop, and leaves when it
      * ends. Tasks are shared through the store, so the two never take the same one.
      */
-    async join(joining: { signal?: AbortSignal; describe?: Record<string, unknown> } = {}): Promise<RunResult> {
-      const { signal } = joining
-      signal?.addEventListener('abort', signalChange, { once: true })
-      await recover()
-      await event('workers-joined', { instance: instanceId, workers: options.workers, ...joining.describe })
-      try {
-        for (;;) {
-          if (signal?.aborted) return await leave('stopped', 'this worker process was interrupted; its tasks went back to ready')
-          const run = await store.getRun(runId)
-          if (isRunEnded(run.status)) return await leave(run.status, `the run is ${run.status}: ${run.reason ?? ''}`.trim())
-          if (run.status === 'stopping') return await leave('stopped', 'the run is stopping')
-          if (run.status === 'running') {
-            await landApproved(options.workers)
-            await fillSlots(options.workers, ['work'])
-          }
-          await nextChange()
-        }
-      } catch (error) {
-        await leave('failed', error instanceof Error ? error.message : String(error)).catch(() => undefined)
-        throw error
-      } finally {
-        signal?.removeEventListener('abort', signalChange)
-      }
-    },
+    join: (joining: { signal?: AbortSignal; describe?: Record<string, unknown> } = {}): Promise<RunResult> => joinRun(parts, joining),
   }
 }
 

@@ -153,6 +153,7 @@ export async function ensureTargetBranch(layout: RepositoryLayout, target: strin
 export async function assertBranchName(layout: RepositoryLayout, target: string): Promise<void> {
   const problem = branchNameProblem(target)
   if (problem) throw new InvalidBranchNameError(target, problem.problem, problem.hint)
+  // git's refusal is the answer (an invalid name), reported just below.
   const checked = await git(layout.root, ['check-ref-format', '--branch', target]).catch(() => undefined)
   if (checked !== target) throw new InvalidBranchNameError(target)
 }

@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import { runAgent, type AgentOutcome, type AgentTool, type ToolContext } from '../agent/index.ts'
 import { resolveLinkedPaths } from '../git/index.ts'
 import type { Role } from '../model/index.ts'
+import { recordSurvivedFailure } from '../orchestrator/index.ts'
 import type { RoleContext } from './role-context.ts'
 
 /**
@@ -31,8 +32,15 @@ export async function runRoleAgent(
     maxCommandSeconds: Math.max(60, config.limits.attemptMinutes * 60),
     signal: options.signal,
   }
-  const setActivity = async (activity: string) => {
-    agent = await store.updateAgent(agent.id, agent.version, { activity }).catch(() => agent)
+  // Activity writes go one after another, and the agent's last write waits for them: one still
+  // in flight when the agent ends would move the version under that write (a version conflict).
+  let activityWritten: Promise<void> = Promise.resolve()
+  const setActivity = (activity: string) => {
+    activityWritten = activityWritten.then(async () => {
+      // What the agent is doing is a hint for `colony status`: the next step's activity
+      // replaces this one, so a write that did not happen is not worth an event.
+      agent = await store.updateAgent(agent.id, agent.version, { activity }).catch(() => agent)
+    })
   }
   try {
     const outcome = await runAgent({
@@ -55,14 +63,19 @@ export async function runRoleAgent(
       callTimeoutMs: config.model.timeoutSeconds * 1000,
       signal: options.signal,
       beforeStep: context.gate,
-      onStep: (step) => void setActivity(`step ${step.step}: ${step.toolCalls.join(', ') || 'thinking'}`),
+      onStep: (step) => setActivity(`step ${step.step}: ${step.toolCalls.join(', ') || 'thinking'}`),
     })
+    await activityWritten
     agent = await store.getAgent(agent.id)
     await store.updateAgent(agent.id, agent.version, { status: outcome.status === 'finished' ? 'finished' : 'stopped', activity: outcome.status === 'finished' ? 'finished' : `stopped: ${outcome.reason}` })
     return outcome
   } catch (error) {
+    await activityWritten
     agent = await store.getAgent(agent.id)
-    await store.updateAgent(agent.id, agent.version, { status: 'stopped', activity: `stopped: ${error instanceof Error ? error.message : String(error)}` }).catch(() => undefined)
+    await store
+      .updateAgent(agent.id, agent.version, { status: 'stopped', activity: `stopped: ${error instanceof Error ? error.message : String(error)}` })
+      // The error that stopped the agent goes on to the caller either way; an agent left marked running is recorded.
+      .catch((failure: unknown) => recordSurvivedFailure(store, { runId: options.runId, ...(options.taskId !== null && { taskId: options.taskId }), type: 'agent-update-failed', data: { agent: agent.id, status: 'stopped' } }, failure))
     throw error
   }
 }

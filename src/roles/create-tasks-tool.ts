@@ -1,7 +1,9 @@
 import { z } from 'zod'
-import { defineTool, type ToolOutcome } from '../agent/index.ts'
+import { defineTool, readModelText, type ToolOutcome } from '../agent/index.ts'
 import { taskFieldProblem, type Board } from '../board/index.ts'
 import type { Store, Task } from '../store/index.ts'
+
+const description = readModelText(new URL('./create-tasks-tool.txt', import.meta.url))
 
 const taskInput = z.object({
   title: z.string().min(3, 'give the task a title a person can read'),
@@ -21,7 +23,7 @@ const taskInput = z.object({
 export function createTasksTool(options: { store: Store; board: Board; plan: Task; createdBy: string; awaitApproval: boolean; maxAttempts: number; onCreated: (tasks: Task[]) => void }) {
   return defineTool({
     name: 'create_tasks',
-    description: 'Create tasks for workers (or sub-planners, kind "plan"). Each needs a title, a description, acceptance commands and, for work, a scope of path globs. depends_on names titles from this same call or ids of existing tasks.',
+    description,
     inputSchema: z.object({ tasks: z.array(taskInput).min(1) }),
     async execute({ tasks }) {
       const refuse = (problem: string): ToolOutcome => ({ output: `${problem}; nothing was created. Fix it and call create_tasks again with all the tasks.`, failed: true })

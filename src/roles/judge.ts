@@ -1,10 +1,13 @@
 import { z } from 'zod'
-import { buildSystemPrompt, defineTool, listFilesTool, noteTool, readFileTool, runCommandTool, searchTool } from '../agent/index.ts'
+import { buildSystemPrompt, defineTool, listFilesTool, noteTool, readFileTool, readModelText, runCommandTool, searchTool } from '../agent/index.ts'
 import { describeFailingChecks, isFailing, type DeepGateReport } from '../gate/index.ts'
-import type { JudgeCall, Verdict } from '../orchestrator/index.ts'
+import { recordSurvivedFailure, type JudgeCall, type Verdict } from '../orchestrator/index.ts'
 import { runRoleAgent } from './agent-session.ts'
 import { boardSummary } from './board-summary.ts'
 import type { RoleContext } from './role-context.ts'
+
+const instructions = readModelText(new URL('./judge.md', import.meta.url))
+const verdictDescription = readModelText(new URL('./verdict.txt', import.meta.url))
 
 /** The deep gate's report, per check: what passes, what it reverted, and what still fails (work to do). */
 function describeChecks(report: DeepGateReport, commands: readonly string[]): string {
@@ -38,7 +41,7 @@ export function createJudge(context: RoleContext) {
     let verdict: Verdict | undefined
     const verdictTool = defineTool({
       name: 'verdict',
-      description: 'End the cycle: "done" when the goal is met and the checks pass, "continue" for the planners to plan more, "replan" to start over from a summary with fresh context.',
+      description: verdictDescription,
       inputSchema: z.object({ decision: z.enum(['continue', 'replan', 'done']), reason: z.string().min(1) }),
       async execute(input) {
         const failing = report.checks.filter(isFailing)
@@ -53,7 +56,7 @@ export function createJudge(context: RoleContext) {
         runId: call.run.id,
         taskId: null,
         workspace: workspace.cwd,
-        system: await buildSystemPrompt({ role: 'judge', workspace: workspace.cwd, repoMapTokens: 0 }),
+        system: await buildSystemPrompt({ instructions, workspace: workspace.cwd, repoMapTokens: 0 }),
         prompt: [
           `# The goal\n\n${call.run.goal ?? '(no goal recorded)'}`,
           `# Cycle ${call.cycle}: the board\n\n${await boardSummary(store, call.run.id)}`,
@@ -66,7 +69,7 @@ export function createJudge(context: RoleContext) {
       })
       return verdict ?? { decision: 'continue', reason: `the judge gave no verdict (${outcome.status === 'stopped' ? `${outcome.reason}: ${outcome.detail}` : 'finished without one'})` }
     } finally {
-      await context.workspaces.removeDetached('judge').catch(() => undefined)
+      await context.workspaces.removeDetached('judge').catch((error: unknown) => recordSurvivedFailure(store, { runId: call.run.id, type: 'worktree-removal-failed', data: { worktree: 'judge' } }, error))
     }
   }
 }

@@ -1,13 +1,15 @@
 import { createFinishTool, listFilesTool, noteTool, readFileTool, runCommandTool, searchTool } from '../agent/index.ts'
-import { buildSystemPrompt } from '../agent/index.ts'
+import { buildSystemPrompt, readModelText } from '../agent/index.ts'
 import { checksFromReportEvent, describeFailingChecks, isFailing } from '../gate/index.ts'
 import { targetTip } from '../git/index.ts'
-import type { PlannerOutcome, PlannerTurn } from '../orchestrator/index.ts'
+import { recordSurvivedFailure, type PlannerOutcome, type PlannerTurn } from '../orchestrator/index.ts'
 import type { Task } from '../store/index.ts'
 import { runRoleAgent } from './agent-session.ts'
 import { boardSummary } from './board-summary.ts'
 import { createTasksTool } from './create-tasks-tool.ts'
 import type { RoleContext } from './role-context.ts'
+
+const instructions = readModelText(new URL('./planner.md', import.meta.url))
 
 /**
  * A planner turn: a fresh agent each turn, given the goal (or its plan
@@ -42,7 +44,7 @@ export function createPlanner(context: RoleContext) {
         runId: task.runId,
         taskId: task.id,
         workspace: workspace.cwd,
-        system: await buildSystemPrompt({ role: 'planner', workspace: workspace.cwd, repoMapTokens: config.context.repoMapTokens }),
+        system: await buildSystemPrompt({ instructions, workspace: workspace.cwd, repoMapTokens: config.context.repoMapTokens }),
         prompt: sections.join('\n\n'),
         tools: [
           readFileTool,
@@ -59,7 +61,7 @@ export function createPlanner(context: RoleContext) {
         signal: turn.signal,
       })
     } finally {
-      await context.workspaces.removeDetached(`planner-${task.id}`).catch(() => undefined)
+      await context.workspaces.removeDetached(`planner-${task.id}`).catch((error: unknown) => recordSurvivedFailure(store, { runId: task.runId, taskId: task.id, type: 'worktree-removal-failed', data: { worktree: `planner-${task.id}` } }, error))
     }
     return { created: created.length, complete: created.length === 0 }
   }

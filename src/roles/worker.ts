@@ -1,12 +1,14 @@
 import { createFinishTool, editFileTool, listFilesTool, noteTool, readFileTool, runCommandTool, searchTool, writeFileTool } from '../agent/index.ts'
-import { buildSystemPrompt } from '../agent/index.ts'
-import { LeaseLostError } from '../board/index.ts'
+import { buildSystemPrompt, readModelText } from '../agent/index.ts'
+import { LeaseLostError, type TaskHandle } from '../board/index.ts'
 import { integrate, readTaskOutcome, type IntegrationOutcome, type Workspace } from '../git/index.ts'
-import type { LandAttempt, TaskHandle, WorkerAttempt, WorkerOutcome } from '../orchestrator/index.ts'
+import type { LandAttempt, WorkerAttempt, WorkerOutcome } from '../orchestrator/index.ts'
 import type { Task } from '../store/index.ts'
 import { runRoleAgent } from './agent-session.ts'
 import { fastGate } from './fast-gate.ts'
 import type { RoleContext } from './role-context.ts'
+
+const instructions = readModelText(new URL('./worker.md', import.meta.url))
 
 function taskContract(task: Task): string {
   const lines = [
@@ -158,7 +160,7 @@ export function createWorker(context: RoleContext) {
       runId: task.runId,
       taskId: task.id,
       workspace: workspace.path,
-      system: await buildSystemPrompt({ role: 'worker', workspace: workspace.path, repoMapTokens: config.context.repoMapTokens, focus: task.scope.filter((glob) => !glob.includes('*')) }),
+      system: await buildSystemPrompt({ instructions, workspace: workspace.path, repoMapTokens: config.context.repoMapTokens, focus: task.scope.filter((glob) => !glob.includes('*')) }),
       prompt: workspace.resumed ? `${contract}\n\n${await resumeNote(workspace)}` : contract,
       tools: [readFileTool, listFilesTool, searchTool, runCommandTool, noteTool, writeFileTool, editFileTool, finish],
       signal,

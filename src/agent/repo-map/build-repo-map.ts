@@ -53,7 +53,8 @@ export async function buildRepoMap(root: string, options: RepoMapOptions): Promi
       tree?.delete()
       parser.delete()
     } catch {
-      // A file that cannot be read or parsed is left out of the map, not fatal.
+      // A file that cannot be read or parsed is left out of the map, not fatal: the map is only a guide,
+      // and the agent still reaches the file itself with read_file and search.
     }
   }
 

@@ -33,9 +33,8 @@ describe('repo map', () => {
   it('builds a role prompt with the role instructions, the repository AGENTS.md and the map', async () => {
     const repository = await createTempRepository(files)
     try {
-      const prompt = await buildSystemPrompt({ role: 'worker', workspace: repository.root, repoMapTokens: 500 })
-      expect(prompt).toMatch(/^You are a worker in Colony/)
-      expect(prompt).toContain("# The repository's instructions for agents (AGENTS.md)\n\nRun `npm test` before finishing.")
+      const prompt = await buildSystemPrompt({ instructions: 'You are a worker.\n', workspace: repository.root, repoMapTokens: 500 })
+      expect(prompt).toMatch(/^You are a worker\.\n\n# The repository's instructions for agents \(AGENTS\.md\)\n\nRun `npm test` before finishing\./)
       expect(prompt).toContain('# Repository map')
       expect(prompt).toContain('src/money.ts')
     } finally {

@@ -1,8 +1,11 @@
 import { readFile, writeFile } from 'node:fs/promises'
 import { z } from 'zod'
 import { confinePath } from '../../sandbox/index.ts'
+import { readModelText } from '../model-text.ts'
 import { closestCandidates } from './closest-match.ts'
 import { defineTool } from './tool.ts'
+
+const description = readModelText(new URL('./edit-file.txt', import.meta.url))
 
 function lineOf(text: string, offset: number): number {
   return text.slice(0, offset).split('\n').length
@@ -40,7 +43,7 @@ function inLineEndingsOf(text: string, oldString: string, newString: string): { 
 
 export const editFileTool = defineTool({
   name: 'edit_file',
-  description: 'Replace old_string with new_string in a file of the workspace. old_string must match exactly (whitespace included) and be unique unless replace_all is true; include enough surrounding lines to make it unique.',
+  description,
   inputSchema: z.object({
     path: z.string().describe('path relative to the workspace root'),
     old_string: z.string().min(1, 'old_string cannot be empty; use write_file to create a file'),

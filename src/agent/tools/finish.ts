@@ -1,5 +1,8 @@
 import { z } from 'zod'
+import { readModelText } from '../model-text.ts'
 import { defineTool, type ToolOutcome } from './tool.ts'
+
+const description = readModelText(new URL('./finish.txt', import.meta.url))
 
 export const finishInput = z.object({ summary: z.string().min(1, 'say what was done'), concerns: z.string().optional() })
 
@@ -11,7 +14,7 @@ export const finishInput = z.object({ summary: z.string().min(1, 'say what was d
 export function createFinishTool(onFinish: (input: z.infer<typeof finishInput>) => Promise<ToolOutcome> = async (input) => ({ output: input.summary, done: true })) {
   return defineTool({
     name: 'finish',
-    description: 'Call when the task is done, with a summary of what you did and any concerns. Your work is checked when you finish; if it cannot be accepted yet, the result says what to fix.',
+    description,
     inputSchema: finishInput,
     execute: (input) => onFinish(input),
   })

@@ -2,14 +2,16 @@ import { readdir } from 'node:fs/promises'
 import { join, matchesGlob, relative } from 'node:path'
 import { z } from 'zod'
 import { confinePath } from '../../sandbox/index.ts'
+import { readModelText } from '../model-text.ts'
 import { defineTool } from './tool.ts'
 
 const maxEntries = 500
 const skipped = new Set(['.git', 'node_modules'])
+const description = readModelText(new URL('./list-files.txt', import.meta.url), { maxEntries })
 
 export const listFilesTool = defineTool({
   name: 'list_files',
-  description: `List files under a directory of the workspace (default: all of it), optionally filtered by a glob such as "src/**/*.ts". At most ${maxEntries} paths; .git and node_modules are skipped.`,
+  description,
   inputSchema: z.object({ path: z.string().optional(), pattern: z.string().optional().describe('glob relative to the workspace root') }),
   async execute(input, context) {
     const directory = confinePath(context.workspace, input.path ?? '.')

@@ -1,14 +1,16 @@
 import { readFile } from 'node:fs/promises'
 import { z } from 'zod'
 import { confinePath } from '../../sandbox/index.ts'
+import { readModelText } from '../model-text.ts'
 import { defineTool } from './tool.ts'
 
 const maxLines = 400
 const maxCharacters = 24_000
+const description = readModelText(new URL('./read-file.txt', import.meta.url), { maxLines })
 
 export const readFileTool = defineTool({
   name: 'read_file',
-  description: `Read a text file of the workspace, with line numbers. At most ${maxLines} lines per call: use start_line and end_line (1-based, inclusive) for longer files.`,
+  description,
   inputSchema: z.object({
     path: z.string().describe('path relative to the workspace root'),
     start_line: z.number().int().min(1).optional(),

@@ -1,10 +1,13 @@
 import { z } from 'zod'
 import { runGuarded } from '../../sandbox/index.ts'
+import { readModelText } from '../model-text.ts'
 import { defineTool } from './tool.ts'
+
+const description = readModelText(new URL('./run-command.txt', import.meta.url))
 
 export const runCommandTool = defineTool({
   name: 'run_command',
-  description: 'Run a shell command line (bash) in the workspace, in the sandbox: no network unless allowed, only the workspace writable. Prints the exit code and the combined output (long output keeps its start and end).',
+  description,
   inputSchema: z.object({ command: z.string().min(1), timeout_s: z.number().positive().optional().describe('time limit in seconds') }),
   async execute(input, context) {
     const timeoutSeconds = Math.min(input.timeout_s ?? context.maxCommandSeconds, context.maxCommandSeconds)

@@ -2,14 +2,16 @@ import { execFile } from 'node:child_process'
 import { promisify } from 'node:util'
 import { z } from 'zod'
 import { confinePath } from '../../sandbox/index.ts'
+import { readModelText } from '../model-text.ts'
 import { capText, defineTool } from './tool.ts'
 
 const execFileAsync = promisify(execFile)
 const maxMatches = 200
+const description = readModelText(new URL('./search.txt', import.meta.url), { maxMatches })
 
 export const searchTool = defineTool({
   name: 'search',
-  description: `Search the workspace's files for a regular expression (extended syntax), tracked and untracked, binary files skipped. Prints path:line:text, at most ${maxMatches} matches.`,
+  description,
   inputSchema: z.object({ pattern: z.string().min(1), path: z.string().optional().describe('directory or file to search in') }),
   async execute(input, context) {
     const scope = confinePath(context.workspace, input.path ?? '.')

@@ -21,8 +21,15 @@ export interface ToolContext {
 
 /**
  * One agent tool (DESIGN.md, "Agent tool vocabulary"). Its result is text for
- * the model. A failure the model can act on is thrown as an error whose
- * message says what to do; the loop turns it into a tool result.
+ * the model. Its description lives in a .txt beside it (readModelText).
+ *
+ * Errors follow the error policy (ErrorKind in src/errors): a failure the
+ * model can act on (a bad path, a missing file, a refused command, an edit
+ * that does not match) is thrown as an error whose message says what to do,
+ * and the loop turns it into a tool result. A failure it cannot act on (the
+ * task's lease was lost, the store failed) is a ColonyError whose `kind` is
+ * 'fatal': the loop ends the attempt with it instead of showing it to the
+ * model, as it does with any error once the attempt was cancelled.
  */
 export interface AgentTool<Schema extends z.ZodType = z.ZodType> {
   name: string

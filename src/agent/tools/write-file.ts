@@ -2,11 +2,14 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import { z } from 'zod'
 import { confinePath } from '../../sandbox/index.ts'
+import { readModelText } from '../model-text.ts'
 import { defineTool } from './tool.ts'
+
+const description = readModelText(new URL('./write-file.txt', import.meta.url))
 
 export const writeFileTool = defineTool({
   name: 'write_file',
-  description: 'Create or overwrite a file of the workspace with the given content (parent directories are created). Prefer edit_file for changing part of an existing file.',
+  description,
   inputSchema: z.object({ path: z.string().describe('path relative to the workspace root'), content: z.string() }),
   async execute(input, context) {
     const path = confinePath(context.workspace, input.path)

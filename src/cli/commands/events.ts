@@ -32,6 +32,7 @@ export function registerEvents(program: Command): void {
             for (const event of events) print(event)
             afterId = events.at(-1)?.id ?? afterId
             if (events.length === 1000) continue
+            // The delay only rejects when Ctrl-C aborts it, which ends the loop.
             if (options.follow) await delay(followIntervalMs, undefined, { signal: stop.signal }).catch(() => undefined)
           } while (options.follow && !stop.signal.aborted)
         } finally {

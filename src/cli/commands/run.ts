@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import type { Command } from 'commander'
 import { textProblem } from '../../board/index.ts'
-import type { LaunchResult } from '../../orchestrator/index.ts'
+import type { LaunchResult } from '../../launch/index.ts'
 import { terminalText } from '../../terminal/index.ts'
 import { addModelOptions, modelOverrides, type ModelFlags } from '../model-options.ts'
 import { withSession } from '../session.ts'
@@ -75,7 +75,7 @@ export function registerRun(program: Command): void {
     const goal = await readGoal(options)
     await withSession(process.cwd(), async ({ layout, config, store, board, run }) => {
       // PERF: the orchestrator and the model providers load only once the arguments are known to be good.
-      const [{ launchRun }, { roles }, { checkLaunch }] = await Promise.all([import('../../orchestrator/index.ts'), import('../../model/index.ts'), import('../preflight.ts')])
+      const [{ launchRun }, { roles }, { checkLaunch }] = await Promise.all([import('../../launch/index.ts'), import('../../model/index.ts'), import('../preflight.ts')])
       await checkLaunch({ layout, config, run, resuming: goal === undefined, roles, models: overrides })
       const interrupt = stopOnInterrupt()
       try {

@@ -14,7 +14,7 @@ export function registerStatus(program: Command): void {
       await withSession(process.cwd(), async ({ store, run, layout, config }) => {
         await assertTargetUsable(layout, config, run)
         // PERF: the orchestrator loads only for a status there is to show.
-        const { runSnapshot } = await import('../../orchestrator/index.ts')
+        const { runSnapshot } = await import('../../launch/index.ts')
         const snapshot = await runSnapshot(store, run, config.budget)
         if (options.json) return printJson({ repository: layout.root, ...snapshot })
         const { tasks, usage } = snapshot

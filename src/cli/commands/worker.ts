@@ -16,7 +16,7 @@ export function registerWorker(program: Command): void {
       const overrides = modelOverrides({ ...(options.model !== undefined && { workerModel: options.model }) })
       await withSession(process.cwd(), async ({ layout, config, store, board, run }) => {
         // PERF: the orchestrator and the model providers load only once the arguments are known to be good.
-        const [{ launchWorkers }, { checkLaunch }] = await Promise.all([import('../../orchestrator/index.ts'), import('../preflight.ts')])
+        const [{ launchWorkers }, { checkLaunch }] = await Promise.all([import('../../launch/index.ts'), import('../preflight.ts')])
         await checkLaunch({ layout, config, run, resuming: false, roles: ['worker'], models: overrides })
         // Ctrl-C here makes this process leave (its tasks go back to ready); the run goes on.
         const interrupt = stopOnInterrupt('this worker process leaves; its tasks go back to ready and the run goes on')

@@ -1,5 +1,5 @@
-import type { Board } from '../board/index.ts'
 import type { Task, TaskStatus } from '../store/index.ts'
+import type { Board } from './board.ts'
 
 /**
  * One owner's grip on a claimed task. Heartbeats and the owner's own moves go
@@ -19,6 +19,7 @@ export function createTaskHandle(board: Board, claimed: Task): TaskHandle {
   let queue: Promise<unknown> = Promise.resolve()
   const serialized = (action: () => Promise<Task>): Promise<Task> => {
     const next = queue.then(action).then((task) => (current = task))
+    // The queue only orders the actions: a failed one reaches its caller through `next`, and the next action still runs.
     queue = next.catch(() => undefined)
     return next
   }

@@ -1,6 +1,6 @@
+import { createInstanceId, ownerIsGone } from '../board/index.ts'
 import type { ColonyConfig } from '../config/index.ts'
 import { eventToJson, isRunEnded, taskStatuses, type Run, type Store } from '../store/index.ts'
-import { createInstanceId, ownerIsGone } from './owner-id.ts'
 
 /**
  * The processes working on the run: the `colony run` that supervises it and

@@ -1,5 +1,9 @@
-import type { Handoff, Run, Task } from '../store/index.ts'
-import type { TaskHandle } from './task-handle.ts'
+import type { TaskHandle } from '../board/index.ts'
+import type { Handoff, Run } from '../store/index.ts'
+
+// The contract between the supervisor and the roles it runs. The supervisor is
+// written against it; src/roles implements it and imports these types from here,
+// and src/launch wires the real roles in. The orchestrator never imports src/roles.
 
 /** What a planner turn is given. A plan task gets a turn when it is claimed and again when its tasks report back. */
 export interface PlannerTurn {
@@ -65,7 +69,8 @@ export interface Verdict {
 
 /**
  * The three roles as the supervisor sees them. src/roles provides the real ones
- * (agents over models, git and the gate); tests may pass their own.
+ * (agents over models, git and the gate), src/launch passes them in; tests may
+ * pass their own.
  */
 export interface Roles {
   plan(turn: PlannerTurn): Promise<PlannerOutcome>
@@ -74,5 +79,3 @@ export interface Roles {
   /** Lands a task a person approved for merge (approval.merge). */
   land?(attempt: LandAttempt): Promise<WorkerOutcome>
 }
-
-export type { Task }

@@ -1,0 +1,5 @@
+export { launchRun, RunInProgressError, NothingToResumeError, type LaunchOptions, type LaunchResult } from './launch-run.ts'
+export { launchWorkers, NothingToJoinError, type WorkersResult } from './launch-workers.ts'
+export type { AgentProcessOptions } from './prepare-agents.ts'
+export { createLiveView, type LiveView, type LiveViewOptions } from './live-view.ts'
+export { runSnapshot } from './run-snapshot.ts'

@@ -1,0 +1,118 @@
+import type { Writable } from 'node:stream'
+import { settledStatuses, type Board } from '../board/index.ts'
+import type { ColonyConfig } from '../config/index.ts'
+import type { DeepGate } from '../gate/index.ts'
+import { createGit, createLandingLock, createWorkspaces, findTaskCommit, worktreeHolding } from '../git/index.ts'
+import { createLanguageModel, modelForRole, priceOf, type ModelOverrides, type Role } from '../model/index.ts'
+import { createSupervisor, type Supervisor } from '../orchestrator/index.ts'
+import type { RepositoryLayout } from '../repository/index.ts'
+import { createRoles, type RoleModel } from '../roles/index.ts'
+import { sandboxFromConfig, sandboxPolicy, type Sandbox } from '../sandbox/index.ts'
+import type { Run, Store } from '../store/index.ts'
+import { sharedLandingTurn } from './landing-turn.ts'
+
+/** What a process that runs agents is given: `colony run` and `colony worker`. */
+export interface AgentProcessOptions {
+  layout: RepositoryLayout
+  config: ColonyConfig
+  store: Store
+  board: Board
+  workers?: number
+  models?: ModelOverrides
+  /** Where the live view goes (a terminal redraws; anything else gets one line per event). */
+  output: Writable & { isTTY?: boolean; columns?: number }
+  environment?: NodeJS.ProcessEnv
+  /** Aborting asks the run to stop cleanly, as `colony stop` does. */
+  signal?: AbortSignal
+}
+
+/** What a process runs with: its models, how many agents, and what the sandbox does not cover here. */
+function describeProcess(models: Partial<Record<Role, RoleModel>>, workers: number, sandbox: Sandbox): Record<string, unknown> {
+  const missing = sandbox.notCovered
+  const roles = Object.entries(models).map(([role, model]) => `${role} ${model.spec}`).join(', ')
+  return {
+    summary: `${roles}; ${workers} workers; sandbox ${sandbox.mode}${missing.length > 0 ? ` (not covered here: ${missing.join(', ')})` : ''}`,
+    models: Object.fromEntries(Object.entries(models).map(([role, model]) => [role, model.spec])),
+    workers,
+    sandbox: { mode: sandbox.mode, processCap: sandbox.processCap, notCovered: missing },
+  }
+}
+
+async function roleModels(options: AgentProcessOptions, roles: readonly Role[]): Promise<Partial<Record<Role, RoleModel>>> {
+  const models: Partial<Record<Role, RoleModel>> = {}
+  for (const role of roles) {
+    const spec = modelForRole(options.config, role, options.models)
+    models[role] = { model: await createLanguageModel(spec, options.config, options.environment), spec: spec.spec, price: priceOf(spec.spec, options.config) }
+  }
+  return models
+}
+
+/**
+ * What a process that runs agents sets up: the models of the roles it runs,
+ * the sandbox, the worktrees (those of settled tasks swept away), and its
+ * supervisor with the real roles wired in (`superviseWith`).
+ */
+export async function prepareAgents(options: AgentProcessOptions, run: Run, roles: readonly Role[]) {
+  const { layout, config, store, board } = options
+  const git = createGit(layout.root)
+  const models = await roleModels(options, roles)
+  const sandbox = sandboxFromConfig(config, layout.root)
+  const policy = sandboxPolicy(config.sandbox, layout.root)
+  const workspaces = createWorkspaces({
+    git,
+    root: layout.root,
+    worktreesDir: layout.worktreesDir,
+    target: config.target,
+    remote: config.remote,
+    preparation: config.workspace,
+    runSetup: async (command, cwd) => {
+      const result = await sandbox.run(command, { cwd, timeoutMs: config.limits.attemptMinutes * 60_000 })
+      return { ok: result.exitCode === 0, output: result.output }
+    },
+  })
+  // Worktrees of tasks that are settled (merged, cancelled, failed) are no longer needed.
+  const tasks = await store.listTasks({ runId: run.id })
+  const unsettled = new Set(tasks.filter((task) => !settledStatuses.includes(task.status)).map((task) => task.id))
+  await workspaces.sweep((taskId) => unsettled.has(taskId))
+  const roleContext = {
+    store, board, config, repositoryRoot: layout.root, git, workspaces, sandbox, policy, models, landing: createLandingLock(sharedLandingTurn(store, layout.root, config)),
+    context: { windowTokens: config.context.windowTokens, compactAt: config.context.compactAt, maskToolResultsAfter: config.context.maskToolResultsAfter },
+  }
+  const workers = options.workers ?? config.workers
+  const supervisorOptions = {
+    store,
+    board,
+    runId: run.id,
+    workers,
+    budget: config.budget,
+    attemptMinutes: config.limits.attemptMinutes,
+    cycleMinutes: config.limits.cycleMinutes,
+    leaseMs: config.limits.leaseSeconds * 1000,
+    allowOverlap: config.scheduling.allowOverlap,
+    findLandedCommit: (taskId: number) => findTaskCommit(git, config.target, taskId, config.remote),
+    targetProblem: async () => {
+      const holder = await worktreeHolding(git, config.target)
+      return holder === undefined ? undefined : `the target branch ${config.target} is checked out in ${holder}; Colony never moves a checked-out branch. Check out another branch there and the run goes on.`
+    },
+  }
+  return {
+    git,
+    sandbox,
+    policy,
+    workspaces,
+    /** What this process runs with, for its `run-configured` or `workers-joined` event. */
+    description: describeProcess(models, workers, sandbox),
+
+    /** This process's supervisor, running the real roles; only `colony run` has the deep gate (the judge's), and is told of merges for it. */
+    superviseWith({ deepGate, onMerged }: { deepGate: DeepGate | undefined; onMerged?: () => void }): Supervisor {
+      const supervisor: Supervisor = createSupervisor({
+        ...supervisorOptions,
+        roles: createRoles({ ...roleContext, deepGate, gate: (signal) => supervisor.gate(signal) }),
+        ...(onMerged && { onMerged }),
+      })
+      return supervisor
+    },
+  }
+}
+
+export type PreparedAgents = Awaited<ReturnType<typeof prepareAgents>>

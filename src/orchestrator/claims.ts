@@ -1,0 +1,84 @@
+import { changedByAnother, createTaskHandle, leasedStatuses, type Board } from '../board/index.ts'
+import type { Store, Task } from '../store/index.ts'
+import type { PlannerTurns } from './planner-turns.ts'
+import { wasRecovered } from './recovery.ts'
+import type { Roles } from './role-contract.ts'
+import { scopesOverlap } from './scope-overlap.ts'
+import type { SlotPool } from './slots.ts'
+
+export interface ClaimsOptions {
+  store: Store
+  board: Board
+  runId: number
+  roles: Roles
+  slots: SlotPool
+  planners: PlannerTurns
+  /** Let tasks whose scopes overlap run at the same time. */
+  allowOverlap?: boolean | undefined
+}
+
+/**
+ * What free slots take on: ready tasks claimed from the board (a work task
+ * gets a worker attempt, a plan task its planner's first turn), and approved
+ * merges adopted by compare-and-swap to be landed.
+ */
+export function createClaims(options: ClaimsOptions) {
+  const { store, board, runId, roles, slots, planners } = options
+
+  function startWorker(task: Task, owner: string) {
+    const handle = createTaskHandle(board, task)
+    slots.startHeld(handle, async (signal) => {
+      await handle.advance('running')
+      const run = await store.getRun(runId)
+      const outcome = await roles.work({ run, handle, owner, signal, resume: wasRecovered(task) })
+      if (!outcome.merged && !('awaitingApproval' in outcome)) await slots.settleFailure(handle, signal, new Error(outcome.reason))
+    })
+  }
+
+  return {
+    /** Claims ready tasks of `kinds` until the slots are full; work whose scope overlaps work in flight waits (unless allowOverlap). */
+    async fill(capacity: number, kinds: readonly Task['kind'][] = ['plan', 'work']) {
+      const inFlight = await store.listTasks({ runId, statuses: leasedStatuses })
+      const busyScopes = inFlight.filter((task) => task.kind === 'work' && !planners.isWaiting(task.id)).map((task) => task.scope)
+      while (slots.size < capacity) {
+        const owner = slots.nextOwner()
+        const task = await board.claim({
+          runId,
+          owner,
+          kinds,
+          accept: (candidate) => candidate.kind === 'plan' || options.allowOverlap === true || !busyScopes.some((scope) => scopesOverlap(scope, candidate.scope)),
+        })
+        if (!task) return
+        if (task.kind === 'work') {
+          busyScopes.push(task.scope)
+          startWorker(task, owner)
+        } else {
+          await planners.first(task)
+        }
+      }
+    },
+
+    /** Approved merges (integrating, no owner): adopted by compare-and-swap and landed. */
+    async landApproved(capacity: number) {
+      if (!roles.land) return
+      for (const task of await store.listTasks({ runId, statuses: ['integrating'] })) {
+        if (slots.size >= capacity) return
+        if (task.owner !== null || slots.has(task.id)) continue
+        let adopted: Task
+        try {
+          adopted = await board.adoptLanding(task, slots.nextLander())
+        } catch (error) {
+          if (changedByAnother(error)) continue
+          throw error
+        }
+        const handle = createTaskHandle(board, adopted)
+        slots.startHeld(handle, async (signal) => {
+          const outcome = await roles.land!({ run: await store.getRun(runId), handle, signal })
+          if (!outcome.merged && 'reason' in outcome) await handle.release(`the approved change could not land: ${outcome.reason}`)
+        })
+      }
+    },
+  }
+}
+
+export type Claims = ReturnType<typeof createClaims>
