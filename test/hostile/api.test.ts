@@ -333,14 +333,13 @@ describe('the HTTP API refuses hostile input, answers why, and changes nothing',
 
   it('colony serve on an address other machines can reach warns that whoever has the token controls the run', async () => {
     const exposed = spawn(process.execPath, [cliEntry, 'serve', '--port', '0', '--host', '0.0.0.0'], { cwd: repo.root, stdio: ['ignore', 'pipe', 'pipe'] })
-    let said = ''
-    exposed.stdout.on('data', (chunk: Buffer) => (said += chunk.toString()))
     const warning = await new Promise<string>((resolve, reject) => {
+      let said = ''
       let stderr = ''
-      exposed.stderr.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString()
-        if (stderr.includes('\n  ')) resolve(stderr)
-      })
+      // Both pipes may arrive in either order; Ctrl-C goes once the server has said all it says on start.
+      const ready = () => stderr.includes('--host 127.0.0.1') && said.includes('Ctrl-C stops the server') && resolve(stderr)
+      exposed.stdout.on('data', (chunk: Buffer) => ((said += chunk.toString()), ready()))
+      exposed.stderr.on('data', (chunk: Buffer) => ((stderr += chunk.toString()), ready()))
       exposed.once('exit', (exitCode) => reject(new Error(`colony serve exited with ${exitCode}: ${said}${stderr}`)))
     })
     const exited = new Promise((resolve) => exposed.once('exit', resolve))

@@ -19,6 +19,16 @@ export function registerServe(program: Command): void {
       await withSession(process.cwd(), async ({ store, board, config, run }) => {
         const app = createApp({ store, board, config, token })
         const { server, origin, loopback } = await listen(app.fetch, options.host, options.port)
+        // Listening before anything is printed: whoever reads "Ctrl-C stops the server" may press it at once.
+        const stopped = new Promise<void>((resolve) => {
+          const stop = () => {
+            server.close(() => resolve())
+            // Event streams stay open until their clients leave: end them so the server can stop now.
+            if ('closeAllConnections' in server) server.closeAllConnections()
+          }
+          process.once('SIGINT', stop)
+          process.once('SIGTERM', stop)
+        })
         const shownToken = chosenToken ? '$COLONY_SERVER_TOKEN' : token
         process.stdout.write(
           `colony serve: run ${run.id}\n` +
@@ -32,15 +42,7 @@ export function registerServe(program: Command): void {
               '  Keep the token secret, or use --host 127.0.0.1 (the default) to serve this machine only.\n',
           )
         }
-        await new Promise<void>((resolve) => {
-          const stop = () => {
-            server.close(() => resolve())
-            // Event streams stay open until their clients leave: end them so the server can stop now.
-            if ('closeAllConnections' in server) server.closeAllConnections()
-          }
-          process.once('SIGINT', stop)
-          process.once('SIGTERM', stop)
-        })
+        await stopped
       })
     })
 }
