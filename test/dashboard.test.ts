@@ -56,7 +56,7 @@ describe.skipIf(!chromium && !process.env.CI)('the dashboard in a browser', () =
       const starter = await openStore(join(repo.root, '.colony', 'colony.db'))
       try {
         const pending = (await starter.latestRun())!
-        await starter.updateRun(pending.id, pending.version, { status: 'running' }, [{ type: 'run-started', data: { from: 'pending' } }])
+        await starter.updateRun(pending.id, pending.version, { status: 'running' }, [{ type: 'run-started', data: { from: 'pending', instance: 'test' } }])
       } finally {
         await starter.close()
       }

@@ -1,3 +1,4 @@
+import { newEvent, type EventData, type EventType } from '../events/index.ts'
 import { z } from 'zod'
 import { generateText, tool as aiTool, type LanguageModel, type ModelMessage, type ToolResultPart, type ToolSet } from 'ai'
 import { isFatalError } from '../errors/index.ts'
@@ -79,7 +80,7 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentOutcome> 
   const maxOutputTokens = options.maxOutputTokens ?? 8192
   // What every request carries besides the conversation: instructions, tool schemas, room for the answer.
   const fixedTokens = estimateTokens(options.system) + estimateTokens(options.tools.map((tool) => [tool.name, tool.description, z.toJSONSchema(tool.inputSchema)])) + maxOutputTokens
-  const event = (type: string, data: Record<string, unknown>) => store.appendEvents([{ runId, agentId, taskId, type, data }])
+  const event = <T extends EventType>(type: T, data: EventData<T>) => store.appendEvents([newEvent(type, data, { runId, agentId, taskId })])
   const callSignal = () => {
     const timeout = AbortSignal.timeout(options.callTimeoutMs ?? 600_000)
     return options.signal ? AbortSignal.any([options.signal, timeout]) : timeout

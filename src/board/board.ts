@@ -1,3 +1,4 @@
+import type { EventData } from '../events/index.ts'
 import {
   VersionConflictError,
   type NewEvent,
@@ -24,6 +25,9 @@ export interface LandingGate {
   /** Undoes `close` when the cancel itself did not go through. */
   reopen(task: Task, marker: string): Promise<void>
 }
+
+/** What a move of a task's status may add to its `task-<status>` event. */
+export type TaskMoveData = Pick<EventData<'task-ready'>, 'approved' | 'rejected' | 'recovered' | 'commit' | 'revert' | 'output'>
 
 export interface BoardOptions {
   store: Store
@@ -55,7 +59,7 @@ export interface Board {
   /** Extends the owner's lease. Throws LeaseLostError when the task was taken back. */
   heartbeat(task: Task): Promise<Task>
   /** An owner's move of its task to another status (claimed → running → integrating → merged). */
-  advance(task: Task, to: TaskStatus, details?: { result?: Task['result']; reason?: string; data?: Record<string, unknown> }): Promise<Task>
+  advance(task: Task, to: TaskStatus, details?: { result?: Task['result']; reason?: string; data?: TaskMoveData }): Promise<Task>
   /** Ends the owner's attempt as failed: back to ready for another attempt, or failed for good after maxAttempts. */
   failAttempt(task: Task, reason: string): Promise<Task>
   /** Gives a task back without counting the attempt (the run is pausing or stopping). */
@@ -67,7 +71,7 @@ export interface Board {
   /** The lander stopped: the change stays approved and integrating, with no owner, for the next lander. */
   interruptLanding(task: Task, reason: string): Promise<Task>
   /** A person's (or the orchestrator's) change of a task by id, retried over concurrent heartbeats. */
-  transition(taskId: number, to: TaskStatus, details?: { reason?: string; actor?: string; data?: Record<string, unknown> }): Promise<Task>
+  transition(taskId: number, to: TaskStatus, details?: { reason?: string; actor?: string; data?: TaskMoveData }): Promise<Task>
   /** Cancels a task; throws AlreadyLandedError (and records it merged) when its change landed before the cancel. */
   cancel(taskId: number, reason?: string, actor?: string): Promise<Task>
   /** The target has the task's commit (git decided): record it merged, from whatever unsettled status the board last knew. */
@@ -136,16 +140,17 @@ export function createBoard(options: BoardOptions): Board {
     }
   }
 
-  function endAttempt(task: Task, reason: string, cause: string): { change: TaskChange; events: NewEvent[] } {
+  function endAttempt(task: Task, reason: string, cause: 'task-attempt-failed' | 'task-lease-expired'): { change: TaskChange; events: NewEvent[] } {
     const exhausted = task.attempt >= task.maxAttempts
     const next: TaskStatus = exhausted ? 'failed' : 'ready'
     assertLegal(task, next)
+    const nextReason = exhausted ? `${reason} (after ${task.attempt} of ${task.maxAttempts} attempts)` : reason
     const change: TaskChange = exhausted
-      ? { status: 'failed', owner: null, leaseUntil: null, reason: `${reason} (after ${task.attempt} of ${task.maxAttempts} attempts)` }
-      : { status: 'ready', owner: null, leaseUntil: null, attempt: task.attempt + 1, reason }
+      ? { status: 'failed', owner: null, leaseUntil: null, reason: nextReason }
+      : { status: 'ready', owner: null, leaseUntil: null, attempt: task.attempt + 1, reason: nextReason }
     const events: NewEvent[] = [
       { type: cause, data: { owner: task.owner, attempt: task.attempt, maxAttempts: task.maxAttempts, reason, next } },
-      { type: eventTypeFor(next), data: { from: task.status, reason: change.reason, attempt: change.attempt ?? task.attempt } },
+      { type: eventTypeFor(next), data: { from: task.status, reason: nextReason, attempt: change.attempt ?? task.attempt } },
     ]
     return { change, events }
   }

@@ -1,3 +1,4 @@
+import type { EventType } from '../events/index.ts'
 import type { TaskKind, TaskStatus } from '../store/index.ts'
 
 /**
@@ -34,8 +35,11 @@ export function canTransition(from: TaskStatus, to: TaskStatus, kind: TaskKind =
 }
 
 /** The event type recorded when a task enters `status`. */
-export function eventTypeFor(status: TaskStatus): string {
-  const types: Record<TaskStatus, string> = {
+export function eventTypeFor<S extends TaskStatus>(status: S): (typeof taskEventTypes)[S] {
+  return taskEventTypes[status]
+}
+
+const taskEventTypes = {
     proposed: 'task-proposed',
     awaiting_approval: 'task-awaiting-approval',
     ready: 'task-ready',
@@ -46,7 +50,5 @@ export function eventTypeFor(status: TaskStatus): string {
     failed: 'task-failed',
     blocked: 'task-blocked',
     cancelled: 'task-cancelled',
-    reverted: 'task-reverted',
-  }
-  return types[status]
-}
+  reverted: 'task-reverted',
+} as const satisfies Record<TaskStatus, EventType>

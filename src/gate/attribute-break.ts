@@ -1,3 +1,4 @@
+import type { EmitEvent } from '../events/index.ts'
 import { revertOnTarget, targetLog, type Git } from '../git/index.ts'
 import { firstBadCommit } from './bisect.ts'
 import type { Culprit } from './check-status.ts'
@@ -16,7 +17,7 @@ export interface AttributeBreakOptions {
   tipReport: string
   /** Runs `command` at a commit the way it ran on the tip. */
   testAt: (commit: string) => Promise<{ passed: boolean; report: string }>
-  emit: (type: string, data: Record<string, unknown>) => Promise<void>
+  emit: EmitEvent
   onReverted: (culprit: { taskId: number; commit: string; revert: string; output: string; command: string }) => Promise<void>
 }
 

@@ -1,3 +1,4 @@
+import type { EmitEvent } from '../events/index.ts'
 import { targetTip, type Git, type Workspaces } from '../git/index.ts'
 import { attributeBreak } from './attribute-break.ts'
 import { createCheckHistory } from './check-history.ts'
@@ -23,7 +24,7 @@ export interface DeepGateOptions {
   baseline?: string | undefined
   /** Marks a task reverted on the board once its commit has been reverted on the target. */
   onReverted: (culprit: { taskId: number; commit: string; revert: string; output: string; command: string }) => Promise<void>
-  emit?: (type: string, data: Record<string, unknown>) => Promise<void> | void
+  emit?: EmitEvent
   /** Where the last commit that passed all of `checks.full` is kept. */
   verifiedRef?: string
 }
@@ -60,7 +61,7 @@ const maxRevertsPerCheck = 8
 export function createDeepGate(options: DeepGateOptions) {
   const { git, commands } = options
   const verifiedRef = options.verifiedRef ?? `refs/colony/verified/${options.target}`
-  const emit = async (type: string, data: Record<string, unknown>) => options.emit?.(type, data)
+  const emit: EmitEvent = async (type, data) => void (await options.emit?.(type, data))
   const history = createCheckHistory({ git, target: options.target, commands, run: options.run, timeoutMs: options.timeoutMs, baseline: options.baseline })
   // Commands whose break was bisected to a commit that is no task's, so they are not bisected again until they pass again.
   const unattributable = new Map<string, { since: string; reason: string }>()

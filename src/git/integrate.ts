@@ -1,3 +1,4 @@
+import type { EmitEvent } from '../events/index.ts'
 import { existsSync } from 'node:fs'
 import { setTimeout as delay } from 'node:timers/promises'
 import { changedFiles, diffSize, outsideScope } from './change-limits.ts'
@@ -54,7 +55,7 @@ export interface IntegrateOptions {
   exclude?: string[]
   /** The fast gate: the task's acceptance commands plus `checks.fast`, run in the worktree. */
   gate: (cwd: string) => Promise<GateOutcome>
-  emit?: (type: string, data: Record<string, unknown>) => Promise<void> | void
+  emit?: EmitEvent
   /** False stops after the gate (approval.merge: a person approves before the change lands). Default true. */
   land?: boolean
   /**
@@ -96,7 +97,7 @@ async function authorOf(git: Git, commit: string): Promise<Record<string, string
  */
 export async function integrate(options: IntegrateOptions): Promise<IntegrationOutcome> {
   const { git, task } = options
-  const emit = async (type: string, data: Record<string, unknown>) => options.emit?.(type, data)
+  const emit: EmitEvent = async (type, data) => void (await options.emit?.(type, data))
   const maxRaces = options.maxRaces ?? 30
   const excluded = options.exclude ?? []
   const authorEnv = {

@@ -1,3 +1,4 @@
+import { newEvent, type EventData, type SurvivedFailureType } from '../events/index.ts'
 import { leasedStatuses, ownerIsGone, createInstanceId } from '../board/index.ts'
 import { ColonyError } from '../errors/index.ts'
 import { createDeepGate, revertTask, runBaseline } from '../gate/index.ts'
@@ -74,7 +75,7 @@ async function runDeepGate(options: LaunchOptions, run: Run, agents: PreparedAge
     onReverted: async (culprit) => {
       await revertTask({ git, workspaces, store, board, target: config.target, remote: config.remote, taskId: culprit.taskId, reason: `the check \`${culprit.command}\` of checks.full failed on the target after it merged; the deep gate bisected to it`, actor: 'deep-gate', output: culprit.output, revertCommit: culprit.revert })
     },
-    emit: async (type, data) => void (await store.appendEvents([{ runId: run.id, type, data }])),
+    emit: async (type, data) => void (await store.appendEvents([newEvent(type, data, { runId: run.id })])),
   })
 }
 
@@ -106,9 +107,9 @@ export async function launchRun(options: LaunchOptions): Promise<LaunchResult> {
   const run = await chooseRun(store, config.target, options.goal)
   const agents = await prepareAgents(options, run, roleNames)
   const { git, workspaces } = agents
-  const survived = (type: string, data: Record<string, unknown> = {}) => (error: unknown) => recordSurvivedFailure(store, { runId: run.id, type, data }, error)
+  const survived = <T extends SurvivedFailureType>(type: T, data: Omit<EventData<T>, 'error' | 'name'>) => (error: unknown) => recordSurvivedFailure(store, { runId: run.id, type, data }, error)
   const deepGate = await runDeepGate(options, run, agents)
-  const supervisor = agents.superviseWith({ deepGate, onMerged: () => void deepGate.request().catch(survived('deep-gate-error')) })
+  const supervisor = agents.superviseWith({ deepGate, onMerged: () => void deepGate.request().catch(survived('deep-gate-error', {})) })
   const onAbort = () => void moveRun(store, run.id, runMoves.stop('signal')).catch(survived('run-stop-failed', { actor: 'signal' }))
   options.signal?.addEventListener('abort', onAbort, { once: true })
   const restoreWarnings = recordModelWarnings(store, run.id)

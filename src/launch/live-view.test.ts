@@ -64,10 +64,10 @@ describe('live view', () => {
   it.each([false, true])('shows control characters from models visibly, never raw (terminal: %s)', async (isTTY) => {
     const run = await store.createRun({ goal: hostile, target: 'colony/main' })
     // Straight into the store: the board refuses such a title now, but a store written before that (or by another version) may hold one.
-    await store.createTask({ runId: run.id, title: hostile, createdBy: 'planner' }, [{ type: 'task-created', data: { title: hostile } }])
+    await store.createTask({ runId: run.id, title: hostile, createdBy: 'planner' }, [{ type: 'task-created', data: { title: hostile, kind: 'work', status: 'ready', createdBy: 'planner', dependsOn: [] } }])
     const agent = await store.createAgent({ runId: run.id, role: 'worker', status: 'running' })
     await store.updateAgent(agent.id, agent.version, { activity: hostile })
-    await store.appendEvents([{ runId: run.id, type: 'verdict', data: { decision: 'done', reason: hostile } }])
+    await store.appendEvents([{ runId: run.id, type: 'verdict', data: { cycle: 1, decision: 'done', reason: hostile } }])
     const { stream, text } = capture(isTTY)
     const view = createLiveView({ store, runId: run.id, output: stream, budget: {}, intervalMs: 60_000 })
     await view.stop()

@@ -27,11 +27,15 @@ function formatDuration(ms: number): string {
   return `${hours > 0 ? `${hours}h` : ''}${String(minutes).padStart(hours > 0 ? 2 : 1, '0')}m${String(seconds % 60).padStart(2, '0')}s`
 }
 
+const detailKeys = ['summary', 'title', 'owner', 'reason', 'commit', 'decision', 'files', 'instance'] as const
+
 /** One notable event on one line; its data (titles, reasons, verdicts: text from models) shown by terminalText. */
 function describeEvent(event: ColonyEvent): string {
   const subject = event.taskId === null ? '' : ` task ${event.taskId}`
-  const detail = ['summary', 'title', 'owner', 'reason', 'commit', 'decision', 'files', 'instance']
-    .map((key) => event.data[key])
+  // Every event's data read through the keys a line shows: the compiler checks each type has them or leaves them out.
+  const data: Readonly<Record<string, unknown>> = event.data
+  const detail = detailKeys
+    .map((key) => data[key])
     .filter((value) => value !== undefined && value !== null)
     .map((value) => (typeof value === 'string' ? value : JSON.stringify(value)))
     .join(' · ')

@@ -1,3 +1,4 @@
+import type { ProcessDescription } from '../events/index.ts'
 import type { Writable } from 'node:stream'
 import { settledStatuses, type Board } from '../board/index.ts'
 import type { ColonyConfig } from '../config/index.ts'
@@ -27,7 +28,7 @@ export interface AgentProcessOptions {
 }
 
 /** What a process runs with: its models, how many agents, and what the sandbox does not cover here. */
-function describeProcess(models: Partial<Record<Role, RoleModel>>, workers: number, sandbox: Sandbox): Record<string, unknown> {
+function describeProcess(models: Partial<Record<Role, RoleModel>>, workers: number, sandbox: Sandbox): ProcessDescription {
   const missing = sandbox.notCovered
   const roles = Object.entries(models).map(([role, model]) => `${role} ${model.spec}`).join(', ')
   return {

@@ -1,3 +1,4 @@
+import type { ColonyEventOf } from '../events/index.ts'
 import { createInstanceId, ownerIsGone } from '../board/index.ts'
 import type { ColonyConfig } from '../config/index.ts'
 import { eventToJson, isRunEnded, taskStatuses, type Run, type Store } from '../store/index.ts'
@@ -9,16 +10,16 @@ import { eventToJson, isRunEnded, taskStatuses, type Run, type Store } from '../
  */
 async function runProcesses(store: Store, run: Run) {
   const events = await store.listEvents({ runId: run.id, types: ['run-configured', 'workers-joined', 'workers-left'] })
-  const left = new Set(events.filter((event) => event.type === 'workers-left').map((event) => String(event.data.instance)))
+  const left = new Set(events.filter((event) => event.type === 'workers-left').map((event) => event.data.instance))
   const supervisor = isRunEnded(run.status) ? undefined : events.filter((event) => event.type === 'run-configured').at(-1)
   const asking = createInstanceId()
-  const joined = events.filter((event) => event.type === 'workers-joined' && !left.has(String(event.data.instance)))
+  const joined = events.filter((event): event is ColonyEventOf<'workers-joined'> => event.type === 'workers-joined' && !left.has(event.data.instance))
   return [...(supervisor ? [supervisor] : []), ...joined]
-    .filter((event) => typeof event.data.instance === 'string' && !ownerIsGone(event.data.instance, asking))
+    .filter((event) => !ownerIsGone(event.data.instance, asking))
     .map((event) => ({
       command: event.type === 'run-configured' ? 'colony run' : 'colony worker',
-      instance: event.data.instance as string,
-      workers: Number(event.data.workers),
+      instance: event.data.instance,
+      workers: event.data.workers,
       since: new Date(event.createdAt).toISOString(),
     }))
 }

@@ -1,3 +1,4 @@
+import { newEvent, type EventData, type EventType } from '../events/index.ts'
 import { AlreadyLandedError, changedByAnother, IllegalTransitionError, type Board } from '../board/index.ts'
 import type { Store } from '../store/index.ts'
 import type { Roles, Verdict } from './role-contract.ts'
@@ -34,7 +35,7 @@ export function createJudgeCycles(options: JudgeCyclesOptions) {
   let lastProgress = ''
   let startedAt = 0
 
-  const event = (type: string, data: Record<string, unknown>) => store.appendEvents([{ runId, type, data }])
+  const event = <T extends EventType>(type: T, data: EventData<T>) => store.appendEvents([newEvent(type, data, { runId })])
 
   /** Changes whenever a task is created or merged. */
   async function progressMark(): Promise<string> {

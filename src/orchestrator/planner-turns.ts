@@ -1,3 +1,4 @@
+import { newEvent, type EventData, type EventType } from '../events/index.ts'
 import { changedByAnother, createTaskHandle, LeaseLostError, settledStatuses, type Board, type TaskHandle } from '../board/index.ts'
 import type { Handoff, Store, Task } from '../store/index.ts'
 import type { Roles } from './role-contract.ts'
@@ -31,11 +32,11 @@ export function createPlannerTurns(options: PlannerTurnsOptions) {
   const waiting = new Map<number, WaitingPlan>()
   let steeringCursor = 0
 
-  const event = (type: string, data: Record<string, unknown>, taskId: number) => store.appendEvents([{ runId, type, data, taskId }])
+  const event = <T extends EventType>(type: T, data: EventData<T>, taskId: number) => store.appendEvents([newEvent(type, data, { runId, taskId })])
 
   async function newSteering(): Promise<{ texts: string[]; cursor: number }> {
     const events = await store.listEvents({ runId, types: ['run-steered'], afterId: steeringCursor })
-    return { texts: events.map((steer) => String(steer.data.text)), cursor: events.at(-1)?.id ?? steeringCursor }
+    return { texts: events.map((steer) => steer.data.text), cursor: events.at(-1)?.id ?? steeringCursor }
   }
 
   async function childHandoffs(planId: number, afterId: number): Promise<Handoff[]> {
@@ -90,7 +91,7 @@ export function createPlannerTurns(options: PlannerTurnsOptions) {
     /** Picks up the steering cursor where the last recorded turn left it, so no message is read twice or lost. */
     async resumeSteering() {
       const steered = await store.listEvents({ runId, types: ['planner-turn-started'] })
-      steeringCursor = Number(steered.at(-1)?.data.steeringCursor ?? 0)
+      steeringCursor = steered.at(-1)?.data.steeringCursor ?? 0
     },
 
     turn,

@@ -35,7 +35,7 @@ describe('run lifecycle', () => {
     })
   }
 
-  const runEvents = async () => (await temp.store.listEvents({ runId: run.id })).filter((event) => event.type.startsWith('run-') && event.type !== 'run-started').map((event) => [event.type, event.data.from])
+  const runEvents = async () => (await temp.store.listEvents({ runId: run.id })).filter((event) => event.type.startsWith('run-') && event.type !== 'run-started').map((event) => [event.type, 'from' in event.data ? event.data.from : undefined])
 
   it('a person who stops the run while Colony pauses it for a checked-out target wins', async () => {
     const store = racing(temp.store, () => moveRun(temp.store, run.id, runMoves.stop('person')))

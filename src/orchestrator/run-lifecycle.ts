@@ -1,4 +1,4 @@
-import { VersionConflictError, type EndedRunStatus, type Run, type RunStatus, type Store } from '../store/index.ts'
+import { VersionConflictError, type EndedRunStatus, type Run, type RunStatus, type Store, type NewEvent } from '../store/index.ts'
 
 /**
  * Where a run's status may go from each status. A run starts as running, and
@@ -22,29 +22,28 @@ export interface RunMove {
   to: RunStatus
   /** The statuses the move starts from; a run in any other status is left as it is. */
   from: readonly RunStatus[]
-  /** The event written with the change; its data says `from` which status. */
-  event: string
-  data?: Record<string, unknown>
+  /** The event written with the change, given the status the run moves `from`. */
+  event: (from: RunStatus) => NewEvent
   /** The run's new reason (null clears it); unchanged when undefined. */
   reason?: string | null
 }
 
-function move(to: RunStatus, from: readonly RunStatus[], event: string, data: Record<string, unknown>, reason?: string | null): RunMove {
+function move(to: RunStatus, from: readonly RunStatus[], event: (from: RunStatus) => NewEvent, reason?: string | null): RunMove {
   const illegal = from.filter((status) => !runTransitions[status].includes(to))
   if (illegal.length > 0) throw new Error(`a run cannot go from ${illegal.join(', ')} to ${to} (runTransitions)`)
-  return { to, from, event, data, ...(reason !== undefined && { reason }) }
+  return { to, from, event, ...(reason !== undefined && { reason }) }
 }
 
 /** Every status change a run goes through, by who makes it. */
 export const runMoves = {
   /** A supervisor takes the run on: it starts, or resumes after a stop, a failure or a crash. */
-  start: (instance: string) => move('running', ['pending', 'stopping', 'stopped', 'failed'], 'run-started', { instance }, null),
-  pause: (actor: string, reason?: string) => move('paused', ['running'], 'run-paused', { actor, ...(reason !== undefined && { reason }) }, reason),
-  resume: (actor: string, reason?: string) => move('running', ['paused'], 'run-resumed', { actor, ...(reason !== undefined && { reason }) }, reason),
+  start: (instance: string) => move('running', ['pending', 'stopping', 'stopped', 'failed'], (from) => ({ type: 'run-started', data: { from, instance } }), null),
+  pause: (actor: string, reason?: string) => move('paused', ['running'], (from) => ({ type: 'run-paused', data: { from, actor, ...(reason !== undefined && { reason }) } }), reason),
+  resume: (actor: string, reason?: string) => move('running', ['paused'], (from) => ({ type: 'run-resumed', data: { from, actor, ...(reason !== undefined && { reason }) } }), reason),
   /** Agents stop after their current step and held tasks go back to ready; the supervisor then ends the run as stopped. */
-  stop: (actor: string) => move('stopping', ['running', 'paused'], 'run-stop-requested', { actor }),
+  stop: (actor: string) => move('stopping', ['running', 'paused'], (from) => ({ type: 'run-stop-requested', data: { from, actor } })),
   /** The supervisor ends the run; one another process ended first stays as that process left it. */
-  end: (status: EndedRunStatus, reason: string, cycles: number) => move(status, ['running', 'paused', 'stopping'], `run-${status}`, { reason, cycles }, reason),
+  end: (status: EndedRunStatus, reason: string, cycles: number) => move(status, ['running', 'paused', 'stopping'], (from) => ({ type: `run-${status}`, data: { from, reason, cycles } }), reason),
 }
 
 /**
@@ -67,7 +66,7 @@ export async function moveRun(store: Store, runId: number, change: RunMove, refu
       return run
     }
     try {
-      return await store.updateRun(run.id, run.version, { status: change.to, ...(change.reason !== undefined && { reason: change.reason }) }, [{ type: change.event, data: { from: run.status, ...change.data } }])
+      return await store.updateRun(run.id, run.version, { status: change.to, ...(change.reason !== undefined && { reason: change.reason }) }, [change.event(run.status)])
     } catch (error) {
       if (!(error instanceof VersionConflictError)) throw error
     }

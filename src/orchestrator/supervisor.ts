@@ -1,3 +1,4 @@
+import { newEvent, type EmitEvent, type ProcessDescription } from '../events/index.ts'
 import { setTimeout as delay } from 'node:timers/promises'
 import { createInstanceId, type Board } from '../board/index.ts'
 import { isRunEnded, type EndedRunStatus, type Run, type Store } from '../store/index.ts'
@@ -58,7 +59,7 @@ interface Parts {
   claims: Claims
   cycles: JudgeCycles
   guardTarget: (run: Run) => Promise<Run>
-  event: (type: string, data: Record<string, unknown>) => Promise<unknown>
+  event: EmitEvent
 }
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error))
@@ -150,7 +151,7 @@ async function leave({ slots, instanceId, event }: Parts, status: EndedRunStatus
 }
 
 /** `Supervisor.join`: work and landings only, following the run's pause and stop, until it ends or the signal. */
-async function joinRun(parts: Parts, joining: { signal?: AbortSignal; describe?: Record<string, unknown> }): Promise<RunResult> {
+async function joinRun(parts: Parts, joining: { signal?: AbortSignal; describe?: ProcessDescription }): Promise<RunResult> {
   const { options, slots, claims, instanceId, event } = parts
   const { signal } = joining
   signal?.addEventListener('abort', slots.signalChange, { once: true })
@@ -201,7 +202,7 @@ export function createSupervisor(options: SupervisorOptions) {
     claims: createClaims({ store, board, runId, roles, slots, planners, allowOverlap: options.allowOverlap }),
     cycles: createJudgeCycles({ store, board, runId, roles, attemptMs, cycleMs: (options.cycleMinutes ?? 240) * 60_000, maxIdleCycles: options.maxIdleCycles ?? 2, now }),
     guardTarget: createTargetGuard(store, options.targetProblem),
-    event: (type, data) => store.appendEvents([{ runId, type, data }]),
+    event: (type, data) => store.appendEvents([newEvent(type, data, { runId })]),
   }
 
   /** Waits while the run is paused; throws when it is stopping. Roles call it before each model call. */
@@ -226,7 +227,7 @@ export function createSupervisor(options: SupervisorOptions) {
      * stay with the supervisor), follows its pause and stop, and leaves when it
      * ends. Tasks are shared through the store, so the two never take the same one.
      */
-    join: (joining: { signal?: AbortSignal; describe?: Record<string, unknown> } = {}): Promise<RunResult> => joinRun(parts, joining),
+    join: (joining: { signal?: AbortSignal; describe?: ProcessDescription } = {}): Promise<RunResult> => joinRun(parts, joining),
   }
 }
 

@@ -1,3 +1,4 @@
+import { newEvent, type EventData, type SurvivedFailureType } from '../events/index.ts'
 import type { Store } from '../store/index.ts'
 
 /**
@@ -10,10 +11,15 @@ import type { Store } from '../store/index.ts'
  * await workspaces.removeDetached('judge').catch((error: unknown) =>
  *   recordSurvivedFailure(store, { runId, type: 'worktree-removal-failed', data: { worktree: 'judge' } }, error))
  */
-export async function recordSurvivedFailure(store: Store, event: { runId: number; taskId?: number; type: string; data?: Record<string, unknown> }, error: unknown): Promise<void> {
-  const data = { ...event.data, error: error instanceof Error ? error.message : String(error), ...(error instanceof Error && { name: error.name }) }
+export async function recordSurvivedFailure<T extends SurvivedFailureType>(
+  store: Store,
+  event: { runId: number; taskId?: number; type: T; data: Omit<EventData<T>, 'error' | 'name'> },
+  error: unknown,
+): Promise<void> {
+  // TypeScript cannot see that the data of T plus error and name is the data of T.
+  const data = { ...event.data, error: error instanceof Error ? error.message : String(error), ...(error instanceof Error && { name: error.name }) } as EventData<T>
   try {
-    await store.appendEvents([{ runId: event.runId, type: event.type, data, ...(event.taskId !== undefined && { taskId: event.taskId }) }])
+    await store.appendEvents([newEvent(event.type, data, { runId: event.runId, ...(event.taskId !== undefined && { taskId: event.taskId }) })])
   } catch {
     // The store refused the event, so the store itself is failing: every caller
     // is on a path that survives on purpose (cleanup, shutdown, a background

@@ -1,3 +1,4 @@
+import { newEvent } from '../events/index.ts'
 import { createFinishTool, editFileTool, listFilesTool, noteTool, readFileTool, runCommandTool, searchTool, writeFileTool } from '../agent/index.ts'
 import { buildSystemPrompt, readModelText } from '../agent/index.ts'
 import { LeaseLostError, type TaskHandle } from '../board/index.ts'
@@ -37,7 +38,7 @@ function integrateTask(context: RoleContext, task: Task, workspace: Workspace, a
     diffLimit: config.limits.diffLines,
     exclude: [...config.workspace.link, ...config.workspace.copy],
     gate: fastGate(context, task, signal),
-    emit: async (type, data) => void (await store.appendEvents([{ runId: task.runId, taskId: task.id, agentId: agentId || null, type, data }])),
+    emit: async (type, data) => void (await store.appendEvents([newEvent(type, data, { runId: task.runId, taskId: task.id, agentId: agentId || null })])),
     signal,
     land,
     landing: context.landing,

@@ -160,7 +160,7 @@ describe.each<SandboxMode>(['bubblewrap', 'host'])('sandbox in %s mode', (mode) 
     try {
       // The store redacts too: a raw key in a transcript or event never reaches the disk.
       await store.appendTranscript(1, [{ role: 'tool', content: { command: 'echo', output: result.output, raw: `echo ${anthropicShaped}` } }])
-      await store.appendEvents([{ type: 'tool-call', data: { output: `Authorization: Bearer ${secrets.GITHUB_TOKEN}` } }])
+      await store.appendEvents([{ type: 'tool-call', data: { tool: 'run_command', input: {}, ok: true, output: `Authorization: Bearer ${secrets.GITHUB_TOKEN}` } }])
       const stored = JSON.stringify([await store.getTranscript(1), await store.listEvents()])
       expect(stored).not.toContain(anthropicShaped)
       expect(stored).not.toContain(secrets.GITHUB_TOKEN)

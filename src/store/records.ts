@@ -1,18 +1,9 @@
 /** The shapes Colony keeps in its store, as callers see them (parsed, camelCase). */
 
-export const taskStatuses = [
-  'proposed',
-  'awaiting_approval',
-  'ready',
-  'claimed',
-  'running',
-  'integrating',
-  'merged',
-  'failed',
-  'blocked',
-  'cancelled',
-  'reverted',
-] as const
+import { runStatuses, taskStatuses } from '../events/index.ts'
+
+export { taskStatuses, runStatuses }
+export type { ColonyEvent, NewColonyEvent as NewEvent } from '../events/index.ts'
 export type TaskStatus = (typeof taskStatuses)[number]
 
 export const taskKinds = ['plan', 'work'] as const
@@ -72,7 +63,6 @@ export type TaskChange = Partial<
   Pick<Task, 'status' | 'attempt' | 'owner' | 'leaseUntil' | 'result' | 'reason' | 'priority' | 'title' | 'description'>
 >
 
-export const runStatuses = ['pending', 'running', 'paused', 'stopping', 'stopped', 'done', 'failed'] as const
 export type RunStatus = (typeof runStatuses)[number]
 export type EndedRunStatus = Extract<RunStatus, 'done' | 'stopped' | 'failed'>
 
@@ -117,23 +107,6 @@ export interface NewAgent {
 
 export type AgentChange = Partial<Pick<Agent, 'status' | 'taskId' | 'activity' | 'model'>>
 
-export interface ColonyEvent {
-  id: number
-  runId: number | null
-  taskId: number | null
-  agentId: number | null
-  type: string
-  data: Record<string, unknown>
-  createdAt: number
-}
-
-export interface NewEvent {
-  runId?: number | null
-  taskId?: number | null
-  agentId?: number | null
-  type: string
-  data?: Record<string, unknown>
-}
 
 export interface Handoff {
   id: number

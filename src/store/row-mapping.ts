@@ -67,9 +67,10 @@ export function toEvent(row: Selectable<Tables['events']>): ColonyEvent {
     taskId: nullableNumber(row.task_id),
     agentId: nullableNumber(row.agent_id),
     type: row.type,
-    data: JSON.parse(row.data) as Record<string, unknown>,
+    data: JSON.parse(row.data) as unknown,
     createdAt: number(row.created_at),
-  }
+    // The store checked every event against its schema when it was appended.
+  } as ColonyEvent
 }
 
 export function toHandoff(row: Selectable<Tables['handoffs']>): Handoff {

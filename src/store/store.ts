@@ -1,3 +1,4 @@
+import type { ColonyEventOf, EventType } from '../events/index.ts'
 import type {
   Agent,
   Approval,
@@ -39,12 +40,12 @@ export interface TaskFilter {
   offset?: number
 }
 
-export interface EventFilter {
+export interface EventFilter<T extends EventType = EventType> {
   /** Events with an id greater than this one, oldest first. */
   afterId?: number
   runId?: number
   taskId?: number
-  types?: readonly string[]
+  types?: readonly T[]
   limit?: number
 }
 
@@ -85,7 +86,8 @@ export interface Store {
   updateAgent(id: number, expectedVersion: number, change: AgentChange, events?: NewEvent[]): Promise<Agent>
 
   appendEvents(events: NewEvent[]): Promise<ColonyEvent[]>
-  listEvents(filter?: EventFilter): Promise<ColonyEvent[]>
+  /** Events of `filter.types` come back typed as those types. */
+  listEvents<T extends EventType = EventType>(filter?: EventFilter<T>): Promise<ColonyEventOf<T>[]>
 
   addHandoff(input: NewHandoff, events?: NewEvent[]): Promise<Handoff>
   listHandoffs(filter: { runId?: number; taskId?: number; afterId?: number }): Promise<Handoff[]>

@@ -77,23 +77,35 @@ export function describeStoreContract(backend: StoreBackend) {
 
     it('updates by compare-and-swap: a stale version is a typed error and changes nothing', async () => {
       const task = await store.createTask({ runId: run.id, title: 't', createdBy: 'test' })
-      const updated = await store.updateTask(task.id, task.version, { priority: 3 }, [{ type: 'task-edited' }])
+      const updated = await store.updateTask(task.id, task.version, { priority: 3 }, [{ type: 'task-ready', data: { from: 'proposed' } }])
       expect(updated.version).toBe(2)
-      const stale = store.updateTask(task.id, task.version, { priority: 9 }, [{ type: 'task-edited' }])
+      const stale = store.updateTask(task.id, task.version, { priority: 9 }, [{ type: 'task-ready', data: { from: 'proposed' } }])
       await expect(stale).rejects.toBeInstanceOf(VersionConflictError)
       await expect(stale).rejects.toMatchObject({ expectedVersion: 1, actualVersion: 2 })
       expect((await store.getTask(task.id)).priority).toBe(3)
-      expect((await store.listEvents({ taskId: task.id })).map((event) => event.type)).toEqual(['task-edited'])
+      expect((await store.listEvents({ taskId: task.id })).map((event) => event.type)).toEqual(['task-ready'])
       await expect(store.updateTask(404, 1, { priority: 1 })).rejects.toBeInstanceOf(TaskNotFoundError)
     })
 
     it('keeps events append-only and ordered, readable after an id', async () => {
-      const appended = await store.appendEvents([{ runId: run.id, type: 'a' }, { runId: run.id, type: 'b', data: { n: 1 } }])
-      await store.appendEvents([{ runId: run.id, type: 'c' }])
+      const appended = await store.appendEvents([{ runId: run.id, type: 'judge-started', data: { cycle: 1 } }, { runId: run.id, type: 'budget-exceeded', data: { reason: 'dollars' } }])
+      await store.appendEvents([{ runId: run.id, type: 'judge-started', data: { cycle: 2 } }])
       const all = await store.listEvents({ runId: run.id })
-      expect(all.map((event) => event.type)).toEqual(['a', 'b', 'c'])
-      expect(all[1]?.data).toEqual({ n: 1 })
-      expect((await store.listEvents({ afterId: appended[1]!.id })).map((event) => event.type)).toEqual(['c'])
+      expect(all.map((event) => event.type)).toEqual(['judge-started', 'budget-exceeded', 'judge-started'])
+      expect(all[1]?.data).toEqual({ reason: 'dollars' })
+      expect((await store.listEvents({ afterId: appended[1]!.id })).map((event) => event.data)).toEqual([{ cycle: 2 }])
+    })
+
+    it('refuses an event outside the union, and writes nothing of its batch', async () => {
+      // @ts-expect-error: the compiler refuses an unknown type too; the store must refuse it at runtime.
+      await expect(store.appendEvents([{ runId: run.id, type: 'judge-started', data: { cycle: 1 } }, { runId: run.id, type: 'task-edited', data: {} }])).rejects.toThrow(/unknown event type "task-edited"/)
+      // @ts-expect-error: cycle is a number.
+      await expect(store.appendEvents([{ runId: run.id, type: 'judge-started', data: { cycle: 'one' } }])).rejects.toThrow(/judge-started: cycle: /)
+      const task = await store.createTask({ runId: run.id, title: 't', createdBy: 'test' })
+      // @ts-expect-error: a task-ready event says where the task came from.
+      await expect(store.updateTask(task.id, task.version, { priority: 3 }, [{ type: 'task-ready', data: {} }])).rejects.toThrow(/task-ready: from: /)
+      expect((await store.getTask(task.id)).priority).toBe(task.priority)
+      expect(await store.listEvents({ runId: run.id })).toEqual([])
     })
 
     it('stores handoffs, transcripts, usage and agents', async () => {
@@ -113,10 +125,10 @@ export function describeStoreContract(backend: StoreBackend) {
     })
 
     it('keeps approval requests; only a pending one can be decided, once, by compare-and-swap', async () => {
-      const request = await store.requestApproval({ runId: run.id, kind: 'command', subject: 'npm publish', detail: { rule: 'npm publish*' } }, [{ type: 'command-approval-requested' }])
+      const request = await store.requestApproval({ runId: run.id, kind: 'command', subject: 'npm publish', detail: { rule: 'npm publish*' } }, [{ type: 'command-approval-requested', data: { command: 'npm publish' } }])
       expect(request).toMatchObject({ status: 'pending', version: 1, subject: 'npm publish', detail: { rule: 'npm publish*' } })
       expect((await store.listApprovals({ statuses: ['pending'] })).map((approval) => approval.id)).toEqual([request.id])
-      const decided = await store.decideApproval(request.id, 1, { status: 'rejected', reason: 'not today', decidedBy: 'person' }, [{ type: 'command-rejected' }])
+      const decided = await store.decideApproval(request.id, 1, { status: 'rejected', reason: 'not today', decidedBy: 'person' }, [{ type: 'command-rejected', data: { command: 'npm publish', reason: 'not today', actor: 'person' } }])
       expect(decided).toMatchObject({ status: 'rejected', reason: 'not today', decidedBy: 'person', version: 2 })
       await expect(store.decideApproval(request.id, 2, { status: 'approved', decidedBy: 'person' })).rejects.toBeInstanceOf(VersionConflictError)
       expect(await store.listApprovals({ statuses: ['pending'] })).toEqual([])

@@ -116,12 +116,12 @@ describe('text from models and people is shown, never obeyed', () => {
             createdBy: `planner ${payload.raw}`,
             reason: `why ${payload.raw}`,
           },
-          [{ type: 'task-created', data: { title: title(index), kind: 'work' } }],
+          [{ type: 'task-created', data: { title: title(index), kind: 'work', status: 'ready', createdBy: `planner ${payload.raw}`, dependsOn: [] } }],
         )
         taskIds.push(task.id)
         await store.addHandoff({ runId: run.id, taskId: task.id, summary: `handoff ${index}: ${payload.raw} end`, concerns: `concern ${index}: ${payload.raw}` })
         await store.appendEvents([
-          { runId: run.id, taskId: task.id, type: 'agent-step', data: { step: 1, text: `step ${payload.raw}`, toolCalls: [{ tool: 'read_file', input: { path: payload.raw } }] } },
+          { runId: run.id, taskId: task.id, type: 'agent-step', data: { step: 1, text: `step ${payload.raw}`, toolCalls: [`read_file ${payload.raw}`], empty: false, inputTokens: 1, outputTokens: 1, cachedTokens: 0, costUsd: 0, purpose: 'step' } },
           { runId: run.id, taskId: task.id, type: 'tool-call', data: { tool: 'run_command', input: { command: `echo ${payload.raw}` }, ok: true, output: `out ${payload.raw}` } },
         ])
       }
@@ -131,9 +131,9 @@ describe('text from models and people is shown, never obeyed', () => {
       const agent = await store.createAgent({ runId: run.id, role: 'worker', taskId: taskIds[0]!, status: 'running' })
       await store.updateAgent(agent.id, agent.version, { activity: `doing ${everyPayload}` })
       await store.appendEvents([
-        { runId: run.id, type: 'run-steered', data: { text: `steer ${everyPayload}` } },
+        { runId: run.id, type: 'run-steered', data: { text: `steer ${everyPayload}`, actor: 'person' } },
         { runId: run.id, type: 'verdict', data: { cycle: 1, decision: 'continue', reason: `verdict ${everyPayload}` } },
-        { runId: run.id, type: 'run-paused', data: { actor: 'colony', [`key ${payloads[0]!.raw}`]: 'value' } },
+        { runId: run.id, type: 'run-paused', data: { from: 'running', actor: 'colony', [`key ${payloads[0]!.raw}`]: 'value' } },
       ])
     } finally {
       await store.close()

@@ -76,6 +76,7 @@ function approvalEvents(approval: Approval, events: NewEvent[]): NewEvent[] {
     taskId: approval.taskId,
     agentId: approval.agentId,
     ...event,
+    // Only command events are about an approval; each of their schemas has the optional approvalId.
     data: { approvalId: approval.id, ...event.data },
-  }))
+  }) as NewEvent)
 }

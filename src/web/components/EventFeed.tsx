@@ -18,7 +18,8 @@ export function EventFeed({ events }: { events: ColonyEvent[] }) {
 }
 
 function summary(event: ColonyEvent): string {
-  const { data } = event
+  // Read through the keys a line shows; data stays the union's, so a renamed key is a compile error where it is used.
+  const data: Readonly<Record<string, unknown>> = event.data
   for (const key of ['text', 'title', 'reason', 'summary', 'command', 'tool']) {
     if (typeof data[key] === 'string') return data[key]
   }

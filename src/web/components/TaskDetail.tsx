@@ -69,7 +69,7 @@ export function TaskDetail({ api, taskId, refreshKey, close }: { api: Api; taskI
           <ol className="history">
             {task.events.map((event) => (
               <li key={event.id}>
-                <time>{new Date(event.time).toLocaleTimeString()}</time> <strong>{event.type}</strong> {typeof event.data.reason === 'string' ? event.data.reason : ''}
+                <time>{new Date(event.time).toLocaleTimeString()}</time> <strong>{event.type}</strong> {'reason' in event.data && typeof event.data.reason === 'string' ? event.data.reason : ''}
               </li>
             ))}
           </ol>
