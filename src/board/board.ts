@@ -1,30 +1,17 @@
 import type { EventData } from '../events/index.ts'
-import {
-  VersionConflictError,
-  type NewEvent,
-  type NewTask,
-  type Store,
-  type Task,
-  type TaskChange,
-  type TaskStatus,
-} from '../store/index.ts'
-import { AlreadyLandedError, IllegalTransitionError, LeaseLostError } from './errors.ts'
+import { VersionConflictError, type NewTask, type Store, type Task, type TaskChange, type TaskStatus } from '../store/index.ts'
+import { claimReady, type ClaimOptions } from './claim-ready.ts'
+import { afterSettled, blockingStatuses, unblockDependents } from './dependents.ts'
+import { IllegalTransitionError, LeaseLostError } from './errors.ts'
 import { isLandingOwner } from './landing-owner.ts'
+import { createLandingSteps, type LandingGate, type LandingSteps } from './landing-steps.ts'
+import { assertLegal, endAttempt, landingInterrupted } from './task-changes.ts'
 import { assertTaskFields } from './task-fields.ts'
-import { canTransition, eventTypeFor, leasedStatuses } from './transitions.ts'
+import { ownerUpdate, withFreshTask } from './task-writes.ts'
+import { eventTypeFor, leasedStatuses } from './transitions.ts'
 
-/**
- * Where the landing of a task is decided (the target branch's outcome refs,
- * src/git/task-outcome.ts). A cancel closes the task there first, so that a
- * landing under way either lands before it (and the task is recorded merged)
- * or not at all.
- */
-export interface LandingGate {
-  /** Closes the task to landings; `landed` with the commit when it had landed already. */
-  close(task: Task, reason: string): Promise<{ landed: string } | { closed: string }>
-  /** Undoes `close` when the cancel itself did not go through. */
-  reopen(task: Task, marker: string): Promise<void>
-}
+export type { ClaimOptions } from './claim-ready.ts'
+export type { LandingGate } from './landing-steps.ts'
 
 /** What a move of a task's status may add to its `task-<status>` event. */
 export type TaskMoveData = Pick<EventData<'task-ready'>, 'approved' | 'rejected' | 'recovered' | 'commit' | 'revert' | 'output'>
@@ -38,21 +25,13 @@ export interface BoardOptions {
   now?: () => number
 }
 
-export interface ClaimOptions {
-  runId: number
-  owner: string
-  kinds?: readonly Task['kind'][]
-  /** Skip tasks this claimer must not take now (e.g. their scope overlaps running work). */
-  accept?: (task: Task) => boolean
-}
-
 /**
  * The rules of a task's life over the store: only legal transitions, claims
  * and heartbeats by compare-and-swap, leases that expire, retries up to
  * `maxAttempts`, and readiness from dependencies. Every change appends an event
  * in the same transaction.
  */
-export interface Board {
+export interface Board extends LandingSteps {
   addTask(input: NewTask): Promise<Task>
   /** Takes the most important ready task whose dependencies have merged; undefined when there is none. */
   claim(options: ClaimOptions): Promise<Task | undefined>
@@ -66,145 +45,29 @@ export interface Board {
   release(task: Task, reason: string): Promise<Task>
   /** Returns tasks whose owners stopped heartbeating to ready (or failed), and says which; an approved change whose lander stopped waits for the next. */
   expireLeases(runId?: number): Promise<Task[]>
-  /** Takes an approved change (integrating, no owner) to land it, as `owner` (a landingOwner). */
-  adoptLanding(task: Task, owner: string): Promise<Task>
-  /** The lander stopped: the change stays approved and integrating, with no owner, for the next lander. */
-  interruptLanding(task: Task, reason: string): Promise<Task>
   /** A person's (or the orchestrator's) change of a task by id, retried over concurrent heartbeats. */
   transition(taskId: number, to: TaskStatus, details?: { reason?: string; actor?: string; data?: TaskMoveData }): Promise<Task>
-  /** Cancels a task; throws AlreadyLandedError (and records it merged) when its change landed before the cancel. */
-  cancel(taskId: number, reason?: string, actor?: string): Promise<Task>
-  /** The target has the task's commit (git decided): record it merged, from whatever unsettled status the board last knew. */
-  recordLanded(taskId: number, commit: string, actor: string): Promise<Task>
   /** Gives a failed, reverted or blocked task a fresh set of attempts. */
   retry(taskId: number, reason?: string, actor?: string): Promise<Task>
 }
 
-/** A task in one of these cannot merge until a person or the planner acts, so its dependents wait as blocked. */
-const blockingStatuses: readonly TaskStatus[] = ['failed', 'cancelled', 'reverted', 'blocked']
-
 const defaultLeaseMs = 60_000
-const maxConflictRetries = 20
-const claimPageSize = 64
-
-/**
- * Claim order: highest priority first; among tasks of the top priority, each
- * claimer starts at a random one. PERF: with every claimer starting at the same
- * oldest task, 32 processes spent most claims losing races for it (p99 1.4 s in
- * bench/store.ts). Order between equal-priority tasks is not promised: `--after`
- * (depends_on) is how order is asked for.
- */
-function spreadEqualPriorities(page: Task[]): Task[] {
-  const top = page[0]?.priority
-  const topGroup = page.filter((task) => task.priority === top)
-  if (topGroup.length < 2) return page
-  const start = Math.floor(Math.random() * topGroup.length)
-  return [...topGroup.slice(start), ...topGroup.slice(0, start), ...page.slice(topGroup.length)]
-}
 
 export function createBoard(options: BoardOptions): Board {
   const { store } = options
   const leaseMs = options.leaseMs ?? defaultLeaseMs
   const now = options.now ?? Date.now
-
-  function assertLegal(task: Task, to: TaskStatus) {
-    if (!canTransition(task.status, to, task.kind)) throw new IllegalTransitionError(task.id, task.status, to)
-  }
-
-  /** Retries a change when only a concurrent write (a heartbeat, usually) moved the version. */
-  async function withFreshTask(taskId: number, apply: (task: Task) => Promise<Task>): Promise<Task> {
-    for (let tries = 0; ; tries++) {
-      const task = await store.getTask(taskId)
-      try {
-        return await apply(task)
-      } catch (error) {
-        if (!(error instanceof VersionConflictError) || tries >= maxConflictRetries) throw error
-      }
-    }
-  }
-
-  /** An owner's write: a concurrent heartbeat of its own is retried; anyone else's change means the lease is lost. */
-  async function ownerUpdate(task: Task, change: TaskChange, events: NewEvent[]): Promise<Task> {
-    let current = task
-    for (let tries = 0; ; tries++) {
-      try {
-        return await store.updateTask(current.id, current.version, change, events)
-      } catch (error) {
-        if (!(error instanceof VersionConflictError) || tries >= maxConflictRetries) throw error
-        const latest = await store.getTask(task.id)
-        if (latest.owner !== task.owner || latest.status !== task.status) {
-          throw new LeaseLostError(task.id, task.owner ?? 'nobody', `it is now ${latest.status}${latest.owner ? ` (owner ${latest.owner})` : ''}`)
-        }
-        current = latest
-      }
-    }
-  }
-
-  function endAttempt(task: Task, reason: string, cause: 'task-attempt-failed' | 'task-lease-expired'): { change: TaskChange; events: NewEvent[] } {
-    const exhausted = task.attempt >= task.maxAttempts
-    const next: TaskStatus = exhausted ? 'failed' : 'ready'
-    assertLegal(task, next)
-    const nextReason = exhausted ? `${reason} (after ${task.attempt} of ${task.maxAttempts} attempts)` : reason
-    const change: TaskChange = exhausted
-      ? { status: 'failed', owner: null, leaseUntil: null, reason: nextReason }
-      : { status: 'ready', owner: null, leaseUntil: null, attempt: task.attempt + 1, reason: nextReason }
-    const events: NewEvent[] = [
-      { type: cause, data: { owner: task.owner, attempt: task.attempt, maxAttempts: task.maxAttempts, reason, next } },
-      { type: eventTypeFor(next), data: { from: task.status, reason: nextReason, attempt: change.attempt ?? task.attempt } },
-    ]
-    return { change, events }
-  }
-
-  function landingInterrupted(task: Task, reason: string): { change: TaskChange; events: NewEvent[] } {
-    return { change: { owner: null, leaseUntil: null }, events: [{ type: 'task-landing-interrupted', data: { owner: task.owner, reason } }] }
-  }
-
-  /**
-   * Dependents of a task that cannot merge now (failed, cancelled, reverted,
-   * or itself blocked) wait as blocked, and so do theirs, all the way down: a
-   * ready task that can never start would otherwise count as work left and
-   * keep the run from its judge. They come back when the task is retried.
-   */
-  async function blockDependents(task: Task) {
-    const pending = [task]
-    for (let blocker = pending.pop(); blocker; blocker = pending.pop()) {
-      const reason = `dependency ${blocker.id} is ${blocker.status}`
-      for (const dependent of await store.listTasks({ dependsOn: blocker.id, statuses: ['ready'] })) {
-        const blocked = await withFreshTask(dependent.id, async (fresh) => {
-          if (fresh.status !== 'ready') return fresh
-          return store.updateTask(fresh.id, fresh.version, { status: 'blocked', reason }, [
-            { type: 'task-blocked', data: { from: 'ready', dependency: blocker.id, reason } },
-          ])
-        })
-        if (blocked.status === 'blocked') pending.push(blocked)
-      }
-    }
-  }
-
-  /** Blocked dependents whose dependencies can all merge again go back to ready, and theirs after them. */
-  async function unblockDependents(task: Task) {
-    const pending = [task]
-    for (let unblocker = pending.pop(); unblocker; unblocker = pending.pop()) {
-      for (const dependent of await store.listTasks({ dependsOn: unblocker.id, statuses: ['blocked'] })) {
-        const dependencies = await Promise.all(dependent.dependsOn.map((id) => store.getTask(id)))
-        if (dependencies.some((dependency) => blockingStatuses.includes(dependency.status))) continue
-        const ready = await withFreshTask(dependent.id, async (fresh) => {
-          if (fresh.status !== 'blocked') return fresh
-          return store.updateTask(fresh.id, fresh.version, { status: 'ready', reason: null }, [
-            { type: 'task-ready', data: { from: 'blocked', dependency: unblocker.id } },
-          ])
-        })
-        if (ready.status === 'ready') pending.push(ready)
-      }
-    }
-  }
-
-  async function afterSettled(task: Task) {
-    if (blockingStatuses.includes(task.status)) await blockDependents(task)
-    return task
-  }
+  const leaseUntilFromNow = () => now() + leaseMs
+  const landingSteps = createLandingSteps({
+    store,
+    landings: options.landings,
+    leaseUntilFromNow,
+    transition: (taskId, to, details) => board.transition(taskId, to, details),
+  })
 
   const board: Board = {
+    ...landingSteps,
+
     async addTask(input) {
       assertTaskFields(input)
       // A task that depends on one which cannot merge now starts blocked, not ready.
@@ -217,31 +80,14 @@ export function createBoard(options: BoardOptions): Board {
       ])
     },
 
-    async claim({ runId, owner, kinds, accept }) {
-      await board.expireLeases(runId)
-      for (let offset = 0; ; offset += claimPageSize) {
-        const page = await store.listTasks({ runId, statuses: ['ready'], dependenciesMerged: true, limit: claimPageSize, offset })
-        for (const task of spreadEqualPriorities(page)) {
-          if (kinds && !kinds.includes(task.kind)) continue
-          if (accept && !accept(task)) continue
-          const leaseUntil = now() + leaseMs
-          try {
-            return await store.updateTask(task.id, task.version, { status: 'claimed', owner, leaseUntil }, [
-              { type: 'task-claimed', data: { owner, attempt: task.attempt, leaseUntil } },
-            ])
-          } catch (error) {
-            // Lost the race for this task: someone else claimed it. Try the next one.
-            if (error instanceof VersionConflictError) continue
-            throw error
-          }
-        }
-        if (page.length < claimPageSize) return undefined
-      }
+    async claim(claimOptions) {
+      await board.expireLeases(claimOptions.runId)
+      return claimReady(store, claimOptions, leaseUntilFromNow)
     },
 
     async heartbeat(task) {
       if (!leasedStatuses.includes(task.status)) throw new LeaseLostError(task.id, task.owner ?? 'nobody', `it is ${task.status}`)
-      return ownerUpdate(task, { leaseUntil: now() + leaseMs }, [])
+      return ownerUpdate(store, task, { leaseUntil: leaseUntilFromNow() }, [])
     },
 
     async advance(task, to, details = {}) {
@@ -249,24 +95,24 @@ export function createBoard(options: BoardOptions): Board {
       const leased = leasedStatuses.includes(to)
       const change: TaskChange = {
         status: to,
-        ...(leased ? { leaseUntil: now() + leaseMs } : { owner: null, leaseUntil: null }),
+        ...(leased ? { leaseUntil: leaseUntilFromNow() } : { owner: null, leaseUntil: null }),
         ...(details.result !== undefined && { result: details.result }),
         ...(details.reason !== undefined && { reason: details.reason }),
       }
-      const updated = await ownerUpdate(task, change, [
+      const updated = await ownerUpdate(store, task, change, [
         { type: eventTypeFor(to), data: { from: task.status, owner: task.owner, ...(details.reason && { reason: details.reason }), ...details.data, ...(details.result && { result: details.result }) } },
       ])
-      return afterSettled(updated)
+      return afterSettled(store, updated)
     },
 
     async failAttempt(task, reason) {
       const { change, events } = endAttempt(task, reason, 'task-attempt-failed')
-      return afterSettled(await ownerUpdate(task, change, events))
+      return afterSettled(store, await ownerUpdate(store, task, change, events))
     },
 
     async release(task, reason) {
       assertLegal(task, 'ready')
-      return ownerUpdate(task, { status: 'ready', owner: null, leaseUntil: null, reason }, [
+      return ownerUpdate(store, task, { status: 'ready', owner: null, leaseUntil: null, reason }, [
         { type: 'task-released', data: { from: task.status, owner: task.owner, reason } },
       ])
     },
@@ -282,7 +128,7 @@ export function createBoard(options: BoardOptions): Board {
         const reason = `lease expired: ${task.owner ?? 'its owner'} stopped heartbeating`
         const { change, events } = isLandingOwner(task.owner) ? landingInterrupted(task, reason) : endAttempt(task, reason, 'task-lease-expired')
         try {
-          returned.push(await afterSettled(await store.updateTask(task.id, task.version, change, events)))
+          returned.push(await afterSettled(store, await store.updateTask(task.id, task.version, change, events)))
         } catch (error) {
           // A heartbeat or another sweeper got there first: the task is in good hands.
           if (!(error instanceof VersionConflictError)) throw error
@@ -291,18 +137,8 @@ export function createBoard(options: BoardOptions): Board {
       return returned
     },
 
-    async adoptLanding(task, owner) {
-      if (task.status !== 'integrating' || task.owner !== null) throw new LeaseLostError(task.id, task.owner ?? 'nobody', `it is ${task.status}${task.owner ? `, held by ${task.owner}` : ''}`)
-      return store.updateTask(task.id, task.version, { owner, leaseUntil: now() + leaseMs }, [{ type: 'task-landing', data: { owner } }])
-    },
-
-    async interruptLanding(task, reason) {
-      const { change, events } = landingInterrupted(task, reason)
-      return store.updateTask(task.id, task.version, change, events)
-    },
-
     async transition(taskId, to, details = {}) {
-      const updated = await withFreshTask(taskId, (task) => {
+      const updated = await withFreshTask(store, taskId, (task) => {
         assertLegal(task, to)
         const change: TaskChange = {
           status: to,
@@ -313,39 +149,11 @@ export function createBoard(options: BoardOptions): Board {
           { type: eventTypeFor(to), data: { from: task.status, ...(details.actor && { actor: details.actor }), ...(details.reason && { reason: details.reason }), ...details.data } },
         ])
       })
-      return afterSettled(updated)
-    },
-
-    async cancel(taskId, reason = 'cancelled', actor) {
-      const task = await store.getTask(taskId)
-      assertLegal(task, 'cancelled')
-      const gate = options.landings
-      if (!gate || task.kind === 'plan') return board.transition(taskId, 'cancelled', { reason, ...(actor && { actor }) })
-      const closed = await gate.close(task, reason)
-      if ('landed' in closed) {
-        await board.recordLanded(taskId, closed.landed, actor ?? 'colony')
-        throw new AlreadyLandedError(taskId, closed.landed)
-      }
-      try {
-        return await board.transition(taskId, 'cancelled', { reason, ...(actor && { actor }) })
-      } catch (error) {
-        await gate.reopen(task, closed.closed)
-        throw error
-      }
-    },
-
-    async recordLanded(taskId, commit, actor) {
-      return withFreshTask(taskId, async (task) => {
-        if (task.status === 'merged') return task
-        if (!['claimed', 'running', 'integrating', 'awaiting_approval', 'ready', 'blocked'].includes(task.status)) throw new IllegalTransitionError(task.id, task.status, 'merged')
-        return store.updateTask(task.id, task.version, { status: 'merged', owner: null, leaseUntil: null, result: { ...task.result, commit } }, [
-          { type: 'task-merged', data: { from: task.status, owner: task.owner, actor, commit, recorded: 'the target branch has the task\'s commit' } },
-        ])
-      })
+      return afterSettled(store, updated)
     },
 
     async retry(taskId, reason = 'retried', actor) {
-      const updated = await withFreshTask(taskId, (task) => {
+      const updated = await withFreshTask(store, taskId, (task) => {
         if (!['failed', 'reverted', 'blocked'].includes(task.status)) throw new IllegalTransitionError(task.id, task.status, 'ready')
         // The reason stays on the task so that the next attempt knows what went wrong before.
         const history = `retried (${reason})${task.reason ? `; before that: ${task.reason}` : ''}`
@@ -353,7 +161,7 @@ export function createBoard(options: BoardOptions): Board {
           { type: 'task-retried', data: { from: task.status, reason, previousAttempt: task.attempt, ...(actor && { actor }) } },
         ])
       })
-      await unblockDependents(updated)
+      await unblockDependents(store, updated)
       return updated
     },
   }
