@@ -57,3 +57,10 @@ async function fetchTarget(git: Git, remote: string, ref: string): Promise<void>
   if (/couldn't find remote ref/i.test(fetched.stderr)) return
   throw new GitError(['fetch', remote, ref], fetched.exitCode, fetched.stderr)
 }
+
+/** The target's tip, for an integration that cannot go on without one. */
+export async function requireTargetTip(git: Git, location: TargetLocation): Promise<string> {
+  const tip = await targetTip(git, location)
+  if (!tip) throw new Error(`the target branch ${location.target} does not exist`)
+  return tip
+}

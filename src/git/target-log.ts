@@ -1,6 +1,6 @@
 import { TaskCommitNotFoundError } from './errors.ts'
 import { branchRef, type Git } from './git.ts'
-import { taskTrailer } from './integrate.ts'
+import { taskTrailer } from './task-commit.ts'
 import { targetTip } from './target-branch.ts'
 
 export interface TargetCommit {
