@@ -1,21 +1,18 @@
 import { existsSync } from 'node:fs'
-import { cp, lstat, mkdir, readdir, realpath, rm } from 'node:fs/promises'
-import { dirname, join, relative } from 'node:path'
-import { setTimeout as delay } from 'node:timers/promises'
-import { GitError, WorkspaceLinkError, WorkspaceSetupError } from './errors.ts'
-import { branchRef, createGit, type Git } from './git.ts'
-import { linkIntoWorktree } from './link-farm.ts'
-import { resolveLinkedPaths } from './linked-paths.ts'
+import { mkdir, rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import { createDetachedWorktrees } from './detached-worktrees.ts'
+import { WorkspaceLinkError } from './errors.ts'
+import { createGit, type Git } from './git.ts'
+import { resumeWorkspace } from './resume-workspace.ts'
 import { targetTip } from './target-branch.ts'
+import { taskIdsOnDisk } from './task-ids-on-disk.ts'
+import { taskBranch, type Workspace } from './task-workspace.ts'
+import { prepareWorktree, type SetupRunner, type WorkspacePreparation } from './workspace-preparation.ts'
+import { createWorktreeAdministration, registeredWorktrees } from './worktree-administration.ts'
 
-/** What prepares each new worktree (colony.json `workspace`). */
-export interface WorkspacePreparation {
-  link: string[]
-  copy: string[]
-  setup: string[]
-}
-
-export type SetupRunner = (command: string, cwd: string) => Promise<{ ok: boolean; output: string }>
+export { taskBranch, taskBranchPrefix, type Workspace } from './task-workspace.ts'
+export type { SetupRunner, WorkspacePreparation } from './workspace-preparation.ts'
 
 export interface WorkspacesOptions {
   /** Git at the repository's main working tree (read-only use: Colony never changes that tree). */
@@ -29,23 +26,6 @@ export interface WorkspacesOptions {
   runSetup?: SetupRunner
 }
 
-export interface Workspace {
-  taskId: number
-  path: string
-  branch: string
-  git: Git
-  /** The target commit the branch started from (or was last rebased onto). */
-  base: string
-  /** An earlier attempt's worktree was picked up with its files, instead of a fresh one. */
-  resumed: boolean
-}
-
-export const taskBranchPrefix = 'colony/task/'
-
-export function taskBranch(taskId: number): string {
-  return `${taskBranchPrefix}${taskId}`
-}
-
 /**
  * One git worktree per task under `.colony/worktrees/task-<id>`, on branch
  * `colony/task/<id>` from the target's tip. A worktree left by a crashed
@@ -57,45 +37,12 @@ export function createWorkspaces(options: WorkspacesOptions) {
   const { git, root, worktreesDir } = options
 
   const pathFor = (taskId: number) => join(worktreesDir, `task-${taskId}`)
-
-  // git's worktree administration (add, remove, prune) is not safe to run concurrently
-  // on one repository, so this process runs it one at a time, and retries a failure
-  // caused by another process doing the same.
-  let administration: Promise<unknown> = Promise.resolve()
-  function administer<T>(work: () => Promise<T>): Promise<T> {
-    const next = administration.then(async () => {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await work()
-        } catch (error) {
-          if (attempt >= 4 || !(error instanceof GitError)) throw error
-          await delay(50 * attempt + Math.random() * 50)
-        }
-      }
-    })
-    // The queue only orders worktree administration; the caller receives the failure from `next`.
-    administration = next.catch(() => undefined)
-    return next
-  }
-
-  async function registeredWorktrees(): Promise<Map<string, string | undefined>> {
-    const lines = await git.lines(['worktree', 'list', '--porcelain'])
-    const worktrees = new Map<string, string | undefined>()
-    let current: string | undefined
-    for (const line of lines) {
-      if (line.startsWith('worktree ')) {
-        current = line.slice('worktree '.length)
-        worktrees.set(current, undefined)
-      } else if (line.startsWith('branch ') && current) {
-        worktrees.set(current, line.slice('branch '.length))
-      }
-    }
-    return worktrees
-  }
+  const administer = createWorktreeAdministration()
+  const prepare = (path: string) => prepareWorktree(path, { root, preparation: options.preparation, runSetup: options.runSetup })
 
   async function removeNow(taskId: number): Promise<void> {
     const path = pathFor(taskId)
-    const registered = await registeredWorktrees()
+    const registered = await registeredWorktrees(git)
     if (registered.has(path)) {
       if (existsSync(path)) await git.run(['worktree', 'remove', '--force', '--force', path])
       else await git.run(['worktree', 'prune'])
@@ -109,37 +56,6 @@ export function createWorkspaces(options: WorkspacesOptions) {
     return administer(() => removeNow(taskId))
   }
 
-  async function prepare(path: string): Promise<void> {
-    const preparation = options.preparation ?? { link: [], copy: [], setup: [] }
-    const linked = resolveLinkedPaths(root, preparation.link)
-    const places = { repositoryRoot: await realpath(root), worktree: path, linkedRealPaths: await Promise.all(linked.map((entry) => realpath(join(root, entry)))) }
-    for (const relativePath of linked) {
-      const destination = join(path, relativePath)
-      if (existsSync(destination)) continue
-      await mkdir(dirname(destination), { recursive: true })
-      await linkIntoWorktree(join(root, relativePath), destination, places)
-    }
-    for (const relativePath of resolveLinkedPaths(root, preparation.copy)) {
-      await cp(join(root, relativePath), join(path, relativePath), { recursive: true, force: true })
-    }
-    for (const command of preparation.setup) {
-      if (!options.runSetup) throw new WorkspaceSetupError(command, 'no command runner was given to run workspace setup')
-      const result = await options.runSetup(command, path)
-      if (!result.ok) throw new WorkspaceSetupError(command, result.output)
-    }
-  }
-
-  async function resume(taskId: number, path: string): Promise<Workspace | undefined> {
-    const registered = await registeredWorktrees()
-    if (registered.get(path) !== branchRef(taskBranch(taskId))) return undefined
-    const workspaceGit = createGit(path)
-    const rebasing = existsSync(await workspaceGit.text(['rev-parse', '--path-format=absolute', '--git-path', 'rebase-merge']))
-    if (rebasing) await workspaceGit.run(['rebase', '--abort'])
-    const tip = await targetTip(git, options)
-    const base = tip ? await workspaceGit.text(['merge-base', 'HEAD', tip]) : await workspaceGit.text(['rev-parse', 'HEAD'])
-    return { taskId, path, branch: taskBranch(taskId), git: workspaceGit, base, resumed: true }
-  }
-
   /**
    * The worktree for a task's attempt: a fresh one at the target's tip (or at
    * `at`, e.g. an approved change's commit), replacing whatever an earlier
@@ -149,7 +65,7 @@ export function createWorkspaces(options: WorkspacesOptions) {
   async function open(taskId: number, openOptions: { resume?: boolean; at?: string } = {}): Promise<Workspace> {
     const path = pathFor(taskId)
     if (openOptions.resume && existsSync(path)) {
-      const resumed = await resume(taskId, path)
+      const resumed = await resumeWorkspace(git, options, taskId, path)
       if (resumed) return resumed
     }
     const tip = await targetTip(git, options)
@@ -169,58 +85,11 @@ export function createWorkspaces(options: WorkspacesOptions) {
     return { taskId, path, branch: taskBranch(taskId), git: createGit(path), base: start, resumed: false }
   }
 
-  /**
-   * A worktree Colony keeps for its own work on the target (the deep gate,
-   * reverts), detached at `commit` and prepared like a task's. Reused between calls.
-   */
-  async function openDetached(name: string, commit: string): Promise<Git> {
-    const path = join(worktreesDir, name)
-    const registered = await registeredWorktrees()
-    if (registered.has(path) && existsSync(path)) {
-      const scratch = createGit(path)
-      await scratch.run(['checkout', '--quiet', '--detach', '--force', commit])
-      await scratch.run(['clean', '--quiet', '-fd'])
-      return scratch
-    }
-    await administer(async () => {
-      if (registered.has(path)) await git.run(['worktree', 'prune'])
-      if (existsSync(path)) await rm(path, { recursive: true, force: true })
-      await mkdir(worktreesDir, { recursive: true })
-      await git.run(['worktree', 'add', '--quiet', '--detach', path, commit])
-    })
-    await prepare(path)
-    return createGit(path)
-  }
-
-  /** Removes a worktree made by `openDetached`. */
-  function removeDetached(name: string): Promise<void> {
-    const path = join(worktreesDir, name)
-    return administer(async () => {
-      if (existsSync(path)) await git.run(['worktree', 'remove', '--force', '--force', path], { okExitCodes: [128] })
-      if (existsSync(path)) await rm(path, { recursive: true, force: true })
-      await git.run(['worktree', 'prune'])
-    })
-  }
-
   /** Removes every task worktree and branch whose task `keep` does not claim; returns the task ids removed. */
   async function sweep(keep: (taskId: number) => boolean): Promise<number[]> {
     await administer(() => git.run(['worktree', 'prune']))
-    const found = new Set<number>()
-    for (const path of (await registeredWorktrees()).keys()) {
-      const match = /^task-(\d+)$/.exec(relative(worktreesDir, path))
-      if (match) found.add(Number(match[1]))
-    }
-    for (const branch of await git.lines(['for-each-ref', '--format=%(refname:short)', `refs/heads/${taskBranchPrefix}`])) {
-      found.add(Number(branch.slice(taskBranchPrefix.length)))
-    }
-    if (existsSync(worktreesDir)) {
-      for (const name of await readdir(worktreesDir)) {
-        const match = /^task-(\d+)$/.exec(name)
-        if (match && (await lstat(join(worktreesDir, name))).isDirectory()) found.add(Number(match[1]))
-      }
-    }
     const removed: number[] = []
-    for (const taskId of [...found].sort((a, b) => a - b)) {
+    for (const taskId of await taskIdsOnDisk(git, worktreesDir)) {
       if (Number.isNaN(taskId) || keep(taskId)) continue
       await remove(taskId)
       removed.push(taskId)
@@ -228,6 +97,7 @@ export function createWorkspaces(options: WorkspacesOptions) {
     return removed
   }
 
+  const { openDetached, removeDetached } = createDetachedWorktrees({ git, worktreesDir, administer, prepare })
   return { open, remove, sweep, pathFor, openDetached, removeDetached }
 }
 

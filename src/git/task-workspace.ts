@@ -1,0 +1,18 @@
+import type { Git } from './git.ts'
+
+export interface Workspace {
+  taskId: number
+  path: string
+  branch: string
+  git: Git
+  /** The target commit the branch started from (or was last rebased onto). */
+  base: string
+  /** An earlier attempt's worktree was picked up with its files, instead of a fresh one. */
+  resumed: boolean
+}
+
+export const taskBranchPrefix = 'colony/task/'
+
+export function taskBranch(taskId: number): string {
+  return `${taskBranchPrefix}${taskId}`
+}
