@@ -1,5 +1,6 @@
 import type { ModelMessage } from 'ai'
 import { isFatalError } from '../errors/index.ts'
+import type { EventData, EventType } from '../events/index.ts'
 import { redactSecrets } from '../secrets/index.ts'
 import type { Store } from '../store/index.ts'
 import type { Spent, StopReason } from './limits.ts'
@@ -9,7 +10,7 @@ export type AgentOutcome =
   | { status: 'stopped'; reason: StopReason; detail: string; steps: number; spent: Spent }
 
 /** Appends one of the agent's events (its run, agent and task filled in). */
-export type AgentEvent = (type: string, data: Record<string, unknown>) => Promise<unknown>
+export type AgentEvent = <T extends EventType>(type: T, data: EventData<T>) => Promise<unknown>
 
 /** How an agent's loop stops short of finishing, with the stop recorded. */
 export interface AgentEnding {
