@@ -2,7 +2,6 @@ import { mkdtempSync, readFileSync, rmdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { holdSecrets, holdSecretsFrom } from './held-secrets.ts'
-import { isSecretName } from './secret-names.ts'
 
 /** Names the file a restarted Colony reads its credentials from (and deletes). */
 const handoffVariable = 'COLONY_SECRETS_HANDOFF'
@@ -40,13 +39,9 @@ function moveSecrets(): 'restarted' | 'held' | 'none' {
     receiveHandoff(handoff)
     return 'restarted'
   }
-  const names = Object.keys(process.env).filter((name) => isSecretName(name) && process.env[name] !== undefined)
-  if (names.length === 0) return 'none'
-  if (typeof process.execve !== 'function' || process.platform !== 'linux') {
-    holdSecretsFrom(process.env)
-    return 'held'
-  }
   const secrets = holdSecretsFrom(process.env)
+  if (Object.keys(secrets).length === 0) return 'none'
+  if (typeof process.execve !== 'function' || process.platform !== 'linux') return 'held'
   const directory = mkdtempSync(join(tmpdir(), 'colony-handoff-'))
   const file = join(directory, 'secrets.json')
   writeFileSync(file, JSON.stringify(secrets), { mode: 0o600, flag: 'wx' })
