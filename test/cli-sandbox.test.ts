@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process'
-import { readFile } from 'node:fs/promises'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { probeBubblewrap } from '../src/sandbox/index.ts'
@@ -52,6 +52,18 @@ describe('colony sandbox and command approvals', () => {
     const events = (await colony(repo.root, ['events', '--json'])).stdout
     expect(events).toContain('"command-refused"')
     expect(await readFile(join(repo.root, 'README.md'), 'utf8')).toBe('# sample\n')
+  })
+
+  it('prepares the scratch worktree as an agent\'s: linked dependencies are there, copied files too', async () => {
+    // An ignored dependency directory, as `npm install` leaves it, and an ignored local settings file.
+    await writeFile(join(repo.root, '.gitignore'), 'deps/\n.env.local\n')
+    await mkdir(join(repo.root, 'deps', 'tool'), { recursive: true })
+    await writeFile(join(repo.root, 'deps', 'tool', 'index.js'), 'module.exports = 42\n')
+    await writeFile(join(repo.root, '.env.local'), 'LOCAL=1\n')
+    await writeFile(join(repo.root, 'colony.json'), JSON.stringify({ workspace: { link: ['deps'], copy: ['.env.local'] } }))
+    const result = await colony(repo.root, ['sandbox', 'exec', '--', 'cat deps/tool/index.js .env.local'])
+    expect(result.stderr).toContain('exit 0')
+    expect(result.stdout).toBe('module.exports = 42\nLOCAL=1\n')
   })
 
   it('holds a command that needs approval until a person approves or rejects it', async () => {

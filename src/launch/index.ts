@@ -1,5 +1,6 @@
 export { launchRun, RunInProgressError, NothingToResumeError, type LaunchOptions, type LaunchResult } from './launch-run.ts'
 export { launchWorkers, NothingToJoinError, type WorkersResult } from './launch-workers.ts'
+export { createAgentWorkspaces } from './agent-workspaces.ts'
 export type { AgentProcessOptions } from './prepare-agents.ts'
 export { createLiveView, type LiveView, type LiveViewOptions } from './live-view.ts'
 export { runSnapshot } from './run-snapshot.ts'

@@ -3,13 +3,14 @@ import type { Writable } from 'node:stream'
 import { settledStatuses, type Board } from '../board/index.ts'
 import type { ColonyConfig } from '../config/index.ts'
 import type { DeepGate } from '../gate/index.ts'
-import { createGit, createLandingLock, createWorkspaces, findTaskCommit, worktreeHolding } from '../git/index.ts'
+import { createGit, createLandingLock, findTaskCommit, worktreeHolding } from '../git/index.ts'
 import { createLanguageModel, modelForRole, priceOf, type ModelOverrides, type Role } from '../model/index.ts'
 import { createSupervisor, type Supervisor } from '../orchestrator/index.ts'
 import type { RepositoryLayout } from '../repository/index.ts'
 import { createRoles, type RoleModel } from '../roles/index.ts'
 import { sandboxFromConfig, sandboxPolicy, type Sandbox } from '../sandbox/index.ts'
 import type { Run, Store } from '../store/index.ts'
+import { createAgentWorkspaces } from './agent-workspaces.ts'
 import { sharedLandingTurn } from './landing-turn.ts'
 
 /** What a process that runs agents is given: `colony run` and `colony worker`. */
@@ -59,18 +60,7 @@ export async function prepareAgents(options: AgentProcessOptions, run: Run, role
   const models = await roleModels(options, roles)
   const sandbox = sandboxFromConfig(config, layout.root)
   const policy = sandboxPolicy(config.sandbox, layout.root)
-  const workspaces = createWorkspaces({
-    git,
-    root: layout.root,
-    worktreesDir: layout.worktreesDir,
-    target: config.target,
-    remote: config.remote,
-    preparation: config.workspace,
-    runSetup: async (command, cwd) => {
-      const result = await sandbox.run(command, { cwd, timeoutMs: config.limits.attemptMinutes * 60_000 })
-      return { ok: result.exitCode === 0, output: result.output }
-    },
-  })
+  const workspaces = createAgentWorkspaces(git, layout, config, sandbox)
   // Worktrees of tasks that are settled (merged, cancelled, failed) are no longer needed.
   const tasks = await store.listTasks({ runId: run.id })
   const unsettled = new Set(tasks.filter((task) => !settledStatuses.includes(task.status)).map((task) => task.id))

@@ -1,5 +1,6 @@
 import type { Command } from 'commander'
-import { createGit, createWorkspaces, targetTip } from '../../git/index.ts'
+import { createGit, targetTip } from '../../git/index.ts'
+import { createAgentWorkspaces } from '../../launch/index.ts'
 import { assertTargetUsable, TargetBranchMissingError } from '../../repository/index.ts'
 import { runGuarded, sandboxFromConfig, sandboxPolicy } from '../../sandbox/index.ts'
 import { processesHoldingSecrets, secretsLeftInExecEnvironment } from '../../secrets/index.ts'
@@ -61,16 +62,15 @@ export function registerSandbox(program: Command): void {
       const timeoutSeconds = parseWholeNumber(options.timeout, '--timeout', 1, 86_400, 60)
       await withSession(process.cwd(), async ({ layout, config, store, run }) => {
         await assertTargetUsable(layout, config, run)
-        // The sandbox colony.json asks for is checked before the scratch worktree exists: a refusal leaves nothing behind.
-        sandboxFromConfig(config, layout.root)
+        // The sandbox colony.json asks for is made before the scratch worktree exists: a refusal leaves nothing behind.
+        const box = sandboxFromConfig(config, layout.root, options.network ? { network: true } : {})
         const git = createGit(layout.root)
-        const workspaces = createWorkspaces({ git, root: layout.root, worktreesDir: layout.worktreesDir, target: config.target, remote: config.remote })
+        const workspaces = createAgentWorkspaces(git, layout, config, box)
         const name = `sandbox-exec-${process.pid}`
         const tip = await targetTip(git, config)
         if (!tip) throw new TargetBranchMissingError(config.target)
         const scratch = await workspaces.openDetached(name, tip)
         try {
-          const box = sandboxFromConfig(config, layout.root, options.network ? { network: true } : {})
           const result = await runGuarded(words.join(' '), {
             sandbox: box,
             policy: config.sandbox,
