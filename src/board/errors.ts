@@ -9,6 +9,9 @@ const hints: Partial<Record<TaskStatus, string>> = {
 
 export class IllegalTransitionError extends ColonyError {
   override readonly name = 'IllegalTransitionError'
+  override get httpStatus() {
+    return 409 as const
+  }
   readonly taskId: number
   readonly from: TaskStatus
   readonly to: TaskStatus
@@ -29,6 +32,9 @@ export class IllegalTransitionError extends ColonyError {
 /** The worker no longer holds the task: its lease expired or a person took it back. */
 export class LeaseLostError extends ColonyError {
   override readonly name = 'LeaseLostError'
+  override get httpStatus() {
+    return 409 as const
+  }
   readonly taskId: number
   readonly owner: string
 
@@ -54,6 +60,9 @@ export function changedByAnother(error: unknown): boolean {
 /** A cancel came after the task's change had landed on the target: the task is recorded merged instead. */
 export class AlreadyLandedError extends ColonyError {
   override readonly name = 'AlreadyLandedError'
+  override get httpStatus() {
+    return 409 as const
+  }
   readonly taskId: number
   readonly commit: string
 
@@ -69,6 +78,9 @@ export class AlreadyLandedError extends ColonyError {
 /** A field of a task (or of a person's message to a run) that cannot be stored: too long, empty, or leading outside the repository. */
 export class InvalidFieldError extends ColonyError {
   override readonly name = 'InvalidFieldError'
+  override get httpStatus() {
+    return 400 as const
+  }
   readonly field: string
 
   constructor(field: string, problem: string, hint: string) {

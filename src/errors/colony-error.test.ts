@@ -10,6 +10,9 @@ class StoreGoneError extends ColonyError {
 
 class WidgetMissingError extends ColonyError {
   override readonly name = 'WidgetMissingError'
+  override get httpStatus() {
+    return 404 as const
+  }
   readonly widget: string
   constructor(widget: string) {
     super(`no widget named ${widget}`, { hint: 'create it first' })
@@ -36,5 +39,11 @@ describe('ColonyError', () => {
     expect([gone.kind, isFatalError(gone)]).toEqual(['fatal', true])
     expect(isFatalError(new Error('plain'))).toBe(false)
     expect(JSON.parse(JSON.stringify(gone))).toEqual({ name: 'StoreGoneError', message: 'the store is gone' })
+  })
+
+  it('answers the API with the status its class declares, 500 unless it says otherwise, kept out of its JSON', () => {
+    expect(new WidgetMissingError('gear').httpStatus).toBe(404)
+    expect(new StoreGoneError('the store is gone').httpStatus).toBe(500)
+    expect(Object.keys(new WidgetMissingError('gear').toJSON())).not.toContain('httpStatus')
   })
 })

@@ -16,15 +16,26 @@
 export type ErrorKind = 'recoverable' | 'fatal'
 
 /**
+ * The HTTP status `colony serve` answers with when a request ends in the
+ * error (docs/api.md lists them): 4xx for what the caller can change, 409 for
+ * a state that does not allow it, 503 for a store that is busy or gone.
+ * Anything that does not say otherwise is the server's fault: 500.
+ */
+export type HttpStatus = 400 | 401 | 404 | 405 | 409 | 413 | 415 | 500 | 503
+
+/**
  * The base of every error Colony raises on purpose. Each failure has its own
  * subclass with a stable `name`, the fields a caller needs to act on it, and a
  * `hint` that tells a person (or a model) how to fix it. `toJSON()` makes it
  * safe to store in the event log and to send over the API. `kind` says whether
  * an agent can act on it (see ErrorKind); a subclass overrides it to be fatal.
+ * `httpStatus` is what the API answers with it (HttpStatus); `name` is its
+ * stable code, which the API sends as `code`.
  *
  * @example
  *   class TaskNotFoundError extends ColonyError {
  *     override readonly name = 'TaskNotFoundError'
+ *     override get httpStatus() { return 404 as const }
  *     constructor(readonly taskId: number) {
  *       super(`no task with id ${taskId}`, { hint: 'list tasks with `colony task list`' })
  *     }
@@ -47,6 +58,10 @@ export abstract class ColonyError extends Error {
   /** A getter on the class, not a field: it is the same for every instance and stays out of `toJSON()`. */
   get kind(): ErrorKind {
     return 'recoverable'
+  }
+
+  get httpStatus(): HttpStatus {
+    return 500
   }
 
   toJSON(): Record<string, unknown> {

@@ -1,1 +1,1 @@
-export { ColonyError, isColonyError, isFatalError, type ErrorKind } from './colony-error.ts'
+export { ColonyError, isColonyError, isFatalError, type ErrorKind, type HttpStatus } from './colony-error.ts'

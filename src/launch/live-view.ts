@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream'
+import { describeEvent } from '../events/index.ts'
 import { taskStatuses, type ColonyEvent, type Store } from '../store/index.ts'
 import { terminalText } from '../terminal/index.ts'
 
@@ -27,18 +28,10 @@ function formatDuration(ms: number): string {
   return `${hours > 0 ? `${hours}h` : ''}${String(minutes).padStart(hours > 0 ? 2 : 1, '0')}m${String(seconds % 60).padStart(2, '0')}s`
 }
 
-const detailKeys = ['summary', 'title', 'owner', 'reason', 'commit', 'decision', 'files', 'instance'] as const
-
 /** One notable event on one line; its data (titles, reasons, verdicts: text from models) shown by terminalText. */
-function describeEvent(event: ColonyEvent): string {
+function eventLine(event: ColonyEvent): string {
   const subject = event.taskId === null ? '' : ` task ${event.taskId}`
-  // Every event's data read through the keys a line shows: the compiler checks each type has them or leaves them out.
-  const data: Readonly<Record<string, unknown>> = event.data
-  const detail = detailKeys
-    .map((key) => data[key])
-    .filter((value) => value !== undefined && value !== null)
-    .map((value) => (typeof value === 'string' ? value : JSON.stringify(value)))
-    .join(' · ')
+  const detail = describeEvent(event)
   return terminalText(`${event.type}${subject}${detail ? `: ${detail}` : ''}`)
 }
 
@@ -95,14 +88,14 @@ export function createLiveView(options: LiveViewOptions): LiveView {
     const state = await snapshot()
     const lines = summaryLines(state)
     if (interactive) {
-      const scrolled = state.events.filter((event) => notable.test(event.type)).map((event) => `· ${describeEvent(event)}`)
+      const scrolled = state.events.filter((event) => notable.test(event.type)).map((event) => `· ${eventLine(event)}`)
       // Move up over the last drawing, print new events above it, then redraw it.
       const erase = drawnLines > 0 ? `\x1b[${drawnLines}F\x1b[J` : ''
       output.write(`${erase}${[...scrolled, ...lines].map(clip).join('\n')}\n`)
       drawnLines = lines.length
       return
     }
-    for (const event of state.events) if (notable.test(event.type)) output.write(`${describeEvent(event)}\n`)
+    for (const event of state.events) if (notable.test(event.type)) output.write(`${eventLine(event)}\n`)
     const summary = lines.slice(0, 3).join(' | ')
     if (summary !== lastSummary) output.write(`${summary}\n`)
     lastSummary = summary

@@ -5,6 +5,9 @@ import { moveRun, runMoves, type RunMove } from './run-lifecycle.ts'
 
 export class RunStateError extends ColonyError {
   override readonly name = 'RunStateError'
+  override get httpStatus() {
+    return 409 as const
+  }
   readonly runId: number
   readonly status: RunStatus
 
@@ -17,6 +20,9 @@ export class RunStateError extends ColonyError {
 
 export class NotAwaitingApprovalError extends ColonyError {
   override readonly name = 'NotAwaitingApprovalError'
+  override get httpStatus() {
+    return 409 as const
+  }
   readonly taskId: number
 
   constructor(task: Task) {
@@ -29,6 +35,9 @@ export class NotAwaitingApprovalError extends ColonyError {
 
 export class ApprovalAlreadyDecidedError extends ColonyError {
   override readonly name = 'ApprovalAlreadyDecidedError'
+  override get httpStatus() {
+    return 409 as const
+  }
   readonly approvalId: number
 
   constructor(approvalId: number, status: string) {

@@ -3,6 +3,9 @@ import { ColonyError } from '../errors/index.ts'
 /** A request's path parameter, query or body is not what the endpoint takes. */
 export class InvalidRequestError extends ColonyError {
   override readonly name = 'InvalidRequestError'
+  override get httpStatus() {
+    return 400 as const
+  }
   readonly part: 'path' | 'query' | 'body' | 'header'
 
   constructor(part: InvalidRequestError['part'], message: string, hint: string) {
@@ -14,6 +17,9 @@ export class InvalidRequestError extends ColonyError {
 /** No token, or not the one `colony serve` printed. */
 export class MissingTokenError extends ColonyError {
   override readonly name = 'MissingTokenError'
+  override get httpStatus() {
+    return 401 as const
+  }
 
   constructor(hint: string) {
     super('missing or wrong token', { hint })
@@ -22,6 +28,9 @@ export class MissingTokenError extends ColonyError {
 
 export class BodyTooLargeError extends ColonyError {
   override readonly name = 'BodyTooLargeError'
+  override get httpStatus() {
+    return 413 as const
+  }
   readonly limitBytes: number
 
   constructor(limitBytes: number) {
@@ -34,6 +43,9 @@ export class BodyTooLargeError extends ColonyError {
 
 export class UnsupportedMediaTypeError extends ColonyError {
   override readonly name = 'UnsupportedMediaTypeError'
+  override get httpStatus() {
+    return 415 as const
+  }
   readonly contentType: string
 
   constructor(contentType: string) {
@@ -46,6 +58,9 @@ export class UnsupportedMediaTypeError extends ColonyError {
 
 export class EndpointNotFoundError extends ColonyError {
   override readonly name = 'EndpointNotFoundError'
+  override get httpStatus() {
+    return 404 as const
+  }
   readonly method: string
   readonly path: string
 
@@ -59,6 +74,9 @@ export class EndpointNotFoundError extends ColonyError {
 /** The endpoint exists, for other methods. */
 export class MethodNotAllowedError extends ColonyError {
   override readonly name = 'MethodNotAllowedError'
+  override get httpStatus() {
+    return 405 as const
+  }
   readonly method: string
   readonly allowed: readonly string[]
 
@@ -71,6 +89,9 @@ export class MethodNotAllowedError extends ColonyError {
 
 export class NoRunYetError extends ColonyError {
   override readonly name = 'NoRunYetError'
+  override get httpStatus() {
+    return 404 as const
+  }
 
   constructor() {
     super('there is no run in this store yet', { hint: 'start one with `colony init` and `colony run --goal "..."`' })

@@ -3,6 +3,9 @@ import { ColonyError } from '../errors/index.ts'
 /** A compare-and-swap lost: someone else changed the row since it was read. */
 export class VersionConflictError extends ColonyError {
   override readonly name = 'VersionConflictError'
+  override get httpStatus() {
+    return 409 as const
+  }
   readonly table: string
   readonly id: number
   readonly expectedVersion: number
@@ -21,6 +24,9 @@ export class VersionConflictError extends ColonyError {
 
 export class TaskNotFoundError extends ColonyError {
   override readonly name = 'TaskNotFoundError'
+  override get httpStatus() {
+    return 404 as const
+  }
   readonly taskId: number
 
   constructor(taskId: number) {
@@ -31,6 +37,9 @@ export class TaskNotFoundError extends ColonyError {
 
 export class RunNotFoundError extends ColonyError {
   override readonly name = 'RunNotFoundError'
+  override get httpStatus() {
+    return 404 as const
+  }
   readonly runId: number
 
   constructor(runId: number) {
@@ -41,6 +50,9 @@ export class RunNotFoundError extends ColonyError {
 
 export class AgentNotFoundError extends ColonyError {
   override readonly name = 'AgentNotFoundError'
+  override get httpStatus() {
+    return 404 as const
+  }
   readonly agentId: number
 
   constructor(agentId: number) {
@@ -52,6 +64,9 @@ export class AgentNotFoundError extends ColonyError {
 /** Another process held the database longer than the busy timeout. */
 export class StoreLockedError extends ColonyError {
   override readonly name = 'StoreLockedError'
+  override get httpStatus() {
+    return 503 as const
+  }
   readonly location: string
   /** How long this process waited for the lock (the busy timeout), when known. */
   readonly waitedMs: number | undefined
@@ -79,6 +94,9 @@ function formatSeconds(milliseconds: number): string {
 /** The database file is not a database, or is damaged. */
 export class StoreCorruptError extends ColonyError {
   override readonly name = 'StoreCorruptError'
+  override get httpStatus() {
+    return 500 as const
+  }
   readonly location: string
 
   /** Fatal to an agent's attempt: the model cannot fix it (ErrorKind). */
@@ -98,6 +116,9 @@ export class StoreCorruptError extends ColonyError {
 /** The store could not be reached or opened for a reason other than a lock or corruption. */
 export class StoreUnavailableError extends ColonyError {
   override readonly name = 'StoreUnavailableError'
+  override get httpStatus() {
+    return 503 as const
+  }
   readonly location: string
 
   /** Fatal to an agent's attempt: the model cannot fix it (ErrorKind). */
@@ -116,6 +137,9 @@ export class StoreUnavailableError extends ColonyError {
 
 export class ApprovalNotFoundError extends ColonyError {
   override readonly name = 'ApprovalNotFoundError'
+  override get httpStatus() {
+    return 404 as const
+  }
   readonly approvalId: number
 
   constructor(approvalId: number) {

@@ -45,3 +45,4 @@ export {
   type ApprovalDecision,
 } from './records.ts'
 export { eventToJson, taskToJson } from './record-json.ts'
+export type { ColonyEventJson } from './record-json.ts'

@@ -1,3 +1,4 @@
+import type { ColonyEventOf, EventType } from '../events/index.ts'
 import type { ColonyEvent, Task } from './records.ts'
 
 /** The stable JSON form of a task for `--json` output (documented in docs/cli.md), also served by `colony serve`. */
@@ -27,7 +28,10 @@ export function taskToJson(task: Task) {
   }
 }
 
-export function eventToJson(event: ColonyEvent) {
+/** An event's JSON form, still one member of the union per type: a reader switching on `type` gets that type's data. */
+export type ColonyEventJson = { [T in EventType]: Omit<ColonyEventOf<T>, 'createdAt'> & { time: string } }[EventType]
+
+export function eventToJson(event: ColonyEvent): ColonyEventJson {
   return {
     id: event.id,
     time: new Date(event.createdAt).toISOString(),
@@ -36,5 +40,5 @@ export function eventToJson(event: ColonyEvent) {
     taskId: event.taskId,
     agentId: event.agentId,
     data: event.data,
-  }
+  } as ColonyEventJson
 }

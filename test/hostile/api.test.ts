@@ -254,9 +254,10 @@ describe('the HTTP API refuses hostile input, answers why, and changes nothing',
     const text = await response.text()
     expect(response.status, text).toBe(refusal.status)
     expect(response.headers.get('content-type')).toMatch(/^application\/json/)
-    const body = JSON.parse(text) as { error: string; hint?: string }
-    expect(Object.keys(body).filter((key) => key !== 'error' && key !== 'hint')).toEqual([])
+    const body = JSON.parse(text) as { error: string; code?: string; hint?: string }
+    expect(Object.keys(body).filter((key) => !['error', 'code', 'hint'].includes(key))).toEqual([])
     expect(typeof body.error).toBe('string')
+    if (body.code !== undefined) expect(body.code).toMatch(/^[A-Z][A-Za-z]+Error$/)
     if (body.hint !== undefined) expect(typeof body.hint).toBe('string')
     const said = `${body.error}\n${body.hint ?? ''}`
     if (typeof refusal.mentions === 'string') expect(said).toContain(refusal.mentions)

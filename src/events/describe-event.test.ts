@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest'
+import { describeEvent, newEvent } from './index.ts'
+
+describe('describeEvent', () => {
+  it('reads each type\'s own keys', () => {
+    expect(describeEvent(newEvent('verdict', { cycle: 2, decision: 'continue', reason: 'the parser has no tests' }))).toBe('continue: the parser has no tests')
+    expect(describeEvent(newEvent('tool-call', { tool: 'run_command', input: { command: 'npm test\n# twice' }, ok: false, output: '\nFAIL src/a.test.ts\n...' }))).toBe(
+      'run_command npm test · failed: FAIL src/a.test.ts',
+    )
+    expect(describeEvent(newEvent('task-merged', { from: 'integrating', owner: 'worker-3', commit: '0123456789abcdef' }))).toBe('by worker-3 · commit 0123456789')
+    expect(describeEvent(newEvent('task-claimed', { owner: 'worker-1', attempt: 2, leaseUntil: 1 }))).toBe('by worker-1, attempt 2')
+    expect(describeEvent(newEvent('merge-conflict', { files: ['a', 'b', 'c', 'd', 'e', 'f', 'g'] }))).toBe('a, b, c, d, e and 2 more')
+    expect(describeEvent(newEvent('task-attempt-failed', { owner: null, attempt: 3, maxAttempts: 3, reason: 'gate failed', next: 'failed' }))).toBe(
+      'attempt 3 of 3: gate failed · no attempts left',
+    )
+  })
+
+  it('shows a row an older Colony wrote, which does not fit today\'s shape, as its raw data', () => {
+    const old = { type: 'agent-step', data: { step: 4 } } as unknown as Parameters<typeof describeEvent>[0]
+    expect(describeEvent(old)).toBe('{"step":4}')
+  })
+})
