@@ -35,6 +35,19 @@ const branchName = z.string().superRefine((name, context) => {
   if (problem) context.addIssue({ code: 'custom', message: `${problem.problem}; ${problem.hint}` })
 })
 
+/** The agent CLIs Colony can run as workers (src/agents has one adapter for each). */
+export const agentCliNames = ['claude-code', 'codex', 'opencode', 'qwen-code'] as const
+
+const agentCliSpec = z.strictObject({
+  cli: z.enum(agentCliNames, `expected one of ${agentCliNames.map((name) => JSON.stringify(name)).join(', ')}`),
+  /** The model it talks to, through a colony.json provider of a type the CLI speaks. */
+  model: modelSpec,
+  /** The executable, when it is not the CLI's usual name on PATH. */
+  command: z.string().min(1).optional(),
+  /** No output from the CLI for this long: it is stuck and is stopped. */
+  stallMinutes: z.number().positive().default(10),
+})
+
 /** `colony.json` (DESIGN.md, Configuration). Unknown keys are refused: a typo is the usual cause. */
 export const configSchema = z.strictObject({
   $schema: z.string().optional(),
@@ -45,6 +58,10 @@ export const configSchema = z.strictObject({
       worker: modelSpec.optional(),
       judge: modelSpec.optional(),
     })
+    .default({}),
+  /** Agent CLIs as workers: one, or several taken in turn by task id (a mixed run). */
+  agents: z
+    .strictObject({ worker: z.union([agentCliSpec, z.array(agentCliSpec).min(1, 'list at least one agent CLI, or leave "worker" out')]).optional() })
     .default({}),
   providers: z
     .record(
@@ -151,4 +168,5 @@ export const configSchema = z.strictObject({
   scheduling: z.strictObject({ allowOverlap: z.boolean().default(false) }).default({ allowOverlap: false }),
 })
 
+export type AgentCliSpec = z.infer<typeof agentCliSpec>
 export type ColonyConfig = z.infer<typeof configSchema>

@@ -1,7 +1,8 @@
 import type { ProcessDescription } from '../events/index.ts'
 import type { Writable } from 'node:stream'
 import { settledStatuses, type Board } from '../board/index.ts'
-import type { ColonyConfig } from '../config/index.ts'
+import { createMcpEndpoint } from '../agents/index.ts'
+import type { AgentCliSpec, ColonyConfig } from '../config/index.ts'
 import type { DeepGate } from '../gate/index.ts'
 import { createGit, createLandingLock, findTaskCommit, worktreeHolding } from '../git/index.ts'
 import { createLanguageModel, modelForRole, priceOf, type ModelOverrides, type Role } from '../model/index.ts'
@@ -29,12 +30,13 @@ export interface AgentProcessOptions {
 }
 
 /** What a process runs with: its models, how many agents, and what the sandbox does not cover here. */
-function describeProcess(models: Partial<Record<Role, RoleModel>>, workers: number, sandbox: Sandbox): ProcessDescription {
+function describeProcess(models: Partial<Record<Role, RoleModel>>, cliWorkers: readonly AgentCliSpec[], workers: number, sandbox: Sandbox): ProcessDescription {
   const missing = sandbox.notCovered
-  const roles = Object.entries(models).map(([role, model]) => `${role} ${model.spec}`).join(', ')
+  const specs = { ...Object.fromEntries(Object.entries(models).map(([role, model]) => [role, model.spec])), ...(cliWorkers.length > 0 && { worker: cliWorkers.map((spec) => `${spec.cli}/${spec.model}`).join(' + ') }) }
+  const roles = Object.entries(specs).map(([role, spec]) => `${role} ${spec}`).join(', ')
   return {
     summary: `${roles}; ${workers} workers; sandbox ${sandbox.mode}${missing.length > 0 ? ` (not covered here: ${missing.join(', ')})` : ''}`,
-    models: Object.fromEntries(Object.entries(models).map(([role, model]) => [role, model.spec])),
+    models: specs,
     workers,
     sandbox: { mode: sandbox.mode, processCap: sandbox.processCap, notCovered: missing },
   }
@@ -57,7 +59,9 @@ async function roleModels(options: AgentProcessOptions, roles: readonly Role[]):
 export async function prepareAgents(options: AgentProcessOptions, run: Run, roles: readonly Role[]) {
   const { layout, config, store, board } = options
   const git = createGit(layout.root)
-  const models = await roleModels(options, roles)
+  // Workers that are agent CLIs bring their own model; Colony's loop needs none for them.
+  const cliWorkers = config.agents.worker ? [config.agents.worker].flat() : []
+  const models = await roleModels(options, roles.filter((role) => !(role === 'worker' && cliWorkers.length > 0)))
   const sandbox = sandboxFromConfig(config, layout.root)
   const policy = sandboxPolicy(config.sandbox, layout.root)
   const workspaces = createAgentWorkspaces(git, layout, config, sandbox)
@@ -66,7 +70,7 @@ export async function prepareAgents(options: AgentProcessOptions, run: Run, role
   const unsettled = new Set(tasks.filter((task) => !settledStatuses.includes(task.status)).map((task) => task.id))
   await workspaces.sweep((taskId) => unsettled.has(taskId))
   const roleContext = {
-    store, board, config, repositoryRoot: layout.root, git, workspaces, sandbox, policy, models, landing: createLandingLock(sharedLandingTurn(store, layout.root, config)),
+    store, board, config, repositoryRoot: layout.root, git, workspaces, sandbox, policy, models, mcp: createMcpEndpoint(), landing: createLandingLock(sharedLandingTurn(store, layout.root, config)),
     context: { windowTokens: config.context.windowTokens, compactAt: config.context.compactAt, maskToolResultsAfter: config.context.maskToolResultsAfter },
   }
   const workers = options.workers ?? config.workers
@@ -92,7 +96,7 @@ export async function prepareAgents(options: AgentProcessOptions, run: Run, role
     policy,
     workspaces,
     /** What this process runs with, for its `run-configured` or `workers-joined` event. */
-    description: describeProcess(models, workers, sandbox),
+    description: describeProcess(models, cliWorkers, workers, sandbox),
 
     /** This process's supervisor, running the real roles; only `colony run` has the deep gate (the judge's), and is told of merges for it. */
     superviseWith({ deepGate, onMerged }: { deepGate: DeepGate | undefined; onMerged?: () => void }): Supervisor {

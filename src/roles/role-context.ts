@@ -1,4 +1,5 @@
 import type { LanguageModel } from 'ai'
+import type { McpEndpoint } from '../agents/index.ts'
 import type { ContextSettings } from '../agent/index.ts'
 import type { Board } from '../board/index.ts'
 import type { ColonyConfig } from '../config/index.ts'
@@ -32,6 +33,8 @@ export interface RoleContext {
   deepGate: DeepGate | undefined
   /** One landing at a time among this process's workers (IntegrateOptions.landing). */
   landing: <T>(work: () => Promise<T>) => Promise<T>
+  /** Where agent CLIs reach Colony's tools (MCP over HTTP on 127.0.0.1). */
+  mcp: McpEndpoint
   /** Holds agents while the run is paused; throws when it is stopping. */
   gate: (signal: AbortSignal | undefined) => Promise<void>
 }

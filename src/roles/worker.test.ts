@@ -1,3 +1,4 @@
+import { createMcpEndpoint } from '../agents/index.ts'
 import { existsSync } from 'node:fs'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -45,6 +46,7 @@ async function setup(script: Script) {
     models: { worker: { model: scriptedLanguageModel(script), spec: 'scripted:agent', price: undefined } },
     context: { windowTokens: config.context.windowTokens, compactAt: config.context.compactAt, maskToolResultsAfter: config.context.maskToolResultsAfter },
     deepGate: undefined,
+    mcp: createMcpEndpoint(),
     landing: (work) => work(),
     gate: async () => undefined,
   })

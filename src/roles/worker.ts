@@ -1,13 +1,13 @@
-import { newEvent } from '../events/index.ts'
 import { createFinishTool, editFileTool, listFilesTool, noteTool, readFileTool, runCommandTool, searchTool, writeFileTool } from '../agent/index.ts'
 import { buildSystemPrompt, readModelText } from '../agent/index.ts'
 import { LeaseLostError, type TaskHandle } from '../board/index.ts'
-import { integrate, readTaskOutcome, type IntegrationOutcome, type Workspace } from '../git/index.ts'
+import { readTaskOutcome, type Workspace } from '../git/index.ts'
 import type { LandAttempt, WorkerAttempt, WorkerOutcome } from '../orchestrator/index.ts'
 import type { Task } from '../store/index.ts'
 import { runRoleAgent } from './agent-session.ts'
-import { fastGate } from './fast-gate.ts'
+import { cliSpecFor, workWithCli } from './cli-worker.ts'
 import type { RoleContext } from './role-context.ts'
+import { createTaskFinish, integrateTask, recordMerge } from './task-finish.ts'
 
 const instructions = readModelText(new URL('./worker.md', import.meta.url))
 
@@ -26,41 +26,6 @@ function taskContract(task: Task): string {
   return lines.join('\n')
 }
 
-/** The integration of one task's worktree onto the target; `land: false` stops after the gate (approval.merge). */
-function integrateTask(context: RoleContext, task: Task, workspace: Workspace, agentId: number, signal: AbortSignal, land: boolean) {
-  const { store, config } = context
-  return integrate({
-    git: workspace.git,
-    target: config.target,
-    remote: config.remote,
-    task: { id: task.id, runId: task.runId, title: task.title, description: task.description, scope: task.scope },
-    author: { name: `colony-worker-${agentId}`, email: `worker-${agentId}@colony.local` },
-    diffLimit: config.limits.diffLines,
-    exclude: [...config.workspace.link, ...config.workspace.copy],
-    gate: fastGate(context, task, signal),
-    emit: async (type, data) => void (await store.appendEvents([newEvent(type, data, { runId: task.runId, taskId: task.id, agentId: agentId || null })])),
-    signal,
-    land,
-    landing: context.landing,
-  })
-}
-
-/**
- * After the commit is on the target nothing may fail the attempt: record it
- * and hand off (the supervisor sees the merge and asks for the deep gate). A
- * cancel that came just after the landing has recorded the merge already.
- */
-async function recordMerge(context: RoleContext, handle: TaskHandle, commit: string, handoff: { summary: string; concerns: string | null; agentId: number | null }) {
-  const task = handle.task
-  try {
-    await handle.advance('merged', { result: { commit } })
-  } catch (error) {
-    if (!(error instanceof LeaseLostError)) throw error
-    await context.board.recordLanded(task.id, commit, handle.task.owner ?? 'worker')
-  }
-  await context.store.addHandoff({ runId: task.runId, taskId: task.id, agentId: handoff.agentId, summary: handoff.summary, concerns: handoff.concerns, data: { commit } })
-}
-
 /** What the agent is told when it picks up a worktree a crashed attempt left. */
 async function resumeNote(workspace: Workspace): Promise<string> {
   const status = await workspace.git.lines(['status', '--short', '--untracked-files=all'])
@@ -74,14 +39,6 @@ async function resumeNote(workspace: Workspace): Promise<string> {
       ? `The worktree holds that attempt's changes (git status):\n${shown}${more}\nRead them before you edit: keep what is right, fix or undo what is not, and do not make the same change twice.`
       : 'The worktree holds no changes yet.',
   ].join('\n')
-}
-
-/** An integration that failed for a reason the worker cannot fix: the task goes back to running and the agent is told. */
-async function integrationBroke(context: RoleContext, handle: TaskHandle, agentId: number, error: unknown): Promise<string> {
-  const message = error instanceof Error ? error.message : String(error)
-  await context.store.appendEvents([{ runId: handle.task.runId, taskId: handle.task.id, agentId: agentId || null, type: 'integration-error', data: { error: message, ...(error instanceof Error && { name: error.name }) } }])
-  await handle.advance('running', { reason: `integration error: ${message}` })
-  return `Integrating your change failed because of an error in Colony or the repository, not in your change:\n${message}\nYour work is still in the worktree. Call finish again; if the same error comes back, call note to describe it and stop.`
 }
 
 /**
@@ -120,57 +77,25 @@ export function createWorker(context: RoleContext) {
 
   async function workIn(workspace: Workspace, handle: TaskHandle, signal: AbortSignal): Promise<WorkerOutcome> {
     const task = handle.task
-    let merged: string | undefined
-    let awaiting = false
-    let cancelled = false
-    let agentId = 0
-    const finish = createFinishTool(async ({ summary, concerns }) => {
-      await handle.advance('integrating')
-      let outcome: IntegrationOutcome
-      try {
-        outcome = await integrateTask(context, task, workspace, agentId, signal, !config.approval.merge)
-      } catch (error) {
-        if (signal.aborted || error instanceof LeaseLostError) throw error
-        return { output: await integrationBroke(context, handle, agentId, error), failed: true }
-      }
-      if (outcome.status === 'gated') {
-        awaiting = true
-        await handle.advance('awaiting_approval', { result: { awaiting: 'merge', candidate: outcome.commit, summary, concerns: concerns ?? null } })
-        return { output: outcome.message, done: true }
-      }
-      if (outcome.status === 'cancelled') {
-        cancelled = true
-        return { output: outcome.message, done: true }
-      }
-      if (outcome.status === 'landed-before') {
-        merged = outcome.commit
-        await context.board.recordLanded(task.id, outcome.commit, task.owner ?? 'worker')
-        return { output: outcome.message, done: true }
-      }
-      if (outcome.status !== 'merged') {
-        await handle.advance('running', { reason: outcome.status })
-        return { output: outcome.message, failed: true }
-      }
-      merged = outcome.commit
-      await recordMerge(context, handle, outcome.commit, { summary, concerns: concerns ?? null, agentId })
-      return { output: outcome.message, done: true }
-    })
     const contract = taskContract(task)
+    const prompt = workspace.resumed ? `${contract}\n\n${await resumeNote(workspace)}` : contract
+    const cli = cliSpecFor(context, task)
+    if (cli) return workWithCli(context, { spec: cli, handle, workspace, signal, prompt })
+    let agentId = 0
+    const taskFinish = createTaskFinish(context, { handle, workspace, signal, agentId: () => agentId })
+    const finish = createFinishTool(taskFinish.finish)
     const outcome = await runRoleAgent(context, {
       role: 'worker',
       runId: task.runId,
       taskId: task.id,
       workspace: workspace.path,
       system: await buildSystemPrompt({ instructions, workspace: workspace.path, repoMapTokens: config.context.repoMapTokens, focus: task.scope.filter((glob) => !glob.includes('*')) }),
-      prompt: workspace.resumed ? `${contract}\n\n${await resumeNote(workspace)}` : contract,
+      prompt,
       tools: [readFileTool, listFilesTool, searchTool, runCommandTool, noteTool, writeFileTool, editFileTool, finish],
       signal,
       onAgent: (id) => (agentId = id),
     })
-    if (merged) return { merged: true, commit: merged }
-    if (awaiting) return { merged: false, awaitingApproval: true }
-    if (cancelled) throw new LeaseLostError(task.id, task.owner ?? 'worker', 'it was cancelled before its change landed')
-    return { merged: false, reason: outcome.status === 'stopped' ? `the worker stopped (${outcome.reason}): ${outcome.detail}` : 'the worker finished without its change landing' }
+    return taskFinish.outcome(outcome.status === 'stopped' ? `the worker stopped (${outcome.reason}): ${outcome.detail}` : 'the worker finished without its change landing')
   }
 
   /** An approved change: its gated commit in a fresh worktree, rebased onto the tip, gated again if the tip moved under its files, and landed. */

@@ -29,6 +29,16 @@ export interface RunOptions {
   cwd: string
   timeoutMs: number
   signal?: AbortSignal
+  /** Output as it comes, before capping and redaction (an agent CLI's event stream). */
+  onOutput?: (chunk: Buffer, from: 'stdout' | 'stderr') => void
+  /** Network for this command whatever the policy says (an agent CLI talks to its model). */
+  network?: boolean
+  /** More places this command may write (an agent CLI's configuration home). */
+  writable?: readonly string[]
+  /** Variables set as given, past the environment's allow-list (an agent CLI's key for its model). */
+  environment?: Readonly<Record<string, string>>
+  /** Output past which the command is stopped as flooding; default 64 times the policy's output cap. */
+  floodBytes?: number
 }
 
 export interface Sandbox {
@@ -126,14 +136,14 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   async function run(command: string | readonly string[], runOptions: RunOptions): Promise<CommandResult> {
     const started = Date.now()
     const marker = randomUUID()
-    const environment: Record<string, string> = { ...sandboxEnvironment(parentEnvironment, policy.env), [markerVariable]: marker }
+    const environment: Record<string, string> = { ...sandboxEnvironment(parentEnvironment, policy.env), ...runOptions.environment, [markerVariable]: marker }
     const commandArgv = typeof command === 'string' ? ['bash', '-c', command] : [...command]
     // RLIMIT_NPROC counts all of the user's processes, so its cap sits above those already running.
     const limited = processCap === 'rlimit' ? ['bash', '-c', `ulimit -u ${processesOfCurrentUser() + policy.processes}; exec "$@"`, 'colony-sandbox', ...commandArgv] : commandArgv
     const workspace = resolve(runOptions.cwd)
     const sandboxed =
       mode === 'bubblewrap'
-        ? ['bwrap', ...bubblewrapArguments({ workspace, repositoryRoot: options.repositoryRoot, links: options.links ?? [], readable: policy.readable, writable: policy.writable, network: policy.network, path: environment.PATH, home: environment.HOME, tmpfsMb: policy.memoryMb }), '--chdir', workspace, '--', ...limited]
+        ? ['bwrap', ...bubblewrapArguments({ workspace, repositoryRoot: options.repositoryRoot, links: options.links ?? [], readable: policy.readable, writable: [...policy.writable, ...(runOptions.writable ?? [])], network: runOptions.network ?? policy.network, path: environment.PATH, home: environment.HOME, tmpfsMb: policy.memoryMb }), '--chdir', workspace, '--', ...limited]
         : limited
     // bwrap and everything under it join the cgroup before anything can fork.
     const cgroup = processCap === 'cgroup' ? createProcessCgroup(marker, policy.processes + 3) : undefined
@@ -151,12 +161,14 @@ export function createSandbox(options: SandboxOptions): Sandbox {
       signalTree(child.pid, marker, graceful ? 'SIGTERM' : 'SIGKILL')
       killing = new Promise((done) => setTimeout(done, graceful ? graceMs : 0)).then(() => killTree(child.pid, marker))
     }
-    const onData = (chunk: Buffer) => {
+    const floodBytes = runOptions.floodBytes ?? policy.outputBytes * 64
+    const onData = (from: 'stdout' | 'stderr') => (chunk: Buffer) => {
       capture.add(chunk)
-      if (capture.total > policy.outputBytes * 64) stop('output')
+      runOptions.onOutput?.(chunk, from)
+      if (capture.total > floodBytes) stop('output')
     }
-    child.stdout.on('data', onData)
-    child.stderr.on('data', onData)
+    child.stdout.on('data', onData('stdout'))
+    child.stderr.on('data', onData('stderr'))
     const timer = setTimeout(() => stop('time'), runOptions.timeoutMs)
     const watcher = setInterval(() => {
       const pids = processesWithMarker(marker)
@@ -177,7 +189,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
       // Whatever the command left behind (a daemon, a background job) ends with it.
       await killTree(child.pid, marker)
       await new Promise<void>((done) => (child.stdout.closed && child.stderr.closed ? done() : child.once('close', () => done())))
-      const note = limit ? `\n[colony: the command was stopped: ${describeLimit(limit, runOptions.timeoutMs, policy)}]` : ''
+      const note = limit ? `\n[colony: the command was stopped: ${describeLimit(limit, runOptions.timeoutMs, policy, floodBytes)}]` : ''
       return { exitCode: limit ? null : exitCode, output: redact(capture.text()) + note, timedOut: limit === 'time', limit, durationMs: Date.now() - started, mode }
     } finally {
       cgroup?.dispose()
@@ -191,7 +203,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   return { mode, weakness, processCap, guarantees, notCovered, run }
 }
 
-function describeLimit(limit: LimitReached, timeoutMs: number, policy: SandboxPolicy): string {
+function describeLimit(limit: LimitReached, timeoutMs: number, policy: SandboxPolicy, floodBytes: number): string {
   switch (limit) {
     case 'time':
       return `it ran longer than its time limit of ${Math.round(timeoutMs / 1000)} s`
@@ -200,7 +212,7 @@ function describeLimit(limit: LimitReached, timeoutMs: number, policy: SandboxPo
     case 'processes':
       return `it started more than ${policy.processes} processes at once`
     case 'output':
-      return `it printed more than ${policy.outputBytes * 64} bytes`
+      return `it printed more than ${floodBytes} bytes`
     case 'aborted':
       return 'the attempt was cancelled'
   }

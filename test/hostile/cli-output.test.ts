@@ -285,7 +285,7 @@ describe('the live view of colony run', () => {
     expect(rawControlBytes(result.stdout), result.stdout).toEqual([])
     expect(rawControlBytes(result.stderr), result.stderr).toEqual([])
     const shownAll = payloads.map((payload) => payload.shown).join(' ')
-    expect(result.stdout).toContain(`verdict: all done ${shownAll}`)
+    expect(result.stdout).toContain(`verdict: done: all done ${shownAll}`)
     expect(result.stdout).toContain(`run 1 done: all done ${shownAll}`)
   }, 120_000)
 })

@@ -28,7 +28,7 @@ export interface RunFixture {
  * at a scripted model server this process runs, and `colony init` done: the
  * setting for end-to-end runs of `colony run` as a child process.
  */
-export async function createRunFixture(script: Script, config: Record<string, unknown> = {}): Promise<RunFixture> {
+export async function createRunFixture(script: Script, config: Record<string, unknown> | ((modelUrl: string) => Record<string, unknown>) = {}): Promise<RunFixture> {
   const root = await mkdtemp(join(tmpdir(), 'colony-run-'))
   await cp(demoProject, root, { recursive: true })
   await git(root, ['init', '-q', '-b', 'main'])
@@ -44,7 +44,7 @@ export async function createRunFixture(script: Script, config: Record<string, un
       workers: 4,
       checks: { fast: [], full: ['npm test'] },
       limits: { attemptMinutes: 5, leaseSeconds: 6 },
-      ...config,
+      ...(typeof config === 'function' ? config(server.url) : config),
     }),
   )
   const init = await colony(root, ['init'])
