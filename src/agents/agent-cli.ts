@@ -78,8 +78,10 @@ export interface AgentCli {
   command: string
   /** Provider types (colony.json `providers.*.type`) whose wire protocol the CLI speaks. */
   providerTypes: readonly ProviderSettings['type'][]
-  /** The name under which the model sees Colony's finish tool. */
+  /** The name under which the model sees Colony's finish tool (its tool calls in the stream carry this name). */
   finishToolName: string
+  /** The usage a turn's result reports is the whole session's so far (every resumed turn included), not the turn's. */
+  reportsSessionTotals: boolean
   /** Writes the CLI's configuration into `turn.home` and says how to run it. */
   invocation(executable: string, turn: CliTurn): Promise<CliInvocation>
   streamReader(): CliStreamReader

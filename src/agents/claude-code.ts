@@ -45,6 +45,7 @@ export const claudeCode: AgentCli = {
   command: 'claude',
   providerTypes: ['anthropic'],
   finishToolName: 'mcp__colony__finish',
+  reportsSessionTotals: false,
 
   async invocation(executable, turn) {
     const base = anthropicBase(turn.model.provider.baseURL)

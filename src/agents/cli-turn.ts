@@ -24,6 +24,8 @@ export interface CliTurnOptions {
   /** Model replies the attempt has had so far, and the most it may have. */
   stepsBefore: number
   maxSteps: number
+  /** The session's totals the CLI reported at the end of its last turn (AgentCli.reportsSessionTotals). */
+  reportedBefore: CliUsage | undefined
   signal: AbortSignal
   onActivity?: (activity: string) => void
 }
@@ -38,6 +40,8 @@ export interface CliTurnResult {
   /** Which of Colony's limits ended the turn, if one did. */
   limit: LimitReached | 'stall' | 'steps' | undefined
   steps: number
+  /** The totals the CLI reported at the turn's end, as it reported them. */
+  reported: CliUsage | undefined
 }
 
 const zeroUsage: CliUsage = { inputTokens: 0, outputTokens: 0, cachedTokens: 0 }
@@ -68,6 +72,7 @@ export async function runCliTurn(options: CliTurnOptions): Promise<CliTurnResult
   let text = ''
   let failure: string | undefined
   let steps = 0
+  let reported: CliUsage | undefined
   let accounted = { ...zeroUsage, costUsd: 0 }
   const calls = new Map<string, { tool: string; input: unknown }>()
   // Events and usage are written in order, one after another, while the CLI goes on.
@@ -107,7 +112,13 @@ export async function runCliTurn(options: CliTurnOptions): Promise<CliTurnResult
       if (cliEvent.text) text = cliEvent.text
       failure = cliEvent.error
       // The turn's totals, when the CLI gives them, correct what the stream told along the way.
-      const total = cliEvent.usage
+      reported = cliEvent.usage
+      const before = cli.reportsSessionTotals ? (options.reportedBefore ?? zeroUsage) : zeroUsage
+      const total = cliEvent.usage && {
+        inputTokens: cliEvent.usage.inputTokens - before.inputTokens,
+        outputTokens: cliEvent.usage.outputTokens - before.outputTokens,
+        cachedTokens: cliEvent.usage.cachedTokens - before.cachedTokens,
+      }
       write(async () => {
         if (!total && cliEvent.costUsd === undefined) return
         const more = total
@@ -168,7 +179,7 @@ export async function runCliTurn(options: CliTurnOptions): Promise<CliTurnResult
             : result.exitCode !== 0
               ? `the agent CLI exited with code ${result.exitCode}${failure ? `: ${failure}` : stderr.trim() ? `: ${redactSecrets(stderr.trim().split('\n').slice(-5).join('\n'))}` : ''}`
               : failure
-    return { session, text, failure: reason, limit: limit ?? sandboxLimit, steps }
+    return { session, text, failure: reason, limit: limit ?? sandboxLimit, steps, reported }
   } finally {
     clearTimeout(stall)
     options.signal.removeEventListener('abort', onAbort)

@@ -1,6 +1,6 @@
 import { mkdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { agentClis, findCli, runCliTurn, type AgentCli, type CliModel } from '../agents/index.ts'
+import { agentClis, findCli, runCliTurn, type AgentCli, type CliModel, type CliUsage } from '../agents/index.ts'
 import { createFinishTool, noteTool, readModelText, type ToolContext } from '../agent/index.ts'
 import type { TaskHandle } from '../board/index.ts'
 import type { AgentCliSpec } from '../config/index.ts'
@@ -89,6 +89,7 @@ export async function workWithCli(context: RoleContext, options: { spec: AgentCl
   let session: string | undefined
   let prompt = options.prompt
   let steps = 0
+  let reported: CliUsage | undefined
   let ending = 'the agent CLI ended without its change landing'
   // Activity writes go one after another, and the agent's last write waits for them (as runRoleAgent's do).
   let activityWritten: Promise<void> = Promise.resolve()
@@ -116,10 +117,12 @@ export async function workWithCli(context: RoleContext, options: { spec: AgentCl
         stallMs: spec.stallMinutes * 60_000,
         stepsBefore: steps,
         maxSteps: config.limits.steps,
+        reportedBefore: reported,
         signal: attempt.signal,
         onActivity: setActivity,
       })
       steps += result.steps
+      reported = result.reported ?? reported
       session = result.session ?? session
       if (attempt.signal.aborted) throw attempt.signal.reason
       if (finished) break

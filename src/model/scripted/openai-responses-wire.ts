@@ -12,7 +12,11 @@ function outputItems(reply: Parameters<Wire['reply']>[0], id: number) {
   const items: Record<string, unknown>[] = []
   if (reply.text) items.push({ type: 'message', id: `msg_${id}`, status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: reply.text, annotations: [] }] })
   ;(reply.toolCalls ?? []).forEach((call, index) =>
-    items.push({ type: 'function_call', id: `fc_${id}_${index}`, call_id: `call_${id}_${index}`, name: call.name, arguments: toolInputText(call.input), status: 'completed' }),
+    items.push(
+      call.custom
+        ? { type: 'custom_tool_call', id: `ctc_${id}_${index}`, call_id: `call_${id}_${index}`, name: call.name, input: toolInputText(call.input), status: 'completed' }
+        : { type: 'function_call', id: `fc_${id}_${index}`, call_id: `call_${id}_${index}`, ...(call.namespace && { namespace: call.namespace }), name: call.name, arguments: toolInputText(call.input), status: 'completed' },
+    ),
   )
   return items
 }
@@ -27,7 +31,7 @@ export const openAIResponsesWire: Wire = {
     let turns = 0
     let inTurn = false
     for (const item of input) {
-      const assistant = item.role === 'assistant' || item.type === 'function_call'
+      const assistant = item.role === 'assistant' || item.type === 'function_call' || item.type === 'custom_tool_call'
       if (assistant && !inTurn) turns++
       inTurn = assistant
     }
@@ -35,7 +39,7 @@ export const openAIResponsesWire: Wire = {
       model: request.model,
       stream: request.stream === true,
       turn: turns + 1,
-      toolResults: input.filter((item) => item.type === 'function_call_output').map((item) => textOf(item.output)),
+      toolResults: input.filter((item) => item.type === 'function_call_output' || item.type === 'custom_tool_call_output').map((item) => textOf(item.output)),
     }
   },
   reply(reply, { model, id }) {
@@ -63,6 +67,10 @@ export const openAIResponsesWire: Wire = {
         events.push(event('response.content_part.added', { item_id: item.id, output_index: outputIndex, content_index: 0, part: { type: 'output_text', text: '', annotations: [] } }))
         for (const piece of text.match(/[\s\S]{1,40}/g) ?? []) events.push(event('response.output_text.delta', { item_id: item.id, output_index: outputIndex, content_index: 0, delta: piece }))
         events.push(event('response.output_text.done', { item_id: item.id, output_index: outputIndex, content_index: 0, text }))
+      } else if (item.type === 'custom_tool_call') {
+        events.push(event('response.output_item.added', { output_index: outputIndex, item: { ...item, input: '', status: 'in_progress' } }))
+        for (const piece of String(item.input).match(/[\s\S]{1,40}/g) ?? []) events.push(event('response.custom_tool_call_input.delta', { item_id: item.id, output_index: outputIndex, delta: piece }))
+        events.push(event('response.custom_tool_call_input.done', { item_id: item.id, output_index: outputIndex, input: item.input }))
       } else {
         events.push(event('response.output_item.added', { output_index: outputIndex, item: { ...item, arguments: '', status: 'in_progress' } }))
         for (const piece of String(item.arguments).match(/[\s\S]{1,40}/g) ?? []) events.push(event('response.function_call_arguments.delta', { item_id: item.id, output_index: outputIndex, delta: piece }))

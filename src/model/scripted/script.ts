@@ -5,8 +5,12 @@ import { ScenarioFileError } from './errors.ts'
 /** One scripted model reply: text, tool calls, or a provider error. */
 export interface ScriptedReply {
   text?: string
-  /** `input` as an object is sent as JSON; as a string it is sent verbatim (so a test can send invalid JSON). */
-  toolCalls?: { name: string; input: unknown }[]
+  /**
+   * `input` as an object is sent as JSON; as a string it is sent verbatim (so a test can send invalid JSON).
+   * OpenAI Responses only: `custom` sends a freeform (custom) tool call whose input is the string itself
+   * (Codex's apply_patch), and `namespace` calls a tool inside a namespace tool (Codex's `mcp__<server>`).
+   */
+  toolCalls?: { name: string; input: unknown; custom?: boolean; namespace?: string }[]
   usage?: { input?: number; output?: number; cached?: number }
   /** Milliseconds to wait before answering (models take time). */
   delayMs?: number
@@ -34,7 +38,7 @@ export interface ScriptedRequest {
 
 const replySchema = z.strictObject({
   text: z.string().optional(),
-  toolCalls: z.array(z.strictObject({ name: z.string(), input: z.unknown() })).optional(),
+  toolCalls: z.array(z.strictObject({ name: z.string(), input: z.unknown(), custom: z.boolean().optional(), namespace: z.string().optional() })).optional(),
   usage: z.strictObject({ input: z.number().optional(), output: z.number().optional(), cached: z.number().optional() }).optional(),
   delayMs: z.number().min(0).optional(),
   error: z.strictObject({ status: z.int(), message: z.string().optional(), retryAfterSeconds: z.number().optional() }).optional(),
