@@ -22,6 +22,7 @@ const commandModules: readonly { names: readonly string[]; load: () => Promise<R
   { names: ['models'], load: async () => (await import('./commands/models.ts')).registerModels },
   { names: ['run'], load: async () => (await import('./commands/run.ts')).registerRun },
   { names: ['worker'], load: async () => (await import('./commands/worker.ts')).registerWorker },
+  { names: ['mcp'], load: async () => (await import('./commands/mcp.ts')).registerMcp },
   { names: ['serve'], load: async () => (await import('./commands/serve.ts')).registerServe },
   { names: ['demo'], load: async () => (await import('./commands/demo.ts')).registerDemo },
   { names: ['scripted-model'], load: async () => (await import('./commands/scripted-model.ts')).registerScriptedModel },

@@ -1,18 +1,16 @@
 import type { ProcessDescription } from '../events/index.ts'
 import type { Writable } from 'node:stream'
 import { settledStatuses, type Board } from '../board/index.ts'
-import { createMcpEndpoint } from '../agents/index.ts'
 import type { AgentCliSpec, ColonyConfig } from '../config/index.ts'
 import type { DeepGate } from '../gate/index.ts'
-import { createGit, createLandingLock, findTaskCommit, worktreeHolding } from '../git/index.ts'
+import { findTaskCommit, worktreeHolding } from '../git/index.ts'
 import { createLanguageModel, modelForRole, priceOf, type ModelOverrides, type Role } from '../model/index.ts'
 import { createSupervisor, type Supervisor } from '../orchestrator/index.ts'
 import type { RepositoryLayout } from '../repository/index.ts'
 import { createRoles, type RoleModel } from '../roles/index.ts'
-import { sandboxFromConfig, sandboxPolicy, type Sandbox } from '../sandbox/index.ts'
+import type { Sandbox } from '../sandbox/index.ts'
 import type { Run, Store } from '../store/index.ts'
-import { createAgentWorkspaces } from './agent-workspaces.ts'
-import { sharedLandingTurn } from './landing-turn.ts'
+import { createSharedRoleContext } from './shared-role-context.ts'
 
 /** What a process that runs agents is given: `colony run` and `colony worker`. */
 export interface AgentProcessOptions {
@@ -57,22 +55,16 @@ async function roleModels(options: AgentProcessOptions, roles: readonly Role[]):
  * supervisor with the real roles wired in (`superviseWith`).
  */
 export async function prepareAgents(options: AgentProcessOptions, run: Run, roles: readonly Role[]) {
-  const { layout, config, store, board } = options
-  const git = createGit(layout.root)
+  const { config, store, board } = options
   // Workers that are agent CLIs bring their own model; Colony's loop needs none for them.
   const cliWorkers = config.agents.worker ? [config.agents.worker].flat() : []
   const models = await roleModels(options, roles.filter((role) => !(role === 'worker' && cliWorkers.length > 0)))
-  const sandbox = sandboxFromConfig(config, layout.root)
-  const policy = sandboxPolicy(config.sandbox, layout.root)
-  const workspaces = createAgentWorkspaces(git, layout, config, sandbox)
+  const shared = createSharedRoleContext(options)
+  const { git, sandbox, policy, workspaces } = shared
   // Worktrees of tasks that are settled (merged, cancelled, failed) are no longer needed.
   const tasks = await store.listTasks({ runId: run.id })
   const unsettled = new Set(tasks.filter((task) => !settledStatuses.includes(task.status)).map((task) => task.id))
   await workspaces.sweep((taskId) => unsettled.has(taskId))
-  const roleContext = {
-    store, board, config, repositoryRoot: layout.root, git, workspaces, sandbox, policy, models, mcp: createMcpEndpoint(), landing: createLandingLock(sharedLandingTurn(store, layout.root, config)),
-    context: { windowTokens: config.context.windowTokens, compactAt: config.context.compactAt, maskToolResultsAfter: config.context.maskToolResultsAfter },
-  }
   const workers = options.workers ?? config.workers
   const supervisorOptions = {
     store,
@@ -102,7 +94,7 @@ export async function prepareAgents(options: AgentProcessOptions, run: Run, role
     superviseWith({ deepGate, onMerged }: { deepGate: DeepGate | undefined; onMerged?: () => void }): Supervisor {
       const supervisor: Supervisor = createSupervisor({
         ...supervisorOptions,
-        roles: createRoles({ ...roleContext, deepGate, gate: (signal) => supervisor.gate(signal) }),
+        roles: createRoles({ ...shared, models, deepGate, gate: (signal) => supervisor.gate(signal) }),
         ...(onMerged && { onMerged }),
       })
       return supervisor

@@ -12,3 +12,4 @@ export function createRoles(context: RoleContext): Roles {
 
 export type { RoleContext, RoleModel } from './role-context.ts'
 export { boardSummary } from './board-summary.ts'
+export { createTaskFinish, type TaskFinish, type FinishResult } from './task-finish.ts'
