@@ -33,6 +33,29 @@ describe('colony models and colony scripted-model', () => {
     expect(bad.stderr).toContain('--model "gpt-5" is not provider:model')
   })
 
+  it('reports each agent CLI a worker is: found where, its version, supported or not, and whether it speaks its model\'s provider', async () => {
+    await writeFile(join(repo.root, 'colony.json'), JSON.stringify({
+      models: { default: 'anthropic:claude-sonnet-4-5' },
+      providers: { local: { type: 'openai-compatible', baseURL: 'http://127.0.0.1:8000/v1' } },
+      agents: { worker: [{ cli: 'claude-code', model: 'anthropic:claude-sonnet-4-5' }, { cli: 'codex', model: 'local:qwen3' }, { cli: 'opencode', model: 'local:qwen3', command: '/nonexistent/opencode' }] },
+    }))
+    const listed = await colony(repo.root, ['models', '--json'], { ANTHROPIC_API_KEY: 'sk-ant-x' })
+    expect(listed.code, listed.stderr).toBe(0)
+    const rows = JSON.parse(listed.stdout) as { role: string; model: string; agent: { cli: string; path: string | null; version: string | null; supported: boolean; speaksProvider: boolean } | null }[]
+    expect(rows.map((row) => [row.role, row.agent?.cli ?? null])).toEqual([['planner', null], ['judge', null], ['worker', 'claude-code'], ['worker', 'codex'], ['worker', 'opencode']])
+    expect(rows[2]!.agent).toMatchObject({ version: '2.1.332', supported: true, speaksProvider: true })
+    expect(rows[2]!.agent!.path).toMatch(/claude$/)
+    // Codex speaks only the Responses API, not an openai-compatible (chat) provider.
+    expect(rows[3]!.agent).toMatchObject({ version: '0.171.0', supported: true, speaksProvider: false })
+    expect(rows[4]!.agent).toMatchObject({ path: null, version: null, supported: false })
+    const table = await colony(repo.root, ['models'], { ANTHROPIC_API_KEY: 'sk-ant-x' })
+    expect(table.stdout).toMatch(/worker\s+claude-code → anthropic:claude-sonnet-4-5/)
+    expect(table.stdout).toContain('worker claude-code: Claude Code 2.1.332 at ')
+    expect(table.stdout).toContain("worker codex: Codex CLI 0.171.0 at")
+    expect(table.stdout).toContain("it cannot talk to this model's provider: give it a model of a provider of type openai")
+    expect(table.stdout).toContain('worker opencode: opencode was not found on PATH: npm install -g opencode-ai@1.18.33, or give its path in "command"')
+  })
+
   it('reports a local GGUF model: where the file resolves, whether it and node-llama-cpp are there, at no price', async () => {
     await writeFile(join(repo.root, 'colony.json'), JSON.stringify({
       models: { default: 'local:tiny', judge: 'gone:tiny' },

@@ -48,6 +48,8 @@ export type CliEvent =
   /** One model reply: its text and the tools it called; tokens as far as the stream tells them so far. */
   | { type: 'step'; id: string; text: string; toolCalls: { id: string; tool: string; input: unknown }[]; usage?: CliUsage }
   | { type: 'tool-result'; id: string; output: string; ok: boolean }
+  /** Tokens spent since the last usage the stream told, as soon as it tells them (so a budget sees a turn that is still running). */
+  | { type: 'usage'; usage: CliUsage }
   /** The turn's end: the agent's last words, and the turn's totals when the CLI reports them. */
   | { type: 'result'; text: string; error: string | undefined; usage?: CliUsage; costUsd?: number }
 

@@ -1,29 +1,5 @@
-import type { AgentCli, CliEvent, CliUsage } from './agent-cli.ts'
-
-type Block = { type: string; text?: string; id?: string; name?: string; input?: unknown; tool_use_id?: string; content?: unknown; is_error?: boolean }
-type Usage = { input_tokens?: number; output_tokens?: number; cache_read_input_tokens?: number; cache_creation_input_tokens?: number }
-type Line = {
-  type?: string
-  subtype?: string
-  session_id?: string
-  message?: { id?: string; content?: Block[] | string; usage?: Usage }
-  result?: string
-  is_error?: boolean
-  usage?: Usage
-  total_cost_usd?: number
-}
-
-function usageOf(usage: Usage | undefined): CliUsage | undefined {
-  if (!usage) return undefined
-  const cached = usage.cache_read_input_tokens ?? 0
-  return { inputTokens: (usage.input_tokens ?? 0) + cached + (usage.cache_creation_input_tokens ?? 0), outputTokens: usage.output_tokens ?? 0, cachedTokens: cached }
-}
-
-function textOf(content: unknown): string {
-  if (typeof content === 'string') return content
-  if (Array.isArray(content)) return content.map((part: { text?: unknown }) => (typeof part?.text === 'string' ? part.text : '')).join('')
-  return JSON.stringify(content ?? '')
-}
+import type { AgentCli } from './agent-cli.ts'
+import { streamJsonReader } from './stream-json.ts'
 
 /** Where Claude Code's API lives: its base URL has no `/v1`, which it adds itself. */
 function anthropicBase(baseURL: string | undefined): string | undefined {
@@ -88,50 +64,14 @@ export const claudeCode: AgentCli = {
   },
 
   streamReader() {
-    // Claude Code writes one line per content block, each repeating its message's id and usage so far.
-    let step: Extract<CliEvent, { type: 'step' }> | undefined
-    const flush = (): CliEvent[] => {
-      const done = step
-      step = undefined
-      return done ? [done] : []
-    }
-    return {
-      read(text) {
-        const line = JSON.parse(text) as Line
-        if (line.type === 'system' && line.subtype === 'init' && line.session_id) return [{ type: 'session', id: line.session_id }]
-        if (line.type === 'assistant' && line.message) {
-          const id = line.message.id ?? ''
-          const events = step && step.id !== id ? flush() : []
-          step ??= { type: 'step', id, text: '', toolCalls: [] }
-          for (const block of Array.isArray(line.message.content) ? line.message.content : []) {
-            if (block.type === 'text' && block.text) step.text += block.text
-            if (block.type === 'tool_use') step.toolCalls.push({ id: block.id ?? '', tool: block.name ?? '', input: block.input })
-          }
-          const usage = usageOf(line.message.usage)
-          if (usage) step.usage = usage
-          return events
-        }
-        if (line.type === 'user' && Array.isArray(line.message?.content)) {
-          const results: CliEvent[] = line.message.content
-            .filter((block) => block.type === 'tool_result')
-            .map((block) => ({ type: 'tool-result', id: block.tool_use_id ?? '', output: textOf(block.content), ok: block.is_error !== true }))
-          return [...flush(), ...results]
-        }
-        if (line.type === 'result') {
-          const usage = usageOf(line.usage)
-          return [
-            ...flush(),
-            {
-              type: 'result',
-              text: line.result ?? '',
-              error: line.is_error ? line.result || line.subtype || 'the turn failed' : undefined,
-              ...(usage && { usage }),
-              ...(line.total_cost_usd !== undefined && { costUsd: line.total_cost_usd }),
-            },
-          ]
-        }
-        return []
+    return streamJsonReader({
+      // Anthropic's input_tokens leave out the tokens read from and written to the cache.
+      usage: (usage) => {
+        const cached = usage.cache_read_input_tokens ?? 0
+        return { inputTokens: (usage.input_tokens ?? 0) + cached + (usage.cache_creation_input_tokens ?? 0), outputTokens: usage.output_tokens ?? 0, cachedTokens: cached }
       },
-    }
+      // Claude Code writes one line per content block, each repeating its message's id and usage so far.
+      continues: (step, message) => step.id === (message.id ?? ''),
+    })
   },
 }

@@ -89,8 +89,14 @@ export async function runCliTurn(options: CliTurnOptions): Promise<CliTurnResult
     return { ...usage, costUsd: cost }
   }
 
+  // Tokens the stream told since the last step: the next step's event shows them.
+  let sinceStep = { ...zeroUsage, costUsd: 0 }
+  const addSinceStep = (usage: CliUsage & { costUsd: number }) =>
+    (sinceStep = { inputTokens: sinceStep.inputTokens + usage.inputTokens, outputTokens: sinceStep.outputTokens + usage.outputTokens, cachedTokens: sinceStep.cachedTokens + usage.cachedTokens, costUsd: sinceStep.costUsd + usage.costUsd })
+
   function take(cliEvent: CliEvent) {
     if (cliEvent.type === 'session') session = cliEvent.id
+    if (cliEvent.type === 'usage') write(async () => void addSinceStep(await account(cliEvent.usage, undefined)))
     if (cliEvent.type === 'step') {
       steps += 1
       const number = options.stepsBefore + steps
@@ -99,7 +105,9 @@ export async function runCliTurn(options: CliTurnOptions): Promise<CliTurnResult
       options.onActivity?.(`step ${number}: ${names.join(', ') || 'thinking'}`)
       if (cliEvent.text) text = cliEvent.text
       write(async () => {
-        const usage = await account(cliEvent.usage ?? zeroUsage, undefined)
+        addSinceStep(await account(cliEvent.usage ?? zeroUsage, undefined))
+        const usage = sinceStep
+        sinceStep = { ...zeroUsage, costUsd: 0 }
         await store.appendEvents([newEvent('agent-step', { step: number, text: redactSecrets(cliEvent.text).slice(0, 500), toolCalls: names, empty: names.length === 0 && !cliEvent.text, ...usage, purpose: cli.name }, { runId: options.runId, taskId: options.taskId, agentId: options.agentId })])
       })
       if (options.stepsBefore + steps >= options.maxSteps) stopFor('steps')

@@ -1,6 +1,7 @@
 import type { ProcessDescription } from '../events/index.ts'
 import type { Writable } from 'node:stream'
 import { settledStatuses, type Board } from '../board/index.ts'
+import { cliWorkerSpecs } from '../agents/index.ts'
 import type { AgentCliSpec, ColonyConfig } from '../config/index.ts'
 import type { DeepGate } from '../gate/index.ts'
 import { findTaskCommit, worktreeHolding } from '../git/index.ts'
@@ -57,7 +58,7 @@ async function roleModels(options: AgentProcessOptions, roles: readonly Role[]):
 export async function prepareAgents(options: AgentProcessOptions, run: Run, roles: readonly Role[]) {
   const { config, store, board } = options
   // Workers that are agent CLIs bring their own model; Colony's loop needs none for them.
-  const cliWorkers = config.agents.worker ? [config.agents.worker].flat() : []
+  const cliWorkers = cliWorkerSpecs(config)
   const models = await roleModels(options, roles.filter((role) => !(role === 'worker' && cliWorkers.length > 0)))
   const shared = createSharedRoleContext(options)
   const { git, sandbox, policy, workspaces } = shared

@@ -1,14 +1,12 @@
 import { mkdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
-import { agentClis, findCli, runCliTurn, type AgentCli, type CliModel, type CliUsage } from '../agents/index.ts'
+import { cliWorkerSpecs, resolveAgentCli, runCliTurn, type CliUsage } from '../agents/index.ts'
 import { createFinishTool, noteTool, readModelText, type ToolContext } from '../agent/index.ts'
 import type { TaskHandle } from '../board/index.ts'
 import type { AgentCliSpec } from '../config/index.ts'
-import { ConfigError } from '../config/index.ts'
 import type { Workspace } from '../git/index.ts'
-import { parseModelSpec, priceOf, providerSettings } from '../model/index.ts'
+import { priceOf } from '../model/index.ts'
 import { recordSurvivedFailure, type WorkerOutcome } from '../orchestrator/index.ts'
-import { environmentWithSecrets } from '../secrets/index.ts'
 import type { Task } from '../store/index.ts'
 import type { RoleContext } from './role-context.ts'
 import { createTaskFinish } from './task-finish.ts'
@@ -20,25 +18,8 @@ const maxResumes = 4
 
 /** The CLI a task's worker is: one of colony.json's `agents.worker`, taken in turn by task id (the same CLI for every attempt of a task). */
 export function cliSpecFor(context: RoleContext, task: Task): AgentCliSpec | undefined {
-  const configured = context.config.agents.worker
-  if (!configured) return undefined
-  const specs = Array.isArray(configured) ? configured : [configured]
-  return specs[task.id % specs.length]
-}
-
-/** The adapter, executable and model endpoint a spec names; a problem is a ConfigError saying what to change. */
-export function resolveCli(context: RoleContext, spec: AgentCliSpec): { cli: AgentCli; executable: string; model: CliModel } {
-  const cli = agentClis[spec.cli]
-  if (!cli) throw new ConfigError(`agents.worker: Colony has no adapter for "${spec.cli}" yet`, `use one of: ${Object.keys(agentClis).join(', ')}`)
-  const executable = findCli(cli, spec.command)
-  if (!executable) throw new ConfigError(`agents.worker: ${cli.title} (${spec.command ?? cli.command}) was not found on PATH`, `install it (npm install -g ${cli.packageName}@${cli.supportedVersions.at(-1)}) or give its path in "command"`)
-  const { provider: providerName, model } = parseModelSpec(spec.model)
-  const provider = providerSettings(context.config, providerName)
-  if (!cli.providerTypes.includes(provider.type)) {
-    throw new ConfigError(`agents.worker: ${cli.title} cannot talk to provider "${providerName}" (type ${provider.type})`, `give it a model of a provider of type ${cli.providerTypes.join(' or ')}`)
-  }
-  const apiKey = provider.apiKeyVariable ? environmentWithSecrets()[provider.apiKeyVariable] : undefined
-  return { cli, executable, model: { spec: spec.model, provider, model, apiKey } }
+  const specs = cliWorkerSpecs(context.config)
+  return specs.length === 0 ? undefined : specs[task.id % specs.length]
 }
 
 function fixPrompt(output: string): string {
@@ -58,7 +39,7 @@ export async function workWithCli(context: RoleContext, options: { spec: AgentCl
   const { store, config } = context
   const { handle, workspace, signal, spec } = options
   const task = handle.task
-  const { cli, executable, model } = resolveCli(context, spec)
+  const { cli, executable, model } = resolveAgentCli(config, spec)
   let agent = await store.createAgent({ runId: task.runId, role: 'worker', taskId: task.id, status: 'running', model: `${cli.name}/${model.spec}` }, [{ type: 'agent-started', data: { role: 'worker', model: `${cli.name}/${model.spec}` } }])
   const taskFinish = createTaskFinish(context, { handle, workspace, signal, agentId: () => agent.id })
   const attempt = new AbortController()

@@ -51,3 +51,30 @@ describe('Claude Code as Colony\'s worker', () => {
     expect(await userTreeSnapshot(fixture.root)).toBe(before)
   }, 180_000)
 })
+
+describe('a run whose agent CLI cannot work', () => {
+  let fixture: RunFixture | undefined
+  afterEach(async () => fixture?.dispose())
+
+  it('is refused before it starts, saying what to change, and leaves nothing behind', async () => {
+    const config = (command: string | undefined, type: string) => (url: string) => ({
+      providers: { scripted: { type: 'openai-compatible', baseURL: url }, claude: { type, baseURL: url, apiKey: 'env:SCRIPTED_ANTHROPIC_KEY' } },
+      agents: { worker: { cli: 'claude-code', model: 'claude:claude-scripted', ...(command && { command }) } },
+    })
+    fixture = await createRunFixture(cliWorkerScript({ write: () => [], shell: () => ({ name: 'Bash', input: {} }), finish: () => ({ name: 'x', input: {} }) }), config('/nonexistent/claude', 'anthropic'))
+    const missing = await colony(fixture.root, ['run', '--goal', demoGoal], key)
+    expect(missing.code).toBe(1)
+    expect(missing.stderr).toContain('agents.worker: Claude Code (/nonexistent/claude) was not found on PATH')
+    expect(missing.stderr).toContain('npm install -g @anthropic-ai/claude-code@2.1.332')
+
+    await fixture.dispose()
+    fixture = await createRunFixture(cliWorkerScript({ write: () => [], shell: () => ({ name: 'Bash', input: {} }), finish: () => ({ name: 'x', input: {} }) }), config(undefined, 'openai-compatible'))
+    const wrongWire = await colony(fixture.root, ['run', '--goal', demoGoal], key)
+    expect(wrongWire.code).toBe(1)
+    expect(wrongWire.stderr).toContain('Claude Code cannot talk to provider "claude" (type openai-compatible)')
+    const noKey = await colony(fixture.root, ['run', '--goal', demoGoal], { SCRIPTED_ANTHROPIC_KEY: '' })
+    expect(noKey.code).toBe(1)
+    expect((await colony(fixture.root, ['status', '--json'])).stdout).not.toContain(demoGoal)
+    expect(fixture.server.requests).toEqual([])
+  }, 60_000)
+})

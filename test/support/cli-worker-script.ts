@@ -9,7 +9,8 @@ export interface CliVocabulary {
   finish(summary: string): ToolCall
 }
 
-type ToolCall = { name: string; input: unknown }
+/** A scripted tool call; on OpenAI Responses it may be a custom (freeform) call or one inside a namespace, as Codex's are. */
+type ToolCall = NonNullable<ScriptedReply['toolCalls']>[number]
 
 const implementations = {
   slugify: "export function slugify(text: string): string {\n  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '')\n}\n",

@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
 import { loadConfig } from '../../config/index.ts'
-import { apiKeyStatus, localModelStatus, modelForRole, priceOf, providerSettings, roles } from '../../model/index.ts'
+import { agentCliReport, cliWorkerSpecs, describeAgentCli, type AgentCliReport } from '../../agents/index.ts'
+import { apiKeyStatus, localModelStatus, modelForRole, parseModelSpec, priceOf, providerSettings, roles } from '../../model/index.ts'
 import { findRepository } from '../../repository/index.ts'
 import { terminalText } from '../../terminal/index.ts'
 import { formatTable, printJson } from '../format.ts'
@@ -38,15 +39,25 @@ export function registerModels(program: Command): void {
     const layout = await findRepository(process.cwd())
     const config = await loadConfig(layout.root)
     const overrides = modelOverrides(options)
-    const rows = roles.map((role) => {
+    const cliWorkers = cliWorkerSpecs(config)
+    const modelRows = roles.filter((role) => !(role === 'worker' && cliWorkers.length > 0)).map((role) => {
       const spec = modelForRole(config, role, overrides)
       const provider = providerSettings(config, spec.provider)
       const key = apiKeyStatus(spec, config)
       const price = priceOf(spec.spec, config)
       const local = provider.type === 'llama-cpp' ? localModelStatus(provider.modelPath!) : null
       const shown = provider.baseURL === undefined ? undefined : shownURL(provider.baseURL)
-      return { role, model: spec.spec, provider: provider.name, type: provider.type, baseURL: shown?.url ?? null, keyVariable: key.variable ?? null, keyPresent: key.present, price: price ?? null, local, credentialsInURL: shown?.credentials === true }
+      return { role, model: spec.spec, provider: provider.name, type: provider.type, baseURL: shown?.url ?? null, keyVariable: key.variable ?? null, keyPresent: key.present, price: price ?? null, local, credentialsInURL: shown?.credentials === true, agent: null as AgentCliReport | null }
     })
+    const rows = [...modelRows]
+    for (const cliSpec of cliWorkers) {
+      const spec = parseModelSpec(cliSpec.model)
+      const provider = providerSettings(config, spec.provider)
+      const key = apiKeyStatus(spec, config)
+      const shown = provider.baseURL === undefined ? undefined : shownURL(provider.baseURL)
+      const agent = await agentCliReport(cliSpec, provider.type)
+      rows.push({ role: 'worker', model: spec.spec, provider: provider.name, type: provider.type, baseURL: shown?.url ?? null, keyVariable: key.variable ?? null, keyPresent: key.present, price: priceOf(spec.spec, config) ?? null, local: null, credentialsInURL: shown?.credentials === true, agent })
+    }
     // fetch refuses a URL that carries credentials, and colony.json is usually committed: say so, without the credentials.
     for (const provider of new Set(rows.filter((row) => row.credentialsInURL).map((row) => row.provider))) {
       process.stderr.write(
@@ -59,7 +70,7 @@ export function registerModels(program: Command): void {
       ['ROLE', 'MODEL', 'PROVIDER', 'KEY', 'PRICE $/Mtok in/out'],
       rows.map((row) => [
         row.role,
-        row.model,
+        row.agent ? `${row.agent.cli} → ${row.model}` : row.model,
         `${row.provider}${row.type !== row.provider ? ` (${row.type}${row.baseURL ? ` at ${row.baseURL}` : ''})` : ''}`,
         row.keyVariable ? `${row.keyVariable} ${row.keyPresent ? 'set' : 'MISSING'}` : 'none needed',
         row.price ? `${row.price.input}/${row.price.output}` : 'unknown (add to "prices")',
@@ -72,6 +83,8 @@ export function registerModels(program: Command): void {
       process.stdout.write(`\n${row.role} runs ${row.local.modelPath} in this process: ${problems.length === 0 ? 'file found, node-llama-cpp installed' : problems.join('; ')}`)
     }
     if (rows.some((row) => row.local)) process.stdout.write('\n')
+    for (const row of rows) if (row.agent) process.stdout.write(`\n${describeAgentCli(row.agent)}`)
+    if (rows.some((row) => row.agent)) process.stdout.write('\n')
     const missing = rows.filter((row) => !row.keyPresent)
     if (missing.length > 0) process.stdout.write(`\nset ${[...new Set(missing.map((row) => row.keyVariable))].join(', ')} in the environment before \`colony run\`\n`)
   })

@@ -1,0 +1,103 @@
+import { execFile } from 'node:child_process'
+import { promisify } from 'node:util'
+import { afterEach, describe, expect, it } from 'vitest'
+import { demoGoal, demoScript } from '../../src/demo/index.ts'
+import type { Script } from '../../src/model/scripted/index.ts'
+import { colony, git } from '../support/cli.ts'
+import { createRunFixture, startColony, type RunFixture } from '../support/run-fixture.ts'
+
+const execFileAsync = promisify(execFile)
+const key = { SCRIPTED_ANTHROPIC_KEY: 'sk-ant-scripted-0123456789' }
+
+/** Processes whose command line holds `pattern` (a wait only Claude Code's Bash tool starts). */
+async function processesRunning(pattern: string): Promise<string[]> {
+  const { stdout } = await execFileAsync('ps', ['-eo', 'pid,args'])
+  return stdout.split('\n').filter((line) => line.includes(pattern) && !line.includes('ps -eo'))
+}
+
+async function waitUntil<T>(what: string, check: () => Promise<T | undefined | false>, timeoutMs = 90_000): Promise<T> {
+  const started = Date.now()
+  while (Date.now() - started < timeoutMs) {
+    const value = await check()
+    if (value) return value
+    await new Promise((resolve) => setTimeout(resolve, 200))
+  }
+  throw new Error(`timed out waiting for ${what}`)
+}
+
+/** Every worker's Claude Code runs a long command in its Bash tool (Claude Code refuses a plain long sleep), then writes a file: a turn that only a limit ends. */
+function longTurn(seconds: number, usage = { input: 1_000, output: 50 }): Script {
+  return (request) => {
+    if (request.role !== 'worker') return demoScript(request)
+    if (request.turn === 1) return { text: 'Running the long check.', toolCalls: [{ name: 'Bash', input: { command: `node -e "setTimeout(() => {}, ${seconds}000)" && echo late > late-${request.task}.txt`, description: 'long check', timeout: 600_000 } }], usage }
+    return { text: 'Done.' }
+  }
+}
+
+function cliConfig(extra: Record<string, unknown> = {}) {
+  return (url: string) => ({
+    providers: { scripted: { type: 'openai-compatible', baseURL: url }, claude: { type: 'anthropic', baseURL: url, apiKey: 'env:SCRIPTED_ANTHROPIC_KEY' } },
+    agents: { worker: { cli: 'claude-code', model: 'claude:claude-scripted' } },
+    prices: { 'scripted:agent': { input: 3, output: 15 }, 'claude:claude-scripted': { input: 3, output: 15 } },
+    workers: 2,
+    ...extra,
+  })
+}
+
+describe('limits stop an agent CLI mid-turn', () => {
+  let fixture: RunFixture | undefined
+  afterEach(async () => fixture?.dispose())
+
+  async function nothingLanded(root: string) {
+    const landed = await git(root, ['log', '--format=%s', 'colony/main'])
+    expect(landed).not.toMatch(/slugify|wordCount|late/i)
+    expect(await git(root, ['ls-tree', '-r', '--name-only', 'colony/main'])).not.toMatch(/late-/)
+  }
+
+  it('a cancel ends the CLI\'s whole process tree; the task is cancelled and nothing of it lands', async () => {
+    fixture = await createRunFixture(longTurn(7311), cliConfig())
+    const run = startColony(fixture.root, ['run', '--goal', demoGoal], key)
+    await waitUntil('Claude Code running the long command for task 2', async () => (await processesRunning('7311000)')).length > 0 && (await fixture!.withStore(async (store) => (await store.getTask(2)).status === 'running')))
+    const cancelled = await colony(fixture.root, ['cancel', '2', '--reason', 'not needed'])
+    expect(cancelled.code, cancelled.stderr).toBe(0)
+    await fixture.waitFor('task 2 cancelled', async (store) => (await store.getTask(2)).status === 'cancelled')
+    await waitUntil('the cancelled task\'s processes to end', async () => !(await processesRunning('7311000)" && echo late > late-2')).length)
+    await colony(fixture.root, ['stop'])
+    expect(await run.exited, run.output()).toBe(0)
+    expect(await processesRunning('7311000)')).toEqual([])
+    await nothingLanded(fixture.root)
+  }, 180_000)
+
+  it('the time box ends the CLI\'s process tree and the attempt, with the time box as its reason', async () => {
+    fixture = await createRunFixture(longTurn(7312), cliConfig({ limits: { attemptMinutes: 0.15, leaseSeconds: 6, maxAttempts: 1 } }))
+    const run = startColony(fixture.root, ['run', '--goal', demoGoal], key)
+    await waitUntil('Claude Code running the long command', async () => (await processesRunning('7312000)')).length > 0)
+    const failed = await fixture.waitFor('task 2 failed by its time box', async (store) => {
+      const task = await store.getTask(2)
+      return task.status === 'failed' && task
+    })
+    expect(failed.reason).toMatch(/time box/)
+    await waitUntil('the timed-out processes to end', async () => !(await processesRunning('7312000)" && echo late > late-2')).length)
+    await colony(fixture.root, ['stop'])
+    await run.exited
+    expect(await processesRunning('7312000)')).toEqual([])
+    await nothingLanded(fixture.root)
+  }, 180_000)
+
+  it('the budget stops the run while CLIs are mid-turn: their process trees end and nothing lands', async () => {
+    fixture = await createRunFixture(longTurn(7313, { input: 200_000, output: 100 }), cliConfig({ budget: { usd: 0.5 } }))
+    const run = startColony(fixture.root, ['run', '--goal', demoGoal], key)
+    expect(await run.exited, run.output()).toBe(0)
+    expect(run.stdout()).toMatch(/budget exceeded/)
+    await waitUntil('every CLI process to end', async () => !(await processesRunning('7313000)')).length, 30_000)
+    await nothingLanded(fixture.root)
+    const spent = await fixture.withStore((store) => store.usageTotals({}))
+    expect(spent.costUsd).toBeGreaterThan(0.5)
+    // The only worker reply is the one that starts the long command: its tokens counted while the command ran, and its agent was stopped, not finished.
+    const workerSpend = await fixture.withStore((store) => store.usageTotals({ taskId: 2 }))
+    expect(workerSpend.inputTokens).toBeGreaterThanOrEqual(200_000)
+    const workers = await fixture.withStore(async (store) => (await store.listAgents({})).filter((agent) => agent.role === 'worker'))
+    expect(workers.length).toBeGreaterThan(0)
+    expect(workers.every((agent) => agent.status === 'stopped')).toBe(true)
+  }, 180_000)
+})
