@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { demoGoal } from '../../src/demo/index.ts'
 import { colony } from '../support/cli.ts'
 import { cliWorkerScript } from '../support/cli-worker-script.ts'
+import { claudeCodeVocabulary } from '../support/cli-vocabularies.ts'
 import { createRunFixture, userTreeSnapshot, type RunFixture } from '../support/run-fixture.ts'
 
 const key = { SCRIPTED_ANTHROPIC_KEY: 'sk-ant-scripted-0123456789' }
@@ -11,12 +12,7 @@ describe('Claude Code as Colony\'s worker', () => {
   afterEach(async () => fixture?.dispose())
 
   it('implements the plan through its own tools: a gate failure fixed after a resume, a conflict resolved, all merged, its tool calls and usage recorded', async () => {
-    const script = cliWorkerScript({
-      // Claude Code overwrites only a file it has read in the session.
-      write: (path, content, exists) => [...(exists ? [{ name: 'Read', input: { file_path: path } }] : []), { name: 'Write', input: { file_path: path, content } }],
-      shell: (command) => ({ name: 'Bash', input: { command, description: 'run it' } }),
-      finish: (summary) => ({ name: 'mcp__colony__finish', input: { summary } }),
-    })
+    const script = cliWorkerScript(claudeCodeVocabulary)
     fixture = await createRunFixture(script, (url) => ({
       providers: { scripted: { type: 'openai-compatible', baseURL: url }, claude: { type: 'anthropic', baseURL: url, apiKey: 'env:SCRIPTED_ANTHROPIC_KEY' } },
       agents: { worker: { cli: 'claude-code', model: 'claude:claude-scripted' } },

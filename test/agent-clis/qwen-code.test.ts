@@ -1,59 +1,18 @@
-import { isAbsolute, join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { demoGoal } from '../../src/demo/index.ts'
-import type { Script, ScriptedRequest } from '../../src/model/scripted/index.ts'
 import { colony } from '../support/cli.ts'
 import { cliWorkerScript } from '../support/cli-worker-script.ts'
+import { inWorktree, qwenCodeVocabulary } from '../support/cli-vocabularies.ts'
 import { createRunFixture, userTreeSnapshot, type RunFixture } from '../support/run-fixture.ts'
 
 const key = { SCRIPTED_QWEN_KEY: 'sk-qwen-scripted-0123456789' }
-
-/** The text of a Chat Completions conversation, every message's parts joined. */
-function messageTexts(body: unknown): string {
-  const messages = (body as { messages?: { content?: unknown }[] }).messages ?? []
-  return messages
-    .flatMap((message) => (typeof message.content === 'string' ? [message.content] : Array.isArray(message.content) ? (message.content as { text?: unknown }[]).map((part) => (typeof part.text === 'string' ? part.text : '')) : []))
-    .join('\n')
-}
-
-/** Where Qwen Code runs: its environment context, in the conversation's first message, names the directory. */
-function workingDirectory(request: ScriptedRequest): string {
-  const match = /I'm currently working in the directory: ([^\n]+)/.exec(messageTexts(request.body))
-  if (!match?.[1]) throw new Error(`task ${request.task}, turn ${request.turn}: the request does not name Qwen Code's working directory`)
-  return match[1]
-}
-
-/**
- * Qwen Code's file tools take absolute paths only, and the stateless script
- * knows the worktree only from the request: a worker's `file_path`, written
- * relative to the worktree, is made absolute from it.
- */
-function inWorktree(script: Script): Script {
-  return async (request) => {
-    const reply = await script(request)
-    if (request.role !== 'worker' || !reply.toolCalls) return reply
-    const toolCalls = reply.toolCalls.map((call) => {
-      const input = call.input as { file_path?: unknown }
-      if (typeof input?.file_path !== 'string' || isAbsolute(input.file_path)) return call
-      return { ...call, input: { ...input, file_path: join(workingDirectory(request), input.file_path) } }
-    })
-    return { ...reply, toolCalls }
-  }
-}
 
 describe('Qwen Code as Colony\'s worker', () => {
   let fixture: RunFixture | undefined
   afterEach(async () => fixture?.dispose())
 
   it('implements the plan through its own tools: a gate failure fixed after a resume, a conflict resolved, all merged, its tool calls and usage recorded', async () => {
-    const script = inWorktree(
-      cliWorkerScript({
-        // Qwen Code overwrites only a file it has read in the session.
-        write: (path, content, exists) => [...(exists ? [{ name: 'read_file', input: { file_path: path } }] : []), { name: 'write_file', input: { file_path: path, content } }],
-        shell: (command) => ({ name: 'run_shell_command', input: { command } }),
-        finish: (summary) => ({ name: 'mcp__colony__finish', input: { summary } }),
-      }),
-    )
+    const script = inWorktree(cliWorkerScript(qwenCodeVocabulary))
     fixture = await createRunFixture(script, (url) => ({
       providers: { scripted: { type: 'openai-compatible', baseURL: url }, qwen: { type: 'openai-compatible', baseURL: url, apiKey: 'env:SCRIPTED_QWEN_KEY' } },
       agents: { worker: { cli: 'qwen-code', model: 'qwen:qwen-scripted' } },
