@@ -93,11 +93,43 @@ describe('limits stop an agent CLI mid-turn', () => {
     await nothingLanded(fixture.root)
     const spent = await fixture.withStore((store) => store.usageTotals({}))
     expect(spent.costUsd).toBeGreaterThan(0.5)
-    // The only worker reply is the one that starts the long command: its tokens counted while the command ran, and its agent was stopped, not finished.
-    const workerSpend = await fixture.withStore((store) => store.usageTotals({ taskId: 2 }))
-    expect(workerSpend.inputTokens).toBeGreaterThanOrEqual(200_000)
+    // A worker's only reply is the one that starts the long command: its tokens counted while the command ran, and its agent was stopped, not finished.
+    const workerTokens = await fixture.withStore(async (store) => (await store.usageTotals({ taskId: 2 })).inputTokens + (await store.usageTotals({ taskId: 3 })).inputTokens)
+    expect(workerTokens).toBeGreaterThanOrEqual(200_000)
     const workers = await fixture.withStore(async (store) => (await store.listAgents({})).filter((agent) => agent.role === 'worker'))
     expect(workers.length).toBeGreaterThan(0)
     expect(workers.every((agent) => agent.status === 'stopped')).toBe(true)
+  }, 180_000)
+})
+
+describe('an agent CLI whose Colony process is killed', () => {
+  let fixture: RunFixture | undefined
+  afterEach(async () => fixture?.dispose())
+
+  it('is restarted from its worktree when the run resumes: told what the worktree holds, its work kept, its old processes gone', async () => {
+    // Task 2's Claude Code writes half of slugify, then runs a long check; after the kill the resumed CLI is told what is there and ends its turn.
+    const slugify = "export function slugify(text: string): string {\n  return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '')\n}\n"
+    const script: Script = (request) => {
+      if (request.role !== 'worker') return demoScript(request)
+      if (request.task !== '2') return { text: 'Nothing for me.' }
+      if (JSON.stringify(request.body).includes('Resuming an interrupted attempt')) return { text: 'The worktree already holds slugify from before the interruption; it is complete.' }
+      if (request.turn === 1) return { toolCalls: [{ name: 'Read', input: { file_path: 'src/slugify.ts' } }, { name: 'Write', input: { file_path: 'src/slugify.ts', content: slugify } }] }
+      return { toolCalls: [{ name: 'Bash', input: { command: 'node -e "setTimeout(() => {}, 7314000)"', description: 'long check', timeout: 600_000 } }] }
+    }
+    fixture = await createRunFixture(script, cliConfig({ workers: 1 }))
+    const first = startColony(fixture.root, ['run', '--goal', demoGoal], key)
+    await waitUntil('Claude Code in its long check after writing slugify', async () => (await processesRunning('7314000)')).length > 0)
+    first.child.kill('SIGKILL')
+    await first.exited
+    await waitUntil('the killed run\'s CLI processes to end', async () => !(await processesRunning('7314000)')).length, 30_000)
+
+    const resumed = startColony(fixture.root, ['run'], key)
+    await fixture.waitFor('task 2 merged after the resume', async (store) => (await store.getTask(2)).status === 'merged', { context: resumed.output })
+    await colony(fixture.root, ['stop'])
+    await resumed.exited
+    expect(await git(fixture.root, ['show', 'colony/main:src/slugify.ts'])).toBe(slugify.trimEnd())
+    const told = fixture.server.requests.filter((request) => request.task === '2' && JSON.stringify(request.body).includes('Resuming an interrupted attempt'))
+    expect(told.length).toBeGreaterThan(0)
+    expect(JSON.stringify(told[0]!.body)).toContain('src/slugify.ts')
   }, 180_000)
 })

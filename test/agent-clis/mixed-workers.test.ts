@@ -37,7 +37,7 @@ describe('a mixed run', () => {
     const workerRequests = fixture.server.requests.filter((request) => request.role === 'worker')
     for (const request of workerRequests) expect([request.task, request.api]).toEqual([request.task, Number(request.task) % 2 === 0 ? 'anthropic' : 'openai-chat'])
     const agents = await fixture.withStore((store) => store.listAgents({}))
-    expect(new Set(agents.filter((agent) => agent.role === 'worker').map((agent) => agent.model.split('/')[0]))).toEqual(new Set(['claude-code', 'qwen-code']))
+    expect(new Set(agents.filter((agent) => agent.role === 'worker').map((agent) => agent.model?.split('/')[0]))).toEqual(new Set(['claude-code', 'qwen-code']))
     // At once: a Claude Code task and a Qwen Code task were both in flight (running to merged) at the same time.
     const events = await fixture.withStore((store) => store.listEvents({ types: ['task-started', 'task-merged'] }))
     const inFlight = (taskId: number) => {

@@ -125,6 +125,10 @@ const cases: Case[] = [
   { where: 'board', args: ['reject', '-5', '--reason', 'no'], code: 2, mentions: notAnId('-5') },
   { where: 'board', args: ['revert', '99999', '--reason', 'no'], code: 1, mentions: notFound(99999) },
   { where: 'board', args: ['events', '--task', '1e2'], code: 2, mentions: notAnId('1e2') },
+  { where: 'board', args: ['mcp', '--task', '0'], code: 2, mentions: notAnId('0') },
+  { where: 'board', args: ['mcp', '--task', '99999'], code: 1, mentions: notFound(99999) },
+  { where: 'board', args: ['mcp'], code: 2, mentions: ["required option '--task <id>' not specified"] },
+  { where: 'board', args: ['mcp', '--task', '2'], code: 1, mentions: ['task 2 cannot be taken over MCP: it is cancelled', 'fix: `colony mcp --task ID` takes a ready work task'] },
   // A real task in the wrong state is refused with the way forward.
   { where: 'board', args: ['approve', '1'], code: 1, mentions: ['task 1 is ready, not awaiting approval'] },
   { where: 'board', args: ['retry', '1'], code: 1, mentions: ['task 1 is ready; it cannot become ready'] },
