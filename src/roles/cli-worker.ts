@@ -92,6 +92,7 @@ export async function workWithCli(context: RoleContext, options: { spec: AgentCl
         runId: task.runId,
         taskId: task.id,
         agentId: agent.id,
+        role: 'worker',
         usageModel: `${cli.name}/${model.spec}`,
         price: priceOf(model.spec, config),
         timeoutMs: Math.max(1_000, deadline - Date.now()),

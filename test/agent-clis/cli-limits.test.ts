@@ -9,6 +9,12 @@ import { createRunFixture, startColony, type RunFixture } from '../support/run-f
 const execFileAsync = promisify(execFile)
 const key = { SCRIPTED_ANTHROPIC_KEY: 'sk-ant-scripted-0123456789' }
 
+/** The task whose Claude Code runs the long command (its command line names the file it would write), once one does. */
+async function taskInLongCommand(seconds: number): Promise<number | undefined> {
+  const line = (await processesRunning(`${seconds}000)`)).find((args) => /late-\d+\.txt/.test(args))
+  return line ? Number(/late-(\d+)\.txt/.exec(line)![1]) : undefined
+}
+
 /** Processes whose command line holds `pattern` (a wait only Claude Code's Bash tool starts). */
 async function processesRunning(pattern: string): Promise<string[]> {
   const { stdout } = await execFileAsync('ps', ['-eo', 'pid,args'])
@@ -57,11 +63,12 @@ describe('limits stop an agent CLI mid-turn', () => {
   it('a cancel ends the CLI\'s whole process tree; the task is cancelled and nothing of it lands', async () => {
     fixture = await createRunFixture(longTurn(7311), cliConfig())
     const run = startColony(fixture.root, ['run', '--goal', demoGoal], key)
-    await waitUntil('Claude Code running the long command for task 2', async () => (await processesRunning('7311000)')).length > 0 && (await fixture!.withStore(async (store) => (await store.getTask(2)).status === 'running')))
-    const cancelled = await colony(fixture.root, ['cancel', '2', '--reason', 'not needed'])
+    // Which work task's CLI gets a slot first is the board's choice: cancel that one.
+    const taskId = await waitUntil('Claude Code running the long command', () => taskInLongCommand(7311))
+    const cancelled = await colony(fixture.root, ['cancel', String(taskId), '--reason', 'not needed'])
     expect(cancelled.code, cancelled.stderr).toBe(0)
-    await fixture.waitFor('task 2 cancelled', async (store) => (await store.getTask(2)).status === 'cancelled')
-    await waitUntil('the cancelled task\'s processes to end', async () => !(await processesRunning('7311000)" && echo late > late-2')).length)
+    await fixture.waitFor(`task ${taskId} cancelled`, async (store) => (await store.getTask(taskId)).status === 'cancelled')
+    await waitUntil('the cancelled task\'s processes to end', async () => !(await processesRunning(`late-${taskId}.txt`)).length)
     await colony(fixture.root, ['stop'])
     expect(await run.exited, run.output()).toBe(0)
     expect(await processesRunning('7311000)')).toEqual([])
@@ -71,13 +78,13 @@ describe('limits stop an agent CLI mid-turn', () => {
   it('the time box ends the CLI\'s process tree and the attempt, with the time box as its reason', async () => {
     fixture = await createRunFixture(longTurn(7312), cliConfig({ limits: { attemptMinutes: 0.15, leaseSeconds: 6, maxAttempts: 1 } }))
     const run = startColony(fixture.root, ['run', '--goal', demoGoal], key)
-    await waitUntil('Claude Code running the long command', async () => (await processesRunning('7312000)')).length > 0)
-    const failed = await fixture.waitFor('task 2 failed by its time box', async (store) => {
-      const task = await store.getTask(2)
+    const taskId = await waitUntil('Claude Code running the long command', () => taskInLongCommand(7312))
+    const failed = await fixture.waitFor(`task ${taskId} failed by its time box`, async (store) => {
+      const task = await store.getTask(taskId)
       return task.status === 'failed' && task
     })
     expect(failed.reason).toMatch(/time box/)
-    await waitUntil('the timed-out processes to end', async () => !(await processesRunning('7312000)" && echo late > late-2')).length)
+    await waitUntil('the timed-out processes to end', async () => !(await processesRunning(`late-${taskId}.txt`)).length)
     await colony(fixture.root, ['stop'])
     await run.exited
     expect(await processesRunning('7312000)')).toEqual([])
@@ -116,7 +123,7 @@ describe('an agent CLI whose Colony process is killed', () => {
       if (request.turn === 1) return { toolCalls: [{ name: 'Read', input: { file_path: 'src/slugify.ts' } }, { name: 'Write', input: { file_path: 'src/slugify.ts', content: slugify } }] }
       return { toolCalls: [{ name: 'Bash', input: { command: 'node -e "setTimeout(() => {}, 7314000)"', description: 'long check', timeout: 600_000 } }] }
     }
-    fixture = await createRunFixture(script, cliConfig({ workers: 1 }))
+    fixture = await createRunFixture(script, cliConfig({ workers: 3 }))
     const first = startColony(fixture.root, ['run', '--goal', demoGoal], key)
     await waitUntil('Claude Code in its long check after writing slugify', async () => (await processesRunning('7314000)')).length > 0)
     first.child.kill('SIGKILL')
