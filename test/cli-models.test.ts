@@ -37,12 +37,16 @@ describe('colony models and colony scripted-model', () => {
     await writeFile(join(repo.root, 'colony.json'), JSON.stringify({
       models: { default: 'anthropic:claude-sonnet-4-5' },
       providers: { local: { type: 'openai-compatible', baseURL: 'http://127.0.0.1:8000/v1' } },
-      agents: { worker: [{ cli: 'claude-code', model: 'anthropic:claude-sonnet-4-5' }, { cli: 'codex', model: 'local:qwen3' }, { cli: 'opencode', model: 'local:qwen3', command: '/nonexistent/opencode' }] },
+      agents: {
+        planner: { cli: 'qwen-code', model: 'local:qwen3' },
+        worker: [{ cli: 'claude-code', model: 'anthropic:claude-sonnet-4-5' }, { cli: 'codex', model: 'local:qwen3' }, { cli: 'opencode', model: 'local:qwen3', command: '/nonexistent/opencode' }],
+      },
     }))
     const listed = await colony(repo.root, ['models', '--json'], { ANTHROPIC_API_KEY: 'sk-ant-x' })
     expect(listed.code, listed.stderr).toBe(0)
     const rows = JSON.parse(listed.stdout) as { role: string; model: string; agent: { cli: string; path: string | null; version: string | null; supported: boolean; speaksProvider: boolean } | null }[]
-    expect(rows.map((row) => [row.role, row.agent?.cli ?? null])).toEqual([['planner', null], ['judge', null], ['worker', 'claude-code'], ['worker', 'codex'], ['worker', 'opencode']])
+    expect(rows.map((row) => [row.role, row.agent?.cli ?? null])).toEqual([['judge', null], ['planner', 'qwen-code'], ['worker', 'claude-code'], ['worker', 'codex'], ['worker', 'opencode']])
+    expect(rows[1]!.agent).toMatchObject({ version: '0.24.4', supported: true, speaksProvider: true })
     expect(rows[2]!.agent).toMatchObject({ version: '2.1.332', supported: true, speaksProvider: true })
     expect(rows[2]!.agent!.path).toMatch(/claude$/)
     // Codex speaks only the Responses API, not an openai-compatible (chat) provider.
@@ -51,6 +55,7 @@ describe('colony models and colony scripted-model', () => {
     const table = await colony(repo.root, ['models'], { ANTHROPIC_API_KEY: 'sk-ant-x' })
     expect(table.stdout).toMatch(/worker\s+claude-code → anthropic:claude-sonnet-4-5/)
     expect(table.stdout).toContain('worker claude-code: Claude Code 2.1.332 at ')
+    expect(table.stdout).toContain('planner qwen-code: Qwen Code 0.24.4 at ')
     expect(table.stdout).toContain("worker codex: Codex CLI 0.171.0 at")
     expect(table.stdout).toContain("it cannot talk to this model's provider: give it a model of a provider of type openai")
     expect(table.stdout).toContain('worker opencode: opencode was not found on PATH: npm install -g opencode-ai@1.18.33, or give its path in "command"')

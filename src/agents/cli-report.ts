@@ -5,6 +5,8 @@ import { cliVersion, findCli } from './find-cli.ts'
 
 /** What `colony models` says about one configured agent CLI: found where, which version, supported or not, and whether it can talk to its model. */
 export interface AgentCliReport {
+  /** The role it plays: worker or planner. */
+  role: string
   cli: string
   title: string
   /** The executable found, or null. */
@@ -18,11 +20,12 @@ export interface AgentCliReport {
   packageName: string
 }
 
-export async function agentCliReport(spec: AgentCliSpec, providerType: ProviderType): Promise<AgentCliReport> {
+export async function agentCliReport(spec: AgentCliSpec, role: string, providerType: ProviderType): Promise<AgentCliReport> {
   const cli = agentClis[spec.cli]
   const path = findCli(cli, spec.command) ?? null
   const version = path ? ((await cliVersion(path)) ?? null) : null
   return {
+    role,
     cli: spec.cli,
     title: cli.title,
     path,
@@ -42,5 +45,5 @@ export function describeAgentCli(report: AgentCliReport): string {
     ? `${report.title} ${report.version ?? '(version unknown)'} at ${report.path}: ${report.supported ? 'supported' : `not a tested version (Colony is tested with ${report.supportedVersions.join(', ')}); it may work, or: ${install}`}`
     : `${report.title} was not found on PATH: ${install}, or give its path in "command"`
   const wire = report.speaksProvider ? '' : `\n  it cannot talk to this model's provider: give it a model of a provider of type ${report.providerTypes.join(' or ')}`
-  return `worker ${report.cli}: ${found}${wire}`
+  return `${report.role} ${report.cli}: ${found}${wire}`
 }

@@ -1,4 +1,4 @@
-import { cliWorkerSpecs, resolveAgentCli } from '../agents/index.ts'
+import { cliPlannerSpec, cliWorkerSpecs, resolveAgentCli } from '../agents/index.ts'
 import type { ColonyConfig } from '../config/index.ts'
 import { assertNotCheckedOut, createGit } from '../git/index.ts'
 import { createLanguageModel, modelForRole, providerSettings, type ModelOverrides, type Role } from '../model/index.ts'
@@ -20,10 +20,12 @@ export async function checkLaunch(options: { layout: RepositoryLayout; config: C
   await assertNotCheckedOut(createGit(layout.root), config.target)
   sandboxFromConfig(config, layout.root)
   const cliWorkers = cliWorkerSpecs(config)
-  for (const spec of options.roles.includes('worker') ? cliWorkers : []) resolveAgentCli(config, spec)
+  const cliPlanner = cliPlannerSpec(config)
+  for (const spec of options.roles.includes('worker') ? cliWorkers : []) resolveAgentCli(config, spec, 'worker')
+  if (cliPlanner && options.roles.includes('planner')) resolveAgentCli(config, cliPlanner, 'planner')
   for (const role of options.roles) {
-    // A worker that is an agent CLI brings its own model, checked just above.
-    if (role === 'worker' && cliWorkers.length > 0) continue
+    // A role an agent CLI plays brings its own model, checked just above.
+    if ((role === 'worker' && cliWorkers.length > 0) || (role === 'planner' && cliPlanner)) continue
     const spec = modelForRole(config, role, options.models)
     if (providerSettings(config, spec.provider).type !== 'llama-cpp') await createLanguageModel(spec, config)
   }

@@ -59,9 +59,12 @@ export const configSchema = z.strictObject({
       judge: modelSpec.optional(),
     })
     .default({}),
-  /** Agent CLIs as workers: one, or several taken in turn by task id (a mixed run). */
+  /** Agent CLIs as workers (one, or several taken in turn by task id: a mixed run) and as the planner. */
   agents: z
-    .strictObject({ worker: z.union([agentCliSpec, z.array(agentCliSpec).min(1, 'list at least one agent CLI, or leave "worker" out')]).optional() })
+    .strictObject({
+      worker: z.union([agentCliSpec, z.array(agentCliSpec).min(1, 'list at least one agent CLI, or leave "worker" out')]).optional(),
+      planner: agentCliSpec.optional(),
+    })
     .default({}),
   providers: z
     .record(

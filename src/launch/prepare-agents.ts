@@ -1,7 +1,7 @@
 import type { ProcessDescription } from '../events/index.ts'
 import type { Writable } from 'node:stream'
 import { settledStatuses, type Board } from '../board/index.ts'
-import { cliWorkerSpecs } from '../agents/index.ts'
+import { cliPlannerSpec, cliWorkerSpecs } from '../agents/index.ts'
 import type { AgentCliSpec, ColonyConfig } from '../config/index.ts'
 import type { DeepGate } from '../gate/index.ts'
 import { findTaskCommit, worktreeHolding } from '../git/index.ts'
@@ -29,9 +29,13 @@ export interface AgentProcessOptions {
 }
 
 /** What a process runs with: its models, how many agents, and what the sandbox does not cover here. */
-function describeProcess(models: Partial<Record<Role, RoleModel>>, cliWorkers: readonly AgentCliSpec[], workers: number, sandbox: Sandbox): ProcessDescription {
+function describeProcess(models: Partial<Record<Role, RoleModel>>, clis: { worker: readonly AgentCliSpec[]; planner: AgentCliSpec | undefined }, workers: number, sandbox: Sandbox): ProcessDescription {
   const missing = sandbox.notCovered
-  const specs = { ...Object.fromEntries(Object.entries(models).map(([role, model]) => [role, model.spec])), ...(cliWorkers.length > 0 && { worker: cliWorkers.map((spec) => `${spec.cli}/${spec.model}`).join(' + ') }) }
+  const specs = {
+    ...Object.fromEntries(Object.entries(models).map(([role, model]) => [role, model.spec])),
+    ...(clis.planner && { planner: `${clis.planner.cli}/${clis.planner.model}` }),
+    ...(clis.worker.length > 0 && { worker: clis.worker.map((spec) => `${spec.cli}/${spec.model}`).join(' + ') }),
+  }
   const roles = Object.entries(specs).map(([role, spec]) => `${role} ${spec}`).join(', ')
   return {
     summary: `${roles}; ${workers} workers; sandbox ${sandbox.mode}${missing.length > 0 ? ` (not covered here: ${missing.join(', ')})` : ''}`,
@@ -57,9 +61,9 @@ async function roleModels(options: AgentProcessOptions, roles: readonly Role[]):
  */
 export async function prepareAgents(options: AgentProcessOptions, run: Run, roles: readonly Role[]) {
   const { config, store, board } = options
-  // Workers that are agent CLIs bring their own model; Colony's loop needs none for them.
-  const cliWorkers = cliWorkerSpecs(config)
-  const models = await roleModels(options, roles.filter((role) => !(role === 'worker' && cliWorkers.length > 0)))
+  // Roles agent CLIs play bring their own model; Colony's loop needs none for them.
+  const clis = { worker: cliWorkerSpecs(config), planner: cliPlannerSpec(config) }
+  const models = await roleModels(options, roles.filter((role) => !(role === 'worker' && clis.worker.length > 0) && !(role === 'planner' && clis.planner)))
   const shared = createSharedRoleContext(options)
   const { git, sandbox, policy, workspaces } = shared
   // Worktrees of tasks that are settled (merged, cancelled, failed) are no longer needed.
@@ -89,7 +93,7 @@ export async function prepareAgents(options: AgentProcessOptions, run: Run, role
     policy,
     workspaces,
     /** What this process runs with, for its `run-configured` or `workers-joined` event. */
-    description: describeProcess(models, cliWorkers, workers, sandbox),
+    description: describeProcess(models, clis, workers, sandbox),
 
     /** This process's supervisor, running the real roles; only `colony run` has the deep gate (the judge's), and is told of merges for it. */
     superviseWith({ deepGate, onMerged }: { deepGate: DeepGate | undefined; onMerged?: () => void }): Supervisor {

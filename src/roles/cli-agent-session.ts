@@ -3,12 +3,12 @@ import { join } from 'node:path'
 import { resolveAgentCli, runCliTurn, type CliTurnResult, type CliUsage } from '../agents/index.ts'
 import type { AgentTool, ToolContext } from '../agent/index.ts'
 import type { AgentCliSpec } from '../config/index.ts'
-import { priceOf, type Role } from '../model/index.ts'
+import { priceOf } from '../model/index.ts'
 import { recordSurvivedFailure } from '../orchestrator/index.ts'
 import type { RoleContext } from './role-context.ts'
 
 export interface CliAgentOptions {
-  role: Role
+  role: 'worker' | 'planner'
   spec: AgentCliSpec
   runId: number
   taskId: number
@@ -42,7 +42,7 @@ export interface CliAgentSession {
 export async function openCliAgent(context: RoleContext, options: CliAgentOptions): Promise<CliAgentSession> {
   const { store, config } = context
   const { role, runId, taskId } = options
-  const { cli, executable, model } = resolveAgentCli(config, options.spec)
+  const { cli, executable, model } = resolveAgentCli(config, options.spec, role)
   const usageModel = `${cli.name}/${model.spec}`
   let agent = await store.createAgent({ runId, role, taskId, status: 'running', model: usageModel }, [{ type: 'agent-started', data: { role, model: usageModel } }])
   const abort = new AbortController()

@@ -4,7 +4,9 @@ import { checksFromReportEvent, describeFailingChecks, isFailing } from '../gate
 import { targetTip } from '../git/index.ts'
 import { recordSurvivedFailure, type PlannerOutcome, type PlannerTurn } from '../orchestrator/index.ts'
 import type { Task } from '../store/index.ts'
+import { cliPlannerSpec } from '../agents/index.ts'
 import { runRoleAgent } from './agent-session.ts'
+import { planWithCli } from './cli-planner.ts'
 import { boardSummary } from './board-summary.ts'
 import { createTasksTool } from './create-tasks-tool.ts'
 import type { RoleContext } from './role-context.ts'
@@ -38,28 +40,29 @@ export function createPlanner(context: RoleContext) {
       ...(scratch ? [`# Your scratchpad from your last turn\n\n${String(scratch.data.text)}`] : turn.fresh ? ['# Fresh start\n\nThe judge asked to replan: plan from the board and the goal, not from earlier plans.'] : []),
       `This is turn ${turn.turn} on this plan. Create the tasks still needed with create_tasks (none if the plan is complete), then call finish with a summary that will be your scratchpad next turn.`,
     ]
+    const scratchpad = (summary: string) => store.appendEvents([{ runId: task.runId, taskId: task.id, type: 'planner-scratchpad', data: { text: summary, turn: turn.turn } }])
+    const planningTools = [
+      noteTool,
+      createTasksTool({ store, board, plan: task, createdBy: `planner-${task.id}`, awaitApproval: config.approval.plan, maxAttempts: config.limits.maxAttempts, onCreated: (tasks) => created.push(...tasks) }),
+      createFinishTool(async ({ summary }) => {
+        await scratchpad(summary)
+        return { output: 'plan turn recorded', done: true }
+      }),
+    ]
+    const cli = cliPlannerSpec(config)
     try {
-      await runRoleAgent(context, {
-        role: 'planner',
-        runId: task.runId,
-        taskId: task.id,
-        workspace: workspace.cwd,
-        system: await buildSystemPrompt({ instructions, workspace: workspace.cwd, repoMapTokens: config.context.repoMapTokens }),
-        prompt: sections.join('\n\n'),
-        tools: [
-          readFileTool,
-          listFilesTool,
-          searchTool,
-          runCommandTool,
-          noteTool,
-          createTasksTool({ store, board, plan: task, createdBy: `planner-${task.id}`, awaitApproval: config.approval.plan, maxAttempts: config.limits.maxAttempts, onCreated: (tasks) => created.push(...tasks) }),
-          createFinishTool(async ({ summary }) => {
-            await store.appendEvents([{ runId: task.runId, taskId: task.id, type: 'planner-scratchpad', data: { text: summary, turn: turn.turn } }])
-            return { output: 'plan turn recorded', done: true }
-          }),
-        ],
-        signal: turn.signal,
-      })
+      if (cli) await planWithCli(context, { spec: cli, task, workspace: workspace.cwd, prompt: sections.join('\n\n'), tools: planningTools, signal: turn.signal, scratchpad })
+      else
+        await runRoleAgent(context, {
+          role: 'planner',
+          runId: task.runId,
+          taskId: task.id,
+          workspace: workspace.cwd,
+          system: await buildSystemPrompt({ instructions, workspace: workspace.cwd, repoMapTokens: config.context.repoMapTokens }),
+          prompt: sections.join('\n\n'),
+          tools: [readFileTool, listFilesTool, searchTool, runCommandTool, ...planningTools],
+          signal: turn.signal,
+        })
     } finally {
       await context.workspaces.removeDetached(`planner-${task.id}`).catch((error: unknown) => recordSurvivedFailure(store, { runId: task.runId, taskId: task.id, type: 'worktree-removal-failed', data: { worktree: `planner-${task.id}` } }, error))
     }

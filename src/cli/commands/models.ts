@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
 import { loadConfig } from '../../config/index.ts'
-import { agentCliReport, cliWorkerSpecs, describeAgentCli, type AgentCliReport } from '../../agents/index.ts'
+import { agentCliReport, cliPlannerSpec, cliWorkerSpecs, describeAgentCli, type AgentCliReport } from '../../agents/index.ts'
 import { apiKeyStatus, localModelStatus, modelForRole, parseModelSpec, priceOf, providerSettings, roles } from '../../model/index.ts'
 import { findRepository } from '../../repository/index.ts'
 import { terminalText } from '../../terminal/index.ts'
@@ -39,8 +39,9 @@ export function registerModels(program: Command): void {
     const layout = await findRepository(process.cwd())
     const config = await loadConfig(layout.root)
     const overrides = modelOverrides(options)
-    const cliWorkers = cliWorkerSpecs(config)
-    const modelRows = roles.filter((role) => !(role === 'worker' && cliWorkers.length > 0)).map((role) => {
+    const planner = cliPlannerSpec(config)
+    const cliRoles = [...(planner ? [['planner', planner] as const] : []), ...cliWorkerSpecs(config).map((spec) => ['worker', spec] as const)]
+    const modelRows = roles.filter((role) => !cliRoles.some(([cliRole]) => cliRole === role)).map((role) => {
       const spec = modelForRole(config, role, overrides)
       const provider = providerSettings(config, spec.provider)
       const key = apiKeyStatus(spec, config)
@@ -50,13 +51,13 @@ export function registerModels(program: Command): void {
       return { role, model: spec.spec, provider: provider.name, type: provider.type, baseURL: shown?.url ?? null, keyVariable: key.variable ?? null, keyPresent: key.present, price: price ?? null, local, credentialsInURL: shown?.credentials === true, agent: null as AgentCliReport | null }
     })
     const rows = [...modelRows]
-    for (const cliSpec of cliWorkers) {
+    for (const [role, cliSpec] of cliRoles) {
       const spec = parseModelSpec(cliSpec.model)
       const provider = providerSettings(config, spec.provider)
       const key = apiKeyStatus(spec, config)
       const shown = provider.baseURL === undefined ? undefined : shownURL(provider.baseURL)
-      const agent = await agentCliReport(cliSpec, provider.type)
-      rows.push({ role: 'worker', model: spec.spec, provider: provider.name, type: provider.type, baseURL: shown?.url ?? null, keyVariable: key.variable ?? null, keyPresent: key.present, price: priceOf(spec.spec, config) ?? null, local: null, credentialsInURL: shown?.credentials === true, agent })
+      const agent = await agentCliReport(cliSpec, role, provider.type)
+      rows.push({ role, model: spec.spec, provider: provider.name, type: provider.type, baseURL: shown?.url ?? null, keyVariable: key.variable ?? null, keyPresent: key.present, price: priceOf(spec.spec, config) ?? null, local: null, credentialsInURL: shown?.credentials === true, agent })
     }
     // fetch refuses a URL that carries credentials, and colony.json is usually committed: say so, without the credentials.
     for (const provider of new Set(rows.filter((row) => row.credentialsInURL).map((row) => row.provider))) {
