@@ -8,7 +8,8 @@ export interface CliTranscriptOptions {
   cli: AgentCli
   store: Store
   runId: number
-  taskId: number
+  /** The task the agent works on; none for the judge. */
+  taskId: number | null
   agentId: number
   role: string
   /** "cli/provider:model", for usage records. */

@@ -12,7 +12,8 @@ export interface CliTurnOptions {
   sandbox: Sandbox
   store: Store
   runId: number
-  taskId: number
+  /** The task the agent works on; none for the judge. */
+  taskId: number | null
   agentId: number
   role: string
   /** "cli/provider:model", for usage records. */

@@ -1,4 +1,4 @@
-import { cliPlannerSpec, cliWorkerSpecs, resolveAgentCli } from '../agents/index.ts'
+import { cliRoles, resolveAgentCli } from '../agents/index.ts'
 import type { ColonyConfig } from '../config/index.ts'
 import { assertNotCheckedOut, createGit } from '../git/index.ts'
 import { createLanguageModel, modelForRole, providerSettings, type ModelOverrides, type Role } from '../model/index.ts'
@@ -19,13 +19,11 @@ export async function checkLaunch(options: { layout: RepositoryLayout; config: C
   await assertTargetUsable(layout, config, options.run, { resuming: options.resuming })
   await assertNotCheckedOut(createGit(layout.root), config.target)
   sandboxFromConfig(config, layout.root)
-  const cliWorkers = cliWorkerSpecs(config)
-  const cliPlanner = cliPlannerSpec(config)
-  for (const spec of options.roles.includes('worker') ? cliWorkers : []) resolveAgentCli(config, spec, 'worker')
-  if (cliPlanner && options.roles.includes('planner')) resolveAgentCli(config, cliPlanner, 'planner')
+  const played = cliRoles(config).filter(({ role }) => options.roles.includes(role))
+  for (const { role, spec } of played) resolveAgentCli(config, spec, role)
   for (const role of options.roles) {
     // A role an agent CLI plays brings its own model, checked just above.
-    if ((role === 'worker' && cliWorkers.length > 0) || (role === 'planner' && cliPlanner)) continue
+    if (played.some((cli) => cli.role === role)) continue
     const spec = modelForRole(config, role, options.models)
     if (providerSettings(config, spec.provider).type !== 'llama-cpp') await createLanguageModel(spec, config)
   }

@@ -59,11 +59,12 @@ export const configSchema = z.strictObject({
       judge: modelSpec.optional(),
     })
     .default({}),
-  /** Agent CLIs as workers (one, or several taken in turn by task id: a mixed run) and as the planner. */
+  /** Agent CLIs as workers (one, or several taken in turn by task id: a mixed run), as the planner and as the judge. */
   agents: z
     .strictObject({
       worker: z.union([agentCliSpec, z.array(agentCliSpec).min(1, 'list at least one agent CLI, or leave "worker" out')]).optional(),
       planner: agentCliSpec.optional(),
+      judge: agentCliSpec.optional(),
     })
     .default({}),
   providers: z

@@ -1,7 +1,7 @@
 import type { ProcessDescription } from '../events/index.ts'
 import type { Writable } from 'node:stream'
 import { settledStatuses, type Board } from '../board/index.ts'
-import { cliPlannerSpec, cliWorkerSpecs } from '../agents/index.ts'
+import { cliRoles } from '../agents/index.ts'
 import type { AgentCliSpec, ColonyConfig } from '../config/index.ts'
 import type { DeepGate } from '../gate/index.ts'
 import { findTaskCommit, worktreeHolding } from '../git/index.ts'
@@ -29,13 +29,10 @@ export interface AgentProcessOptions {
 }
 
 /** What a process runs with: its models, how many agents, and what the sandbox does not cover here. */
-function describeProcess(models: Partial<Record<Role, RoleModel>>, clis: { worker: readonly AgentCliSpec[]; planner: AgentCliSpec | undefined }, workers: number, sandbox: Sandbox): ProcessDescription {
+function describeProcess(models: Partial<Record<Role, RoleModel>>, clis: readonly { role: Role; spec: AgentCliSpec }[], workers: number, sandbox: Sandbox): ProcessDescription {
   const missing = sandbox.notCovered
-  const specs = {
-    ...Object.fromEntries(Object.entries(models).map(([role, model]) => [role, model.spec])),
-    ...(clis.planner && { planner: `${clis.planner.cli}/${clis.planner.model}` }),
-    ...(clis.worker.length > 0 && { worker: clis.worker.map((spec) => `${spec.cli}/${spec.model}`).join(' + ') }),
-  }
+  const specs: Record<string, string> = Object.fromEntries(Object.entries(models).map(([role, model]) => [role, model.spec]))
+  for (const { role, spec } of clis) specs[role] = [specs[role], `${spec.cli}/${spec.model}`].filter(Boolean).join(' + ')
   const roles = Object.entries(specs).map(([role, spec]) => `${role} ${spec}`).join(', ')
   return {
     summary: `${roles}; ${workers} workers; sandbox ${sandbox.mode}${missing.length > 0 ? ` (not covered here: ${missing.join(', ')})` : ''}`,
@@ -62,8 +59,8 @@ async function roleModels(options: AgentProcessOptions, roles: readonly Role[]):
 export async function prepareAgents(options: AgentProcessOptions, run: Run, roles: readonly Role[]) {
   const { config, store, board } = options
   // Roles agent CLIs play bring their own model; Colony's loop needs none for them.
-  const clis = { worker: cliWorkerSpecs(config), planner: cliPlannerSpec(config) }
-  const models = await roleModels(options, roles.filter((role) => !(role === 'worker' && clis.worker.length > 0) && !(role === 'planner' && clis.planner)))
+  const clis = cliRoles(config).filter(({ role }) => roles.includes(role))
+  const models = await roleModels(options, roles.filter((role) => !clis.some((cli) => cli.role === role)))
   const shared = createSharedRoleContext(options)
   const { git, sandbox, policy, workspaces } = shared
   // Worktrees of tasks that are settled (merged, cancelled, failed) are no longer needed.

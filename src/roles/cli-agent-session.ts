@@ -8,10 +8,11 @@ import { recordSurvivedFailure } from '../orchestrator/index.ts'
 import type { RoleContext } from './role-context.ts'
 
 export interface CliAgentOptions {
-  role: 'worker' | 'planner'
+  role: 'worker' | 'planner' | 'judge'
   spec: AgentCliSpec
   runId: number
-  taskId: number
+  /** The task the agent works on; none for the judge. */
+  taskId: number | null
   /** Where the CLI works: a task's worktree, or a planner's detached checkout. */
   workspace: string
   /** Colony's role instructions, added to the CLI's own system prompt. */
@@ -62,7 +63,7 @@ export async function openCliAgent(context: RoleContext, options: CliAgentOption
     signal: abort.signal,
   }
   const binding = await context.mcp.bind({ tools: options.tools, context: toolContext, onDone: () => (done = true), onFatal: (error) => abort.abort(error) })
-  const home = join(context.repositoryRoot, '.colony', 'agent-homes', `${taskId}-${agent.id}`)
+  const home = join(context.repositoryRoot, '.colony', 'agent-homes', `${taskId ?? role}-${agent.id}`)
   await mkdir(home, { recursive: true })
   const deadline = Date.now() + config.limits.attemptMinutes * 60_000
   let session: string | undefined
@@ -88,7 +89,7 @@ export async function openCliAgent(context: RoleContext, options: CliAgentOption
       const result = await runCliTurn({
         cli,
         executable,
-        turn: { workspace: options.workspace, home, prompt, instructions: options.instructions, model, mcpUrl: binding.url, headers: { 'x-colony-role': role, 'x-colony-task': String(taskId) }, resume: session, maxSteps: Math.max(1, config.limits.steps - steps) },
+        turn: { workspace: options.workspace, home, prompt, instructions: options.instructions, model, mcpUrl: binding.url, headers: { 'x-colony-role': role, ...(taskId !== null && { 'x-colony-task': String(taskId) }) }, resume: session, maxSteps: Math.max(1, config.limits.steps - steps) },
         sandbox: context.sandbox,
         store,
         runId,
@@ -120,7 +121,7 @@ export async function openCliAgent(context: RoleContext, options: CliAgentOption
         await store
           .updateAgent(agent.id, agent.version, { status: finished ? 'finished' : 'stopped', activity })
           // How the agent ended goes on to the caller either way; an agent left marked running is recorded.
-          .catch((failure: unknown) => recordSurvivedFailure(store, { runId, taskId, type: 'agent-update-failed', data: { agent: agent.id, status: finished ? 'finished' : 'stopped' } }, failure))
+          .catch((failure: unknown) => recordSurvivedFailure(store, { runId, ...(taskId !== null && { taskId }), type: 'agent-update-failed', data: { agent: agent.id, status: finished ? 'finished' : 'stopped' } }, failure))
       } finally {
         await rm(home, { recursive: true, force: true })
       }

@@ -2,7 +2,9 @@ import { z } from 'zod'
 import { buildSystemPrompt, defineTool, listFilesTool, noteTool, readFileTool, readModelText, runCommandTool, searchTool } from '../agent/index.ts'
 import { describeFailingChecks, isFailing, type DeepGateReport } from '../gate/index.ts'
 import { recordSurvivedFailure, type JudgeCall, type Verdict } from '../orchestrator/index.ts'
+import { cliJudgeSpec } from '../agents/index.ts'
 import { runRoleAgent } from './agent-session.ts'
+import { judgeWithCli } from './cli-judge.ts'
 import { boardSummary } from './board-summary.ts'
 import type { RoleContext } from './role-context.ts'
 
@@ -50,24 +52,28 @@ export function createJudge(context: RoleContext) {
         return { output: `verdict recorded: ${input.decision}`, done: true }
       },
     })
+    const prompt = [
+      `# The goal\n\n${call.run.goal ?? '(no goal recorded)'}`,
+      `# Cycle ${call.cycle}: the board\n\n${await boardSummary(store, call.run.id)}`,
+      `# Handoffs\n\n${handoffs.map((handoff) => `- task ${handoff.taskId}: ${handoff.summary}`).join('\n') || '(none)'}`,
+      `# Full checks on the target branch ${config.target}\n\n${describeChecks(report, config.checks.full)}`,
+      'Your working directory is a checkout of the target branch. Call verdict once.',
+    ].join('\n\n')
+    const cli = cliJudgeSpec(config)
     try {
-      const outcome = await runRoleAgent(context, {
-        role: 'judge',
-        runId: call.run.id,
-        taskId: null,
-        workspace: workspace.cwd,
-        system: await buildSystemPrompt({ instructions, workspace: workspace.cwd, repoMapTokens: 0 }),
-        prompt: [
-          `# The goal\n\n${call.run.goal ?? '(no goal recorded)'}`,
-          `# Cycle ${call.cycle}: the board\n\n${await boardSummary(store, call.run.id)}`,
-          `# Handoffs\n\n${handoffs.map((handoff) => `- task ${handoff.taskId}: ${handoff.summary}`).join('\n') || '(none)'}`,
-          `# Full checks on the target branch ${config.target}\n\n${describeChecks(report, config.checks.full)}`,
-          'Your working directory is a checkout of the target branch. Call verdict once.',
-        ].join('\n\n'),
-        tools: [readFileTool, listFilesTool, searchTool, runCommandTool, noteTool, verdictTool],
-        signal: call.signal,
-      })
-      return verdict ?? { decision: 'continue', reason: `the judge gave no verdict (${outcome.status === 'stopped' ? `${outcome.reason}: ${outcome.detail}` : 'finished without one'})` }
+      const ended = cli
+        ? await judgeWithCli(context, { spec: cli, runId: call.run.id, workspace: workspace.cwd, prompt, tools: [noteTool, verdictTool], signal: call.signal })
+        : await runRoleAgent(context, {
+            role: 'judge',
+            runId: call.run.id,
+            taskId: null,
+            workspace: workspace.cwd,
+            system: await buildSystemPrompt({ instructions, workspace: workspace.cwd, repoMapTokens: 0 }),
+            prompt,
+            tools: [readFileTool, listFilesTool, searchTool, runCommandTool, noteTool, verdictTool],
+            signal: call.signal,
+          }).then((outcome) => (outcome.status === 'stopped' ? `${outcome.reason}: ${outcome.detail}` : 'finished without one'))
+      return verdict ?? { decision: 'continue', reason: `the judge gave no verdict (${ended})` }
     } finally {
       await context.workspaces.removeDetached('judge').catch((error: unknown) => recordSurvivedFailure(store, { runId: call.run.id, type: 'worktree-removal-failed', data: { worktree: 'judge' } }, error))
     }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
 import { loadConfig } from '../../config/index.ts'
-import { agentCliReport, cliPlannerSpec, cliWorkerSpecs, describeAgentCli, type AgentCliReport } from '../../agents/index.ts'
+import { agentCliReport, cliRoles, describeAgentCli, type AgentCliReport } from '../../agents/index.ts'
 import { apiKeyStatus, localModelStatus, modelForRole, parseModelSpec, priceOf, providerSettings, roles } from '../../model/index.ts'
 import { findRepository } from '../../repository/index.ts'
 import { terminalText } from '../../terminal/index.ts'
@@ -39,9 +39,8 @@ export function registerModels(program: Command): void {
     const layout = await findRepository(process.cwd())
     const config = await loadConfig(layout.root)
     const overrides = modelOverrides(options)
-    const planner = cliPlannerSpec(config)
-    const cliRoles = [...(planner ? [['planner', planner] as const] : []), ...cliWorkerSpecs(config).map((spec) => ['worker', spec] as const)]
-    const modelRows = roles.filter((role) => !cliRoles.some(([cliRole]) => cliRole === role)).map((role) => {
+    const played = cliRoles(config)
+    const modelRows = roles.filter((role) => !played.some((cli) => cli.role === role)).map((role) => {
       const spec = modelForRole(config, role, overrides)
       const provider = providerSettings(config, spec.provider)
       const key = apiKeyStatus(spec, config)
@@ -51,7 +50,7 @@ export function registerModels(program: Command): void {
       return { role, model: spec.spec, provider: provider.name, type: provider.type, baseURL: shown?.url ?? null, keyVariable: key.variable ?? null, keyPresent: key.present, price: price ?? null, local, credentialsInURL: shown?.credentials === true, agent: null as AgentCliReport | null }
     })
     const rows = [...modelRows]
-    for (const [role, cliSpec] of cliRoles) {
+    for (const { role, spec: cliSpec } of played) {
       const spec = parseModelSpec(cliSpec.model)
       const provider = providerSettings(config, spec.provider)
       const key = apiKeyStatus(spec, config)
