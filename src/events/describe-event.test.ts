@@ -7,6 +7,8 @@ describe('describeEvent', () => {
     expect(describeEvent(newEvent('tool-call', { tool: 'run_command', input: { command: 'npm test\n# twice' }, ok: false, output: '\nFAIL src/a.test.ts\n...' }))).toBe(
       'run_command npm test · failed: FAIL src/a.test.ts',
     )
+    expect(describeEvent(newEvent('tool-call', { tool: 'Write', input: { file_path: 'src/a.ts', content: 'x' }, ok: true, output: 'ok' }))).toBe('Write src/a.ts')
+    expect(describeEvent(newEvent('tool-call', { tool: 'exec_command', input: { cmd: 'npm test' }, ok: true, output: '' }))).toBe('exec_command npm test')
     expect(describeEvent(newEvent('task-merged', { from: 'integrating', owner: 'worker-3', commit: '0123456789abcdef' }))).toBe('by worker-3 · commit 0123456789')
     expect(describeEvent(newEvent('task-claimed', { owner: 'worker-1', attempt: 2, leaseUntil: 1 }))).toBe('by worker-1, attempt 2')
     expect(describeEvent(newEvent('merge-conflict', { files: ['a', 'b', 'c', 'd', 'e', 'f', 'g'] }))).toBe('a, b, c, d, e and 2 more')

@@ -12,7 +12,8 @@ const list = (items: readonly string[], shown = 5) => (items.length > shown ? `$
 const inputSummary = (input: unknown) => {
   if (typeof input !== 'object' || input === null) return ''
   const fields = input as Record<string, unknown>
-  const value = fields.command ?? fields.path ?? fields.query ?? fields.title
+  // Colony's tools and the agent CLIs' own (Claude Code's file_path, Codex's cmd, opencode's filePath).
+  const value = fields.command ?? fields.cmd ?? fields.path ?? fields.file_path ?? fields.filePath ?? fields.query ?? fields.title
   return typeof value === 'string' ? firstLine(value) : ''
 }
 
