@@ -1,4 +1,9 @@
+import { delimiter } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { defineConfig } from 'vitest/config'
+
+// The agent CLIs the tests run for real (test/fixtures/agent-clis/package.json, installed by `npm test`), found on PATH as a person's would be.
+process.env.PATH = [fileURLToPath(new URL('./test/fixtures/agent-clis/node_modules/.bin', import.meta.url)), process.env.PATH].join(delimiter)
 
 export default defineConfig({
   test: {
