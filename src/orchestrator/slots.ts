@@ -1,4 +1,4 @@
-import { changedByAnother, landingOwner, LeaseLostError, type TaskHandle } from '../board/index.ts'
+import { changedByAnother, landingOwner, leasedStatuses, LeaseLostError, type TaskHandle } from '../board/index.ts'
 import type { Store, Task } from '../store/index.ts'
 import { recordSurvivedFailure } from './survived-failure.ts'
 
@@ -64,6 +64,9 @@ export function createSlotPool(options: SlotPoolOptions) {
 
   function heartbeatWhile(handle: TaskHandle, abort: AbortController): () => void {
     const interval = setInterval(() => {
+      // The holder settled the task itself (merged, or waiting for approval): no lease is left to keep, and an agent
+      // still ending its turn (an agent CLI's last reply, which carries its usage) is not a lost lease.
+      if (!leasedStatuses.includes(handle.task.status)) return
       handle.heartbeat().catch((error: unknown) => abort.abort(error))
     }, leaseMs / 3)
     return () => clearInterval(interval)

@@ -42,6 +42,10 @@ describe('Claude Code as Colony\'s worker', () => {
     // Usage per task, priced from colony.json.
     const steps = events.filter((event) => event.type === 'agent-step' && event.data.purpose === 'claude-code')
     for (const taskId of [2, 3, 5, 6]) expect(steps.filter((event) => event.taskId === taskId).reduce((sum, event) => sum + Number(event.data.costUsd), 0)).toBeGreaterThan(0)
+    // Task 2's Claude Code ended its turn after finish had merged it (its last reply came seconds later): it finished, it was not stopped.
+    const agents = await fixture.withStore((store) => store.listAgents({}))
+    expect(agents.filter((agent) => agent.taskId === 2).map((agent) => agent.status)).toEqual(['finished'])
+    expect(steps.some((event) => event.taskId === 2 && event.data.text === 'Merged.')).toBe(true)
     const status = JSON.parse((await colony(fixture.root, ['status', '--json'])).stdout) as { usage: { costUsd: number } }
     expect(status.usage.costUsd).toBeGreaterThan(0)
     expect(await userTreeSnapshot(fixture.root)).toBe(before)
