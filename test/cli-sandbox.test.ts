@@ -39,6 +39,14 @@ describe('colony sandbox and command approvals', () => {
     expect(status.notCovered.length + status.guarantees.length).toBe(7)
     expect(status.policy.approve).toEqual(['echo deploy*'])
     expect((await colony(repo.root, ['sandbox', 'status'])).stdout).toMatch(/^mode: /)
+    expect(JSON.parse((await colony(repo.root, ['sandbox', 'status', '--json'])).stdout)).toMatchObject({ agentClisWithNetwork: [] })
+  })
+
+  it('says that agent CLIs run with the network and their model\'s key, and so does what they run', async () => {
+    await writeFile(join(repo.root, 'colony.json'), JSON.stringify({ agents: { worker: [{ cli: 'claude-code', model: 'anthropic:claude-sonnet-4-5' }, { cli: 'codex', model: 'openai:gpt-5.5' }], judge: { cli: 'qwen-code', model: 'openai:gpt-5.5' } } }))
+    const status = JSON.parse((await colony(repo.root, ['sandbox', 'status', '--json'])).stdout) as { agentClisWithNetwork: string[] }
+    expect(status.agentClisWithNetwork).toEqual(['judge qwen-code', 'worker claude-code', 'worker codex'])
+    expect((await colony(repo.root, ['sandbox', 'status'])).stdout).toContain("agent CLIs (judge qwen-code, worker claude-code, worker codex): run with the network and their model's key")
   })
 
   it('runs a command in a scratch worktree of the target and refuses what the policy refuses', async () => {

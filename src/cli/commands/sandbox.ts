@@ -1,4 +1,5 @@
 import type { Command } from 'commander'
+import { cliRoles } from '../../agents/index.ts'
 import { createGit, targetTip } from '../../git/index.ts'
 import { createAgentWorkspaces } from '../../launch/index.ts'
 import { assertTargetUsable, TargetBranchMissingError } from '../../repository/index.ts'
@@ -28,7 +29,9 @@ export function registerSandbox(program: Command): void {
         // Only in host mode can an agent read other processes' environments.
         const holders = box.mode === 'host' ? processesHoldingSecrets() : []
         const keysAtExec = secretsLeftInExecEnvironment()
-        if (options.json) return printJson({ mode: box.mode, weakness: box.weakness ?? null, processCap: box.processCap, guarantees: box.guarantees, notCovered: missing, credentialsInColonyEnvironment: keysAtExec, credentialHolders: holders, policy })
+        // An agent CLI talks to its model itself: its process (and what it runs) has the network and the model's key.
+        const agentClis = cliRoles(config).map(({ role, spec }) => `${role} ${spec.cli}`)
+        if (options.json) return printJson({ mode: box.mode, weakness: box.weakness ?? null, processCap: box.processCap, guarantees: box.guarantees, notCovered: missing, credentialsInColonyEnvironment: keysAtExec, credentialHolders: holders, agentClisWithNetwork: agentClis, policy })
         const lines = [
           `mode: ${box.mode}${box.weakness ? ` (${box.weakness})` : ''}`,
           `guarantees: ${box.guarantees.join(', ')}`,
@@ -40,6 +43,7 @@ export function registerSandbox(program: Command): void {
           ...holders.map((holder) => `keys readable in another process's environment: pid ${holder.pid} (${holder.command}) holds ${holder.names.join(', ')}; start Colony from a shell that does not export them, or use bubblewrap`),
           `process cap: ${box.processCap === 'cgroup' ? 'pids cgroup' : box.processCap === 'rlimit' ? 'RLIMIT_NPROC' : 'watchdog only (root without a writable pids cgroup)'}`,
           `network: ${box.mode === 'host' ? 'not isolated (host mode)' : policy.network ? 'allowed' : 'off'}`,
+          ...(agentClis.length > 0 ? [`agent CLIs (${agentClis.join(', ')}): run with the network and their model's key, since they call their model themselves; what they run shares both`] : []),
           `limits: ${policy.memoryMb} MB memory, ${policy.processes} processes, ${policy.outputBytes} bytes of output kept`,
           `refused: ${policy.refuse.join(' | ') || 'nothing'}`,
           `need approval: ${policy.approve.join(' | ') || 'nothing'}`,
