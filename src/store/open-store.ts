@@ -70,6 +70,10 @@ async function openPostgresStore(url: string, options: OpenStoreOptions): Promis
         oid === 20 ? Number : (pg.types.getTypeParser(oid, format) as unknown)) as typeof pg.types.getTypeParser,
     },
   })
+  // A connection the server ends while it sits idle in the pool (a restart, an administrator, a dropped database) is
+  // discarded by the pool, which opens another for the next query; a query that fails reaches its caller as an error.
+  // Without a listener, pg raises it as an uncaught exception that would end Colony.
+  pool.on('error', () => undefined)
   const db = new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) })
   try {
     return await migrateAndCreate(db, 'postgres', location, options)
