@@ -1,33 +1,19 @@
-import type { ModelPrice } from '../model/index.ts'
 import type { LimitReached, Sandbox } from '../sandbox/index.ts'
 import { redactSecrets } from '../secrets/index.ts'
-import type { Store } from '../store/index.ts'
-import type { AgentCli, CliTurn, CliUsage } from './agent-cli.ts'
-import { createCliTranscript } from './cli-transcript.ts'
+import type { CliTurn, CliUsage } from './agent-cli.ts'
+import { createCliTranscript, type CliTranscriptOptions } from './cli-transcript.ts'
 
-export interface CliTurnOptions {
-  cli: AgentCli
+/** What the turn's transcript records under (the agent, its usage and prices, the steps before it), and how the CLI runs. */
+export interface CliTurnOptions extends Omit<CliTranscriptOptions, 'onStep'> {
   executable: string
   turn: CliTurn
   sandbox: Sandbox
-  store: Store
-  runId: number
-  /** The task the agent works on; none for the judge. */
-  taskId: number | null
-  agentId: number
-  role: string
-  /** "cli/provider:model", for usage records. */
-  usageModel: string
-  price: ModelPrice | undefined
   /** The attempt's time left: the CLI is stopped when it runs out. */
   timeoutMs: number
   /** No output for this long: the CLI is stuck, and is stopped. */
   stallMs: number
-  /** Model replies the attempt has had so far, and the most it may have. */
-  stepsBefore: number
+  /** The most model replies the attempt may have. */
   maxSteps: number
-  /** The session's totals the CLI reported at the end of its last turn (AgentCli.reportsSessionTotals). */
-  reportedBefore: CliUsage | undefined
   signal: AbortSignal
   onActivity?: (activity: string) => void
 }
