@@ -42,7 +42,7 @@ describe('local GGUF models in-process through node-llama-cpp', () => {
       system: 'You are a worker.',
       prompt: 'Write hi to a file, then finish.',
       tools: [writeFileTool, createFinishTool()],
-      toolContext: { workspace: directory, readableLinks: [], sandbox: createSandbox({ repositoryRoot: '/nonexistent', policy, mode: 'host', warn: () => undefined }), policy, store, runId: run.id, taskId: null, agentId: agent.id, maxCommandSeconds: 10 },
+      toolContext: { workspace: directory, readableLinks: [], sandbox: createSandbox({ repositoryRoot: '/nonexistent', policy, mode: 'host', warn: () => undefined }), policy, store, runId: run.id, taskId: null, agentId: agent.id, role: 'worker', commit: null, maxCommandSeconds: 10 },
       limits: { steps: 5, repeatedFailures: 3, stepsWithoutProgress: 5 },
       context: { windowTokens: 8192, compactAt: 0.7, maskToolResultsAfter: 8 },
       store,

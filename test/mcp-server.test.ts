@@ -31,7 +31,7 @@ describe('colony mcp', () => {
     const { client, stderr } = await connect(root, '1')
 
     const tools = (await client.listTools()).tools.map((tool) => tool.name).sort()
-    expect(tools).toEqual(['edit_file', 'finish', 'list_files', 'note', 'read_file', 'run_command', 'search', 'write_file'])
+    expect(tools).toEqual(['edit_file', 'finish', 'list_files', 'note', 'read_file', 'recall', 'run_command', 'search', 'write_file'])
     expect(stderr()).toMatch(/task 1 "Add a greeting" is yours; its worktree is \S+task-1/)
 
     // Bad arguments: the SDK's validation names the field; the tool's own errors say what to do.
@@ -45,6 +45,13 @@ describe('colony mcp', () => {
     expect(outside.isError).toBe(true)
     expect(textOf(outside)).toMatch(/outside|workspace/i)
     await expect(client.callTool({ name: 'no_such_tool', arguments: {} })).resolves.toMatchObject({ isError: true })
+    expect((await client.callTool({ name: 'recall', arguments: { query: 'greeting', kind: 'opinion' } })).isError).toBe(true)
+
+    // Memory: a note about a file, found again by other forms of its words, with who wrote it.
+    expect(textOf(await client.callTool({ name: 'note', arguments: { text: 'Greetings are lowercase, one per line', files: ['hello.txt'] } }))).toMatch(/remembered as memory \d+ \(about hello\.txt\)/)
+    const recalled = textOf(await client.callTool({ name: 'recall', arguments: { query: 'greeting lines', files: ['hello.txt'] } }))
+    expect(recalled).toMatch(/\[memory \d+\] note by worker \(agent \d+\) · task 1 · run 1 · .* · at [0-9a-f]{10}\nabout: hello\.txt\nGreetings are lowercase/)
+    expect(textOf(await client.callTool({ name: 'recall', arguments: { query: 'database' } }))).toMatch(/Nothing in memory matches "database"/)
 
     // Out of scope first: finish refuses and says which file.
     expect(textOf(await client.callTool({ name: 'write_file', arguments: { path: 'other.txt', content: 'stray\n' } }))).toMatch(/wrote other\.txt/)

@@ -62,7 +62,7 @@ describe('provider paths against the scripted model server', () => {
       system: 'You are a worker.',
       prompt: 'Implement the spec.',
       tools: [readFileTool, writeFileTool, createFinishTool()],
-      toolContext: { workspace, readableLinks: [], sandbox: createSandbox({ repositoryRoot: '/nonexistent', policy, mode: 'host', warn: () => undefined }), policy, store, runId: run.id, taskId: 7, agentId: agent.id, maxCommandSeconds: 10 },
+      toolContext: { workspace, readableLinks: [], sandbox: createSandbox({ repositoryRoot: '/nonexistent', policy, mode: 'host', warn: () => undefined }), policy, store, runId: run.id, taskId: 7, agentId: agent.id, role: 'worker', commit: null, maxCommandSeconds: 10 },
       limits: { steps: 10, repeatedFailures: 3, stepsWithoutProgress: 5 },
       context: { windowTokens: 100_000, compactAt: 0.7, maskToolResultsAfter: 8 },
       store,

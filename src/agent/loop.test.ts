@@ -30,7 +30,7 @@ describe('agent loop', () => {
       system: 'You are a worker.',
       prompt: 'Change notes.txt.',
       tools: [readFileTool, writeFileTool, createFinishTool()],
-      toolContext: { workspace, readableLinks: [], sandbox: createSandbox({ repositoryRoot: '/nonexistent', policy, mode: 'host', warn: () => undefined }), policy, store, runId: run.id, taskId: null, agentId: agent.id, maxCommandSeconds: 10 },
+      toolContext: { workspace, readableLinks: [], sandbox: createSandbox({ repositoryRoot: '/nonexistent', policy, mode: 'host', warn: () => undefined }), policy, store, runId: run.id, taskId: null, agentId: agent.id, role: 'worker', commit: null, maxCommandSeconds: 10 },
       limits,
       context: { windowTokens: 100_000, compactAt: 0.7, maskToolResultsAfter: 8 },
       store,

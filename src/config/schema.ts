@@ -118,6 +118,8 @@ export const configSchema = z.strictObject({
       /** Tool results this many steps old or older are replaced by a one-line stub. */
       maskToolResultsAfter: z.int().min(1).default(8),
       repoMapTokens: z.int().min(0).default(2_000),
+      /** What memory puts in each worker's and planner's first request, at most (0: none; recall still works). */
+      memoryTokens: z.int().min(0).default(1_500),
     })
     .prefault({}),
   workers: z.int('expected a whole number of workers, e.g. 8').min(1).max(1000).default(4),

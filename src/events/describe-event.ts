@@ -106,6 +106,9 @@ const describers: Describers = {
   'command-approved': (data) => `${data.command} by ${data.actor}`,
   'command-rejected': (data) => joined(`${data.command} by ${data.actor}`, data.reason),
 
+  'memory-added': (data) => joined(`memory ${data.memory} (${data.kind}) by ${data.actor}`, data.text),
+  'memory-forgotten': (data) => `memory ${data.memory} by ${data.actor}`,
+
   'plan-settle-failed': survived('settling the plan'),
   'task-release-failed': survived('releasing the task'),
   'replan-cancel-failed': survived('cancelling for a new plan'),
@@ -115,6 +118,7 @@ const describers: Describers = {
   'agent-update-failed': survived('recording the agent'),
   'worktree-removal-failed': survived('removing a worktree'),
   'deep-gate-error': survived('deep gate'),
+  'memory-update-failed': survived('marking stale memories'),
 }
 
 /** One line of plain text saying what an event says (its type aside). */

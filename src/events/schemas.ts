@@ -96,6 +96,7 @@ export const survivedFailureSchemas = {
   'agent-update-failed': survived({ agent: z.number(), status: z.string() }),
   'worktree-removal-failed': survived({ worktree: z.string() }),
   'deep-gate-error': survived({}),
+  'memory-update-failed': survived({ commit: z.string() }),
 }
 
 export const eventSchemas = {
@@ -185,6 +186,10 @@ export const eventSchemas = {
   'command-approval-requested': z.object({ command: z.string(), rule: z.string().optional(), part: z.string().optional(), approvalId: z.number().optional() }),
   'command-approved': z.object({ command: z.string(), actor: z.string(), approvalId: z.number().optional() }),
   'command-rejected': z.object({ command: z.string(), reason: z.string(), actor: z.string(), approvalId: z.number().optional() }),
+
+  // Memory a person adds or forgets (src/memory); what agents remember is the memory itself.
+  'memory-added': z.object({ memory: z.number(), kind: z.string(), actor: z.string(), text: z.string().optional() }),
+  'memory-forgotten': z.object({ memory: z.number(), actor: z.string() }),
 
   ...survivedFailureSchemas,
 }

@@ -1,5 +1,7 @@
 import { IllegalTransitionError, type Board } from '../board/index.ts'
 import { reopenTaskOutcome, requireTaskCommit, revertOnTarget, targetLog, targetTip, type Git, type Workspaces } from '../git/index.ts'
+import { markStaleAfterLanding } from '../memory/index.ts'
+import { recordSurvivedFailure } from '../orchestrator/index.ts'
 import type { Store, Task } from '../store/index.ts'
 
 export interface RevertTaskOptions {
@@ -47,6 +49,10 @@ export async function revertTask(options: RevertTaskOptions): Promise<{ task: Ta
   // Before the board says reverted: a retried task must be able to land again, and must not look landed.
   await reopenTaskOutcome(options.git, options, task, commit)
   const reason = options.output ? `${options.reason}\n${options.output.slice(-4_000)}` : options.reason
+  // What was remembered about the reverted files (the task's own handoff included) no longer describes the target.
+  await markStaleAfterLanding(options.store, options.git, { commit: revert, taskId: null }).catch((error: unknown) =>
+    recordSurvivedFailure(options.store, { runId: task.runId, taskId: task.id, type: 'memory-update-failed', data: { commit: revert } }, error),
+  )
   const reverted = await options.board.transition(task.id, 'reverted', { reason, actor: options.actor, data: { commit, revert, ...(options.output && { output: options.output.slice(-8_000) }) } })
   return { task: reverted, commit, revert }
 }

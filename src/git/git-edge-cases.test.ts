@@ -160,7 +160,7 @@ describe('.gitattributes line endings (* text=auto eol=crlf)', () => {
     disposers.push(() => store.close())
     const run = await store.createRun({ target: 'colony/main' })
     const policy = { network: false, readable: [], writable: [], env: [], memoryMb: 512, processes: 64, outputBytes: 20_000, approve: [], refuse: [] }
-    const context: ToolContext = { workspace: workspace.path, readableLinks: [], sandbox: createSandbox({ repositoryRoot: created.root, policy, mode: 'host', warn: () => undefined }), policy, store, runId: run.id, taskId: 1, agentId: null, maxCommandSeconds: 30 }
+    const context: ToolContext = { workspace: workspace.path, readableLinks: [], sandbox: createSandbox({ repositoryRoot: created.root, policy, mode: 'host', warn: () => undefined }), policy, store, runId: run.id, taskId: 1, agentId: null, role: 'worker', commit: null, maxCommandSeconds: 30 }
     const call = <T extends AgentTool>(tool: T, input: unknown) => tool.execute(tool.inputSchema.parse(input), context)
     return { ...created, workspace, call }
   }

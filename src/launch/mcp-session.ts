@@ -1,5 +1,6 @@
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 import { createToolServer } from '../agents/index.ts'
+import { recallTool } from '../memory/index.ts'
 import { createFinishTool, editFileTool, listFilesTool, noteTool, readFileTool, runCommandTool, searchTool, writeFileTool, type ToolContext } from '../agent/index.ts'
 import { createInstanceId, createTaskHandle, type Board } from '../board/index.ts'
 import type { ColonyConfig } from '../config/index.ts'
@@ -76,11 +77,13 @@ export async function serveTaskOverMcp(options: McpSessionOptions): Promise<'mer
       runId: run.id,
       taskId,
       agentId: agent.id,
+      role: 'worker',
+      commit: workspace.base,
       maxCommandSeconds: Math.max(60, config.limits.attemptMinutes * 60),
       signal: abort.signal,
     }
     const server = createToolServer({
-      tools: [readFileTool, listFilesTool, searchTool, runCommandTool, editFileTool, writeFileTool, noteTool, createFinishTool(taskFinish.finish)],
+      tools: [readFileTool, listFilesTool, searchTool, runCommandTool, editFileTool, writeFileTool, noteTool, recallTool, createFinishTool(taskFinish.finish)],
       context,
       onFatal: (error) => abort.abort(error),
     })

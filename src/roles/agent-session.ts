@@ -12,7 +12,7 @@ import type { RoleContext } from './role-context.ts'
  */
 export async function runRoleAgent(
   context: RoleContext,
-  options: { role: Role; runId: number; taskId: number | null; workspace: string; system: string; prompt: string; tools: AgentTool[]; signal: AbortSignal; onAgent?: (agentId: number) => void },
+  options: { role: Role; runId: number; taskId: number | null; workspace: string; commit: string | null; system: string; prompt: string; tools: AgentTool[]; signal: AbortSignal; onAgent?: (agentId: number) => void },
 ): Promise<AgentOutcome> {
   const { store, config } = context
   const model = context.models[options.role]
@@ -29,6 +29,8 @@ export async function runRoleAgent(
     runId: options.runId,
     taskId: options.taskId,
     agentId: agent.id,
+    role: options.role,
+    commit: options.commit,
     maxCommandSeconds: Math.max(60, config.limits.attemptMinutes * 60),
     signal: options.signal,
   }

@@ -15,6 +15,8 @@ export interface CliAgentOptions {
   taskId: number | null
   /** Where the CLI works: a task's worktree, or a planner's detached checkout. */
   workspace: string
+  /** The target commit that workspace was opened at. */
+  commit: string | null
   /** Colony's role instructions, added to the CLI's own system prompt. */
   instructions: string
   /** Colony's tools for this role, which the CLI reaches over MCP. */
@@ -59,6 +61,8 @@ export async function openCliAgent(context: RoleContext, options: CliAgentOption
     runId,
     taskId,
     agentId: agent.id,
+    role,
+    commit: options.commit,
     maxCommandSeconds: Math.max(60, config.limits.attemptMinutes * 60),
     signal: abort.signal,
   }

@@ -11,8 +11,8 @@ const instructions = readModelText(new URL('./cli-judge.md', import.meta.url))
  * and note over MCP. Returns how it ended when no verdict came, for the
  * `continue` the judge then records.
  */
-export async function judgeWithCli(context: RoleContext, options: { spec: AgentCliSpec; runId: number; workspace: string; prompt: string; tools: readonly AgentTool[]; signal: AbortSignal }): Promise<string> {
-  const agent = await openCliAgent(context, { role: 'judge', spec: options.spec, runId: options.runId, taskId: null, workspace: options.workspace, instructions, tools: options.tools, signal: options.signal })
+export async function judgeWithCli(context: RoleContext, options: { spec: AgentCliSpec; runId: number; workspace: string; commit: string; prompt: string; tools: readonly AgentTool[]; signal: AbortSignal }): Promise<string> {
+  const agent = await openCliAgent(context, { role: 'judge', spec: options.spec, runId: options.runId, taskId: null, workspace: options.workspace, commit: options.commit, instructions, tools: options.tools, signal: options.signal })
   try {
     const result = await agent.turn(options.prompt)
     await agent.close({ finished: agent.done, activity: agent.done ? 'finished' : `stopped: ${result.failure ?? 'no verdict'}` })

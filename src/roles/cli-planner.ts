@@ -14,10 +14,10 @@ const instructions = readModelText(new URL('./cli-planner.md', import.meta.url))
  */
 export async function planWithCli(
   context: RoleContext,
-  options: { spec: AgentCliSpec; task: Task; workspace: string; prompt: string; tools: readonly AgentTool[]; signal: AbortSignal; scratchpad: (summary: string) => Promise<unknown> },
+  options: { spec: AgentCliSpec; task: Task; workspace: string; commit: string; prompt: string; tools: readonly AgentTool[]; signal: AbortSignal; scratchpad: (summary: string) => Promise<unknown> },
 ): Promise<void> {
   const { task } = options
-  const agent = await openCliAgent(context, { role: 'planner', spec: options.spec, runId: task.runId, taskId: task.id, workspace: options.workspace, instructions, tools: options.tools, signal: options.signal })
+  const agent = await openCliAgent(context, { role: 'planner', spec: options.spec, runId: task.runId, taskId: task.id, workspace: options.workspace, commit: options.commit, instructions, tools: options.tools, signal: options.signal })
   try {
     const result = await agent.turn(options.prompt)
     if (result.failure) throw new Error(`the planner's agent CLI failed: ${result.failure}`)

@@ -1,5 +1,6 @@
 import { cliWorkerSpecs } from '../agents/index.ts'
 import { createFinishTool, noteTool, readModelText } from '../agent/index.ts'
+import { recallTool } from '../memory/index.ts'
 import type { TaskHandle } from '../board/index.ts'
 import type { AgentCliSpec } from '../config/index.ts'
 import type { Workspace } from '../git/index.ts'
@@ -38,7 +39,7 @@ export async function workWithCli(context: RoleContext, options: { spec: AgentCl
   const task = handle.task
   let agentId = 0
   const taskFinish = createTaskFinish(context, { handle, workspace, signal, agentId: () => agentId })
-  const agent = await openCliAgent(context, { role: 'worker', spec, runId: task.runId, taskId: task.id, workspace: workspace.path, instructions, tools: [createFinishTool(taskFinish.finish), noteTool], signal })
+  const agent = await openCliAgent(context, { role: 'worker', spec, runId: task.runId, taskId: task.id, workspace: workspace.path, commit: workspace.base, instructions, tools: [createFinishTool(taskFinish.finish), noteTool, recallTool], signal })
   agentId = agent.agentId
   let prompt = options.prompt
   let ending = 'the agent CLI ended without its change landing'

@@ -4,6 +4,7 @@ import { describeFailingChecks, isFailing, type DeepGateReport } from '../gate/i
 import { recordSurvivedFailure, type JudgeCall, type Verdict } from '../orchestrator/index.ts'
 import { cliJudgeSpec } from '../agents/index.ts'
 import { runRoleAgent } from './agent-session.ts'
+import { recallTool } from '../memory/index.ts'
 import { judgeWithCli } from './cli-judge.ts'
 import { boardSummary } from './board-summary.ts'
 import type { RoleContext } from './role-context.ts'
@@ -62,15 +63,16 @@ export function createJudge(context: RoleContext) {
     const cli = cliJudgeSpec(config)
     try {
       const ended = cli
-        ? await judgeWithCli(context, { spec: cli, runId: call.run.id, workspace: workspace.cwd, prompt, tools: [noteTool, verdictTool], signal: call.signal })
+        ? await judgeWithCli(context, { spec: cli, runId: call.run.id, workspace: workspace.cwd, commit: tip, prompt, tools: [noteTool, recallTool, verdictTool], signal: call.signal })
         : await runRoleAgent(context, {
             role: 'judge',
             runId: call.run.id,
             taskId: null,
             workspace: workspace.cwd,
+            commit: tip,
             system: await buildSystemPrompt({ instructions, workspace: workspace.cwd, repoMapTokens: 0 }),
             prompt,
-            tools: [readFileTool, listFilesTool, searchTool, runCommandTool, noteTool, verdictTool],
+            tools: [readFileTool, listFilesTool, searchTool, runCommandTool, noteTool, recallTool, verdictTool],
             signal: call.signal,
           }).then((outcome) => (outcome.status === 'stopped' ? `${outcome.reason}: ${outcome.detail}` : 'finished without one'))
       return verdict ?? { decision: 'continue', reason: `the judge gave no verdict (${ended})` }

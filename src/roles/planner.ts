@@ -3,6 +3,7 @@ import { buildSystemPrompt, readModelText } from '../agent/index.ts'
 import { checksFromReportEvent, describeFailingChecks, isFailing } from '../gate/index.ts'
 import { targetTip } from '../git/index.ts'
 import { recordSurvivedFailure, type PlannerOutcome, type PlannerTurn } from '../orchestrator/index.ts'
+import { memoryForPlanner, recallTool } from '../memory/index.ts'
 import type { Task } from '../store/index.ts'
 import { cliPlannerSpec } from '../agents/index.ts'
 import { runRoleAgent } from './agent-session.ts'
@@ -33,6 +34,7 @@ export function createPlanner(context: RoleContext) {
     const sections = [
       task.parentId === null ? `# The goal\n\n${turn.run.goal ?? task.description}` : `# Your area (plan task ${task.id}, part of the goal "${turn.run.goal ?? ''}")\n\n${task.title}\n\n${task.description}`,
       `# The board\n\n${await boardSummary(store, task.runId)}`,
+      ...[await memoryForPlanner(store, { text: task.parentId === null ? (turn.run.goal ?? task.description) : `${task.title} ${task.description}`, scope: task.scope }, config.context.memoryTokens)].filter(Boolean),
       ...(turn.handoffs.length > 0 ? [`# Handoffs since your last turn\n\n${turn.handoffs.map((handoff) => `- task ${handoff.taskId}: ${handoff.summary}${handoff.concerns ? ` (concerns: ${handoff.concerns})` : ''}`).join('\n')}`] : []),
       ...(turn.steering.length > 0 ? [`# From the person running Colony\n\n${turn.steering.map((text) => `- ${text}`).join('\n')}`] : []),
       ...(stillFailing.length > 0 ? [`# Checks still failing on the target\n\nThese commands of checks.full fail on the target branch ${config.target} at the deep gate's last check. They are work to do: plan tasks that make those in your part of the work pass, unless tasks on the board already cover them.\n\n${describeFailingChecks(stillFailing)}`] : []),
@@ -43,6 +45,7 @@ export function createPlanner(context: RoleContext) {
     const scratchpad = (summary: string) => store.appendEvents([{ runId: task.runId, taskId: task.id, type: 'planner-scratchpad', data: { text: summary, turn: turn.turn } }])
     const planningTools = [
       noteTool,
+      recallTool,
       createTasksTool({ store, board, plan: task, createdBy: `planner-${task.id}`, awaitApproval: config.approval.plan, maxAttempts: config.limits.maxAttempts, onCreated: (tasks) => created.push(...tasks) }),
       createFinishTool(async ({ summary }) => {
         await scratchpad(summary)
@@ -51,13 +54,14 @@ export function createPlanner(context: RoleContext) {
     ]
     const cli = cliPlannerSpec(config)
     try {
-      if (cli) await planWithCli(context, { spec: cli, task, workspace: workspace.cwd, prompt: sections.join('\n\n'), tools: planningTools, signal: turn.signal, scratchpad })
+      if (cli) await planWithCli(context, { spec: cli, task, workspace: workspace.cwd, commit: tip, prompt: sections.join('\n\n'), tools: planningTools, signal: turn.signal, scratchpad })
       else
         await runRoleAgent(context, {
           role: 'planner',
           runId: task.runId,
           taskId: task.id,
           workspace: workspace.cwd,
+          commit: tip,
           system: await buildSystemPrompt({ instructions, workspace: workspace.cwd, repoMapTokens: config.context.repoMapTokens }),
           prompt: sections.join('\n\n'),
           tools: [readFileTool, listFilesTool, searchTool, runCommandTool, ...planningTools],

@@ -1,7 +1,8 @@
 import { newEvent } from '../events/index.ts'
 import { LeaseLostError, type TaskHandle } from '../board/index.ts'
 import { integrate, type IntegrationOutcome, type Workspace } from '../git/index.ts'
-import type { WorkerOutcome } from '../orchestrator/index.ts'
+import { markStaleAfterLanding } from '../memory/index.ts'
+import { recordSurvivedFailure, type WorkerOutcome } from '../orchestrator/index.ts'
 import type { Task } from '../store/index.ts'
 import { fastGate } from './fast-gate.ts'
 import type { RoleContext } from './role-context.ts'
@@ -38,7 +39,12 @@ export async function recordMerge(context: RoleContext, handle: TaskHandle, comm
     if (!(error instanceof LeaseLostError)) throw error
     await context.board.recordLanded(task.id, commit, handle.task.owner ?? 'worker')
   }
-  await context.store.addHandoff({ runId: task.runId, taskId: task.id, agentId: handoff.agentId, summary: handoff.summary, concerns: handoff.concerns, data: { commit } })
+  // Memory is a reader's aid: marking it stale must not undo a landing that happened.
+  const files = await markStaleAfterLanding(context.store, context.git, { commit, taskId: task.id }).catch(async (error: unknown) => {
+    await recordSurvivedFailure(context.store, { runId: task.runId, taskId: task.id, type: 'memory-update-failed', data: { commit } }, error)
+    return []
+  })
+  await context.store.addHandoff({ runId: task.runId, taskId: task.id, agentId: handoff.agentId, summary: handoff.summary, concerns: handoff.concerns, data: { commit, files } })
 }
 
 /** An integration that failed for a reason the worker cannot fix: the task goes back to running and the agent is told. */

@@ -3,6 +3,7 @@ import { buildSystemPrompt, readModelText } from '../agent/index.ts'
 import { LeaseLostError, type TaskHandle } from '../board/index.ts'
 import { readTaskOutcome, type Workspace } from '../git/index.ts'
 import type { LandAttempt, WorkerAttempt, WorkerOutcome } from '../orchestrator/index.ts'
+import { memoryForTask, recallTool } from '../memory/index.ts'
 import type { Task } from '../store/index.ts'
 import { runRoleAgent } from './agent-session.ts'
 import { cliSpecFor, workWithCli } from './cli-worker.ts'
@@ -77,7 +78,8 @@ export function createWorker(context: RoleContext) {
 
   async function workIn(workspace: Workspace, handle: TaskHandle, signal: AbortSignal): Promise<WorkerOutcome> {
     const task = handle.task
-    const contract = taskContract(task)
+    const memory = await memoryForTask(context.store, task, config.context.memoryTokens)
+    const contract = memory ? `${taskContract(task)}\n\n${memory}` : taskContract(task)
     const prompt = workspace.resumed ? `${contract}\n\n${await resumeNote(workspace)}` : contract
     const cli = cliSpecFor(context, task)
     if (cli) return workWithCli(context, { spec: cli, handle, workspace, signal, prompt })
@@ -89,9 +91,10 @@ export function createWorker(context: RoleContext) {
       runId: task.runId,
       taskId: task.id,
       workspace: workspace.path,
+      commit: workspace.base,
       system: await buildSystemPrompt({ instructions, workspace: workspace.path, repoMapTokens: config.context.repoMapTokens, focus: task.scope.filter((glob) => !glob.includes('*')) }),
       prompt,
-      tools: [readFileTool, listFilesTool, searchTool, runCommandTool, noteTool, writeFileTool, editFileTool, finish],
+      tools: [readFileTool, listFilesTool, searchTool, runCommandTool, noteTool, recallTool, writeFileTool, editFileTool, finish],
       signal,
       onAgent: (id) => (agentId = id),
     })

@@ -35,6 +35,19 @@ export class TaskNotFoundError extends ColonyError {
   }
 }
 
+export class MemoryNotFoundError extends ColonyError {
+  override readonly name = 'MemoryNotFoundError'
+  override get httpStatus() {
+    return 404 as const
+  }
+  readonly memoryId: number
+
+  constructor(memoryId: number) {
+    super(`no memory with id ${memoryId}`, { hint: 'see what Colony remembers with `colony memory` or `colony memory search WORDS`' })
+    this.memoryId = memoryId
+  }
+}
+
 export class RunNotFoundError extends ColonyError {
   override readonly name = 'RunNotFoundError'
   override get httpStatus() {

@@ -1,9 +1,10 @@
 export type { Store, TaskFilter, EventFilter, UsageFilter } from './store.ts'
-export type { StoreKind } from './migrations.ts'
+export type { StoreKind } from './kysely/context.ts'
 export { openStore, isPostgresUrl, type OpenStoreOptions } from './open-store.ts'
 export {
   VersionConflictError,
   TaskNotFoundError,
+  MemoryNotFoundError,
   RunNotFoundError,
   AgentNotFoundError,
   ApprovalNotFoundError,
@@ -36,8 +37,11 @@ export {
   type TranscriptEntry,
   type UsageRecord,
   type UsageTotals,
-  type Note,
-  type NewNote,
+  type Memory,
+  type MemoryHit,
+  type MemoryKind,
+  type NewMemory,
+  memoryKinds,
   approvalStatuses,
   type Approval,
   type ApprovalStatus,

@@ -1,6 +1,9 @@
 import { sql, type ColumnDefinitionBuilder, type Kysely, type Migration, type MigrationProvider } from 'kysely'
-
-export type StoreKind = 'sqlite' | 'postgres'
+import { feedMemoryFromEvents, feedMemoryFromHandoff } from './kysely/memory-feed.ts'
+import { insertMemory } from './kysely/memory-rows.ts'
+import { toEvent, toHandoff } from './row-mapping.ts'
+import type { StoreKind } from './kysely/context.ts'
+import type { Tables } from './tables.ts'
 
 /**
  * Every schema change Colony has made, in order. Both backends share one list;
@@ -12,6 +15,7 @@ export function createMigrationProvider(kind: StoreKind): MigrationProvider {
     '0001_initial': { up: (db) => createInitialSchema(db, kind) },
     '0002_approvals': { up: (db) => createApprovals(db, kind) },
     '0003_locks': { up: (db) => createLocks(db) },
+    '0004_memory': { up: (db) => createMemory(db as Kysely<Tables>, kind) },
   }
   return { getMigrations: () => Promise.resolve(migrations) }
 }
@@ -181,4 +185,67 @@ async function createLocks(db: Kysely<unknown>): Promise<void> {
     .addColumn('owner', 'text', (c) => c.notNull())
     .addColumn('until', 'bigint', (c) => c.notNull())
     .execute()
+}
+
+/**
+ * Memory per repository: notes become memories, with provenance and the
+ * files they are about, searchable with stemming; the handoffs, verdicts,
+ * steering and ended attempts already recorded are read into it as new ones
+ * will be.
+ */
+async function createMemory(db: Kysely<Tables>, kind: StoreKind): Promise<void> {
+  await db.schema
+    .createTable('memories')
+    .addColumn('id', 'integer', (column) => (kind === 'sqlite' ? column.primaryKey().autoIncrement() : column.primaryKey().generatedByDefaultAsIdentity()))
+    .addColumn('kind', 'text', (c) => c.notNull())
+    .addColumn('text', 'text', (c) => c.notNull())
+    .addColumn('role', 'text', (c) => c.notNull())
+    .addColumn('author', 'text')
+    .addColumn('run_id', 'integer')
+    .addColumn('task_id', 'integer')
+    .addColumn('agent_id', 'integer')
+    .addColumn('target_commit', 'text')
+    .addColumn('files', 'text', (c) => c.notNull())
+    .addColumn('standing', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('source', 'text')
+    .addColumn('stale_commit', 'text')
+    .addColumn('stale_files', 'text')
+    .addColumn('stale_at', 'bigint')
+    .addColumn('forgotten_by', 'text')
+    .addColumn('forgotten_at', 'bigint')
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .execute()
+  await db.schema.createIndex('memories_by_kind').on('memories').columns(['kind', 'id']).execute()
+  await db.schema.createIndex('memories_by_task').on('memories').columns(['task_id', 'id']).execute()
+  await db.schema
+    .createTable('memory_files')
+    .addColumn('memory_id', 'integer', (c) => c.notNull())
+    .addColumn('path', 'text', (c) => c.notNull())
+    .addPrimaryKeyConstraint('memory_files_pk', ['memory_id', 'path'])
+    .execute()
+  await db.schema.createIndex('memory_files_by_path').on('memory_files').columns(['path']).execute()
+  if (kind === 'sqlite') {
+    await sql`create virtual table memories_fts using fts5(text, content='memories', content_rowid='id', tokenize='porter unicode61')`.execute(db)
+    await sql`create trigger memories_fts_insert after insert on memories begin
+      insert into memories_fts(rowid, text) values (new.id, new.text); end`.execute(db)
+    await sql`create trigger memories_fts_delete after delete on memories begin
+      insert into memories_fts(memories_fts, rowid, text) values ('delete', old.id, old.text); end`.execute(db)
+  } else {
+    // Paths split into words (src/parse.ts: src, parse, ts) as SQLite's tokenizer splits them; PostgreSQL's parser would keep one token.
+    await sql`alter table memories add column search tsvector generated always as (to_tsvector('english', translate(text, '/.', '  '))) stored`.execute(db)
+    await sql`create index memories_search on memories using gin (search)`.execute(db)
+  }
+
+  const context = { db, kind, now: Date.now }
+  const notes = await sql<{ run_id: number | null; agent_id: number | null; task_id: number | null; text: string; created_at: number }>`select * from notes order by id`.execute(db)
+  for (const note of notes.rows) {
+    const agent = note.agent_id === null ? undefined : await db.selectFrom('agents').select('role').where('id', '=', note.agent_id).executeTakeFirst()
+    await insertMemory({ ...context, now: () => Number(note.created_at) }, db, { kind: 'note', text: note.text, role: agent?.role ?? 'worker', runId: note.run_id, taskId: note.task_id, agentId: note.agent_id })
+  }
+  if (kind === 'sqlite') await sql`drop table notes_fts`.execute(db)
+  await db.schema.dropTable('notes').execute()
+
+  const sources = await db.selectFrom('events').selectAll().where('type', 'in', ['verdict', 'run-steered', 'task-attempt-failed', 'task-lease-expired']).orderBy('id').execute()
+  for (const row of sources) await feedMemoryFromEvents({ ...context, now: () => Number(row.created_at) }, db, [toEvent(row)])
+  for (const row of await db.selectFrom('handoffs').selectAll().orderBy('id').execute()) await feedMemoryFromHandoff({ ...context, now: () => Number(row.created_at) }, db, toHandoff(row))
 }

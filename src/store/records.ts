@@ -153,16 +153,47 @@ export interface UsageTotals {
   costUsd: number
 }
 
-export interface Note {
+export const memoryKinds = ['note', 'handoff', 'failure', 'verdict', 'steer'] as const
+/** note: an agent's finding or decision; handoff: a worker's summary and concerns; failure: why an attempt ended; verdict: the judge's reasoning; steer: a person's instruction. */
+export type MemoryKind = (typeof memoryKinds)[number]
+
+/**
+ * Something agents and people should remember past a task and a run, with
+ * where it came from. Notes and a person's own memories are their own
+ * record; the other kinds are read from the record they come from (a
+ * handoff, an event) as it is written, and name it in `source`.
+ */
+export interface Memory {
   id: number
-  runId: number | null
-  agentId: number | null
-  taskId: number | null
+  kind: MemoryKind
   text: string
+  /** The role that wrote it (worker, planner, judge), or `person` or `colony`. */
+  role: string
+  /** A person's name, or the worker instance that held the task; null for an agent, which agentId names. */
+  author: string | null
+  runId: number | null
+  taskId: number | null
+  agentId: number | null
+  /** The target commit it was written at (or, for a handoff, the commit that landed). */
+  commit: string | null
+  /** The files it is about (a path ending in `/` is a directory). */
+  files: string[]
+  /** A person's standing instruction: shown to planners and workers until forgotten. */
+  standing: boolean
+  /** The record it was read from: `handoff 7`, `event 42`; null when the memory is the record. */
+  source: string | null
+  /** Set once a change to its files landed on the target after it was written. */
+  stale: { commit: string; files: string[]; at: number } | null
+  forgotten: { by: string; at: number } | null
   createdAt: number
 }
 
-export type NewNote = Pick<Note, 'text'> & Partial<Pick<Note, 'runId' | 'agentId' | 'taskId'>>
+export type NewMemory = Pick<Memory, 'kind' | 'text' | 'role'> & Partial<Pick<Memory, 'author' | 'runId' | 'taskId' | 'agentId' | 'commit' | 'files' | 'standing' | 'source'>>
+
+/** A recalled memory and how well it matched (higher is better; stale ones count half). */
+export interface MemoryHit extends Memory {
+  score: number
+}
 
 export const approvalStatuses = ['pending', 'approved', 'rejected'] as const
 export type ApprovalStatus = (typeof approvalStatuses)[number]

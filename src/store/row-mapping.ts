@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely'
-import type { Agent, Approval, ApprovalStatus, ColonyEvent, Handoff, Note, Run, Task, TaskKind, TaskStatus, RunStatus } from './records.ts'
+import type { Agent, Approval, ApprovalStatus, ColonyEvent, Handoff, Memory, MemoryKind, Run, Task, TaskKind, TaskStatus, RunStatus } from './records.ts'
 import type { Tables } from './tables.ts'
 
 // PostgreSQL returns bigint columns as strings; SQLite returns numbers. Both become numbers here.
@@ -86,13 +86,22 @@ export function toHandoff(row: Selectable<Tables['handoffs']>): Handoff {
   }
 }
 
-export function toNote(row: Selectable<Tables['notes']>): Note {
+export function toMemory(row: Selectable<Tables['memories']>): Memory {
   return {
     id: number(row.id),
-    runId: nullableNumber(row.run_id),
-    agentId: nullableNumber(row.agent_id),
-    taskId: nullableNumber(row.task_id),
+    kind: row.kind as MemoryKind,
     text: row.text,
+    role: row.role,
+    author: row.author,
+    runId: nullableNumber(row.run_id),
+    taskId: nullableNumber(row.task_id),
+    agentId: nullableNumber(row.agent_id),
+    commit: row.target_commit,
+    files: JSON.parse(row.files) as string[],
+    standing: Number(row.standing) === 1,
+    source: row.source,
+    stale: row.stale_at === null ? null : { commit: row.stale_commit ?? '', files: JSON.parse(row.stale_files ?? '[]') as string[], at: number(row.stale_at) },
+    forgotten: row.forgotten_at === null ? null : { by: row.forgotten_by ?? '', at: number(row.forgotten_at) },
     createdAt: number(row.created_at),
   }
 }

@@ -11,9 +11,11 @@ import type {
   NewAgent,
   NewEvent,
   NewHandoff,
-  NewNote,
+  NewMemory,
   NewTask,
-  Note,
+  Memory,
+  MemoryHit,
+  MemoryKind,
   Run,
   RunChange,
   Task,
@@ -23,7 +25,7 @@ import type {
   UsageRecord,
   UsageTotals,
 } from './records.ts'
-import type { StoreKind } from './migrations.ts'
+import type { StoreKind } from './kysely/context.ts'
 
 export interface TaskFilter {
   runId?: number
@@ -46,6 +48,19 @@ export interface EventFilter<T extends EventType = EventType> {
   runId?: number
   taskId?: number
   types?: readonly T[]
+  limit?: number
+}
+
+export interface MemoryFilter {
+  kinds?: readonly MemoryKind[]
+  taskId?: number
+  runId?: number
+  /** Memories about any of these paths (a directory ends in `/`): the path itself, a directory holding it, a file inside it. */
+  files?: readonly string[]
+  standing?: boolean
+  includeForgotten?: boolean
+  /** Older than this memory (paging newest first). */
+  beforeId?: number
   limit?: number
 }
 
@@ -116,9 +131,16 @@ export interface Store {
   /** Who holds the named lock now (undefined when nobody does, or their time ran out). */
   lockHolder(name: string): Promise<string | undefined>
 
-  addNote(input: NewNote): Promise<Note>
-  /** Full-text search over notes, best match first. Plain words; no query syntax. */
-  searchNotes(query: string, options?: { runId?: number; limit?: number }): Promise<Note[]>
+  /** A memory written by an agent or a person; handoffs, verdicts, steering and ended attempts become memories as they are written. */
+  addMemory(input: NewMemory, events?: (memory: Memory) => NewEvent[]): Promise<Memory>
+  getMemory(id: number): Promise<Memory>
+  /** Newest first (at most `limit`, 50 unless told); forgotten ones only when asked. */
+  listMemories(filter?: MemoryFilter): Promise<Memory[]>
+  /** Full-text search, best first (at most `limit`, 10 unless told). Plain words, stemmed, any of them; no query syntax. */
+  recallMemories(query: string, filter?: MemoryFilter): Promise<MemoryHit[]>
+  forgetMemory(id: number, by: string, events?: NewEvent[]): Promise<Memory>
+  /** A change to `files` landed at `commit`: memories about them written before (not by `taskId`) become stale. Returns how many. */
+  markMemoriesStale(change: { files: readonly string[]; commit: string; taskId?: number | null }): Promise<number>
 
   close(): Promise<void>
 }

@@ -110,12 +110,28 @@ export interface Tables {
     owner: string
     until: number
   }
-  notes: {
+  memories: {
     id: Generated<number>
-    run_id: number | null
-    agent_id: number | null
-    task_id: number | null
+    kind: string
     text: string
+    role: string
+    author: string | null
+    run_id: number | null
+    task_id: number | null
+    agent_id: number | null
+    target_commit: string | null
+    files: string
+    standing: number
+    source: string | null
+    stale_commit: string | null
+    stale_files: string | null
+    stale_at: number | null
+    forgotten_by: string | null
+    forgotten_at: number | null
     created_at: number
+  }
+  memory_files: {
+    memory_id: number
+    path: string
   }
 }

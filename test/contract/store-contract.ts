@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { IllegalTransitionError, LeaseLostError, createBoard, landingOwner } from '../../src/board/index.ts'
-import { TaskNotFoundError, VersionConflictError, openStore, type Run, type Store } from '../../src/store/index.ts'
+import { MemoryNotFoundError, TaskNotFoundError, VersionConflictError, openStore, type Run, type Store } from '../../src/store/index.ts'
 import { approvedMerge } from '../support/approved-merge.ts'
 
 const execFileAsync = promisify(execFile)
@@ -138,14 +138,79 @@ export function describeStoreContract(backend: StoreBackend) {
       ])
     })
 
-    it('finds memory notes by full-text search, best match first', async () => {
-      await store.addNote({ runId: run.id, text: 'The parser lives in src/parse.ts and handles quoted strings' })
-      await store.addNote({ runId: run.id, text: 'Run the integration tests with npm run test:e2e' })
-      await store.addNote({ runId: run.id, text: 'parser parser: flaky test in the parser suite' })
-      const found = await store.searchNotes('parser')
-      expect(found.map((note) => note.text)).toEqual([expect.stringContaining('parser parser'), expect.stringContaining('src/parse.ts')])
-      expect(await store.searchNotes('"; drop table notes; --')).toEqual([])
-      expect(await store.searchNotes('integration')).toHaveLength(1)
+    it('recalls memories by the stems of their words, best match first, with no query syntax reaching the engine', async () => {
+      await store.addMemory({ kind: 'note', role: 'worker', runId: run.id, text: 'The parser lives in src/parse.ts and handles quoted strings', files: ['src/parse.ts'] })
+      await store.addMemory({ kind: 'note', role: 'worker', runId: run.id, text: 'Run the integration tests with npm run test:e2e' })
+      await store.addMemory({ kind: 'note', role: 'planner', runId: run.id, text: 'Parsers parsing: the parser suite is flaky when parsing quoted input' })
+      const found = await store.recallMemories('parse')
+      expect(found.map((memory) => memory.text)).toEqual([expect.stringContaining('flaky'), expect.stringContaining('src/parse.ts')])
+      expect(found[0]!.score).toBeGreaterThan(found[1]!.score)
+      expect(await store.recallMemories('integrating tested')).toHaveLength(1)
+      expect(await store.recallMemories('"; drop table memories; --')).toEqual([])
+      expect(await store.recallMemories('NEAR(parser quoted) OR *')).toHaveLength(2)
+      expect(await store.recallMemories('   ')).toEqual([])
+      expect((await store.recallMemories('parser', { kinds: ['note'], files: ['src/'] })).map((memory) => memory.files)).toEqual([['src/parse.ts']])
+    })
+
+    it('feeds memory from handoffs, verdicts, steering and ended attempts, with where each came from', async () => {
+      const task = await store.createTask({ runId: run.id, title: 'Fix the tokenizer', scope: ['src/tokenize.ts', 'test/**'], createdBy: 'test' })
+      const agent = await store.createAgent({ runId: run.id, role: 'worker', taskId: task.id, status: 'running', model: 'm' })
+      await store.appendEvents([{ runId: run.id, taskId: task.id, type: 'task-claimed', data: { owner: 'w1', attempt: 1, leaseUntil: 5 } }])
+      const output = ['$ npm test', ...Array.from({ length: 60 }, (_, index) => `ok ${index} passes`), 'FAIL test/tokenize.test.ts > splits words', 'AssertionError: expected [ "a b" ] to equal [ "a", "b" ]', '  at test/tokenize.test.ts:12:5', 'ok 61 passes']
+      await store.appendEvents([
+        { runId: run.id, taskId: task.id, agentId: agent.id, type: 'gate-failed', data: { stage: 'fast', output: output.join('\n') } },
+        { runId: run.id, taskId: task.id, agentId: agent.id, type: 'merge-conflict', data: { files: ['src/tokenize.ts'] } },
+      ])
+      const [ended] = await store.appendEvents([{ runId: run.id, taskId: task.id, type: 'task-attempt-failed', data: { owner: 'w1', attempt: 1, maxAttempts: 3, reason: 'the worker stopped (steps)', next: 'ready' } }])
+      const [failure] = await store.listMemories({ kinds: ['failure'] })
+      expect(failure).toMatchObject({ role: 'worker', author: 'w1', taskId: task.id, runId: run.id, source: `event ${ended!.id}`, files: ['src/tokenize.ts'] })
+      expect(failure!.text).toContain('Attempt 1 of task')
+      expect(failure!.text).toContain('the worker stopped (steps)')
+      expect(failure!.text).toContain('AssertionError: expected [ "a b" ]')
+      expect(failure!.text).toContain('Conflicted with the target in: src/tokenize.ts')
+      expect(failure!.text).not.toContain('ok 3 passes')
+
+      const handoff = await store.addHandoff({ runId: run.id, taskId: task.id, agentId: agent.id, summary: 'tokenizer splits on spaces', concerns: 'tabs untested', data: { commit: 'abc123', files: ['src/tokenize.ts'] } })
+      const [verdict] = await store.appendEvents([{ runId: run.id, type: 'verdict', data: { cycle: 1, decision: 'continue', reason: 'the tokenizer still mishandles tabs' } }])
+      await store.appendEvents([{ runId: run.id, type: 'run-steered', data: { text: 'keep the public API unchanged', actor: 'alice' } }])
+      const memories = await store.listMemories()
+      expect(memories.map((memory) => [memory.kind, memory.role, memory.source])).toEqual([
+        ['steer', 'person', expect.stringMatching(/^event \d+$/)],
+        ['verdict', 'judge', `event ${verdict!.id}`],
+        ['handoff', 'worker', `handoff ${handoff.id}`],
+        ['failure', 'worker', `event ${ended!.id}`],
+      ])
+      expect(memories[0]).toMatchObject({ author: 'alice', text: 'keep the public API unchanged', standing: false })
+      expect(memories[2]).toMatchObject({ text: 'tokenizer splits on spaces\nConcerns: tabs untested', commit: 'abc123', files: ['src/tokenize.ts'], agentId: agent.id })
+      expect((await store.recallMemories('tabs', { kinds: ['verdict'] })).map((memory) => memory.id)).toEqual([memories[1]!.id])
+      expect((await store.listMemories({ taskId: task.id })).map((memory) => memory.kind)).toEqual(['handoff', 'failure'])
+    })
+
+    it('marks memories about changed files stale (not the landing task\'s own), ranks them lower, and forgets on request', async () => {
+      const own = await store.createTask({ runId: run.id, title: 'own', createdBy: 'test' })
+      const file = await store.addMemory({ kind: 'note', role: 'worker', text: 'cache keys are lowercased', files: ['src/cache.ts'] })
+      const directory = await store.addMemory({ kind: 'note', role: 'worker', text: 'every cache module logs its keys', files: ['src/'] })
+      const elsewhere = await store.addMemory({ kind: 'note', role: 'worker', text: 'the cache docs are old', files: ['docs/cache.md'] })
+      const byLander = await store.addMemory({ kind: 'note', role: 'worker', taskId: own.id, text: 'cache rewritten here', files: ['src/cache.ts'] })
+      expect(await store.markMemoriesStale({ files: ['src/cache.ts', 'README.md'], commit: 'f00d', taskId: own.id })).toBe(2)
+      expect((await store.getMemory(file.id)).stale).toEqual({ commit: 'f00d', files: ['src/cache.ts'], at: clock })
+      expect((await store.getMemory(directory.id)).stale).toMatchObject({ files: ['src/cache.ts'] })
+      expect((await store.getMemory(elsewhere.id)).stale).toBeNull()
+      expect((await store.getMemory(byLander.id)).stale).toBeNull()
+      const ranked = await store.recallMemories('cache')
+      expect(ranked.slice(-2).map((memory) => memory.id).sort()).toEqual([file.id, directory.id].sort())
+
+      const standing = await store.addMemory({ kind: 'steer', role: 'person', author: 'alice', text: 'never touch the cache TTL', standing: true }, (memory) => [{ type: 'memory-added', data: { memory: memory.id, kind: memory.kind, actor: 'alice' } }])
+      expect((await store.listMemories({ standing: true })).map((memory) => memory.id)).toEqual([standing.id])
+      expect((await store.listEvents({ types: ['memory-added'] })).map((event) => event.data.memory)).toEqual([standing.id])
+      const forgotten = await store.forgetMemory(standing.id, 'bob', [{ type: 'memory-forgotten', data: { memory: standing.id, actor: 'bob' } }])
+      expect(forgotten.forgotten).toEqual({ by: 'bob', at: clock })
+      expect(await store.listMemories({ standing: true })).toEqual([])
+      expect((await store.recallMemories('TTL')).length).toBe(0)
+      expect((await store.recallMemories('TTL', { includeForgotten: true })).length).toBe(1)
+      expect((await store.forgetMemory(standing.id, 'carol')).forgotten?.by).toBe('bob')
+      await expect(store.forgetMemory(99_999, 'bob')).rejects.toBeInstanceOf(MemoryNotFoundError)
+      await expect(store.getMemory(99_999)).rejects.toBeInstanceOf(MemoryNotFoundError)
     })
 
     it('lets two handles on the same location race without losing an update', async () => {

@@ -53,7 +53,7 @@ export async function runLongSession(steps = 300, windowTokens = 16_000): Promis
       tools: [readFileTool, writeFileTool, createFinishTool()],
       // Reading the same files again is this script's pattern, not a stall.
       limits: { steps: steps + 10, repeatedFailures: 3, stepsWithoutProgress: steps },
-      toolContext: { workspace, readableLinks: [], sandbox: createSandbox({ repositoryRoot: '/nonexistent', policy, mode: 'host', warn: () => undefined }), policy, store, runId: run.id, taskId: 1, agentId: agent.id, maxCommandSeconds: 10 },
+      toolContext: { workspace, readableLinks: [], sandbox: createSandbox({ repositoryRoot: '/nonexistent', policy, mode: 'host', warn: () => undefined }), policy, store, runId: run.id, taskId: 1, agentId: agent.id, role: 'worker', commit: null, maxCommandSeconds: 10 },
       context: { windowTokens, compactAt: 0.7, maskToolResultsAfter: 4 },
       store,
       runId: run.id,

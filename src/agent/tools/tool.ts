@@ -14,6 +14,10 @@ export interface ToolContext {
   runId: number
   taskId: number | null
   agentId: number | null
+  /** The calling agent's role (worker, planner, judge), kept with what it remembers. */
+  role: string
+  /** The target commit the workspace was opened at, kept with what the agent remembers. */
+  commit: string | null
   /** The longest a command may run, whatever the model asks for. */
   maxCommandSeconds: number
   signal?: AbortSignal

@@ -25,7 +25,7 @@ describe('agent tools', () => {
     store = await openStore(join(repository.root, 'tools.db'))
     const run = await store.createRun({ target: 'colony/main' })
     const policy = { network: false, readable: [], writable: [], env: [], memoryMb: 512, processes: 64, outputBytes: 20_000, approve: [], refuse: ['git push*'] }
-    context = { workspace: repository.root, readableLinks: [], sandbox: createSandbox({ repositoryRoot: '/nonexistent', policy }), policy, store, runId: run.id, taskId: null, agentId: null, maxCommandSeconds: 30 }
+    context = { workspace: repository.root, readableLinks: [], sandbox: createSandbox({ repositoryRoot: '/nonexistent', policy }), policy, store, runId: run.id, taskId: null, agentId: null, role: 'worker', commit: null, maxCommandSeconds: 30 }
   })
   afterAll(async () => {
     await store.close()
@@ -74,7 +74,8 @@ describe('agent tools', () => {
     expect(await call(runCommandTool, { command: 'cat README.md; exit 3' })).toBe('exit code 3\n# sample\n')
     await expect(call(runCommandTool, { command: 'git push origin main' })).rejects.toThrow(/sandbox.refuse/)
     expect(await call(runCommandTool, { command: 'sleep 1e9', timeout_s: 1 })).toMatch(/^stopped \(time limit\)/)
-    expect(await call(noteTool, { text: 'math.ts uses plain functions' })).toMatch(/^noted \(\d+\)$/)
-    expect((await store.searchNotes('functions')).map((note) => note.text)).toEqual(['math.ts uses plain functions'])
+    expect(await call(noteTool, { text: 'math.ts uses plain functions', files: ['./src/math.ts'] })).toMatch(/^remembered as memory \d+ \(about src\/math.ts\)$/)
+    const [remembered] = await store.recallMemories('function')
+    expect(remembered).toMatchObject({ kind: 'note', text: 'math.ts uses plain functions', role: 'worker', runId: context.runId, files: ['src/math.ts'], stale: null })
   })
 })

@@ -1,6 +1,7 @@
 import type { Kysely, Transaction } from 'kysely'
-import type { StoreKind } from '../migrations.ts'
 import type { Tables } from '../tables.ts'
+
+export type StoreKind = 'sqlite' | 'postgres'
 
 /**
  * What every record module of the Kysely store shares: the database, which

@@ -4,6 +4,7 @@ import type { ColonyEvent, NewEvent } from '../records.ts'
 import { toEvent } from '../row-mapping.ts'
 import type { EventFilter } from '../store.ts'
 import type { Database, StoreContext } from './context.ts'
+import { feedMemoryFromEvents } from './memory-feed.ts'
 import { storedJson } from './stored-json.ts'
 
 /**
@@ -35,7 +36,9 @@ export async function insertEvents(context: StoreContext, database: Database, ev
     )
     .returningAll()
     .execute()
-  return rows.map(toEvent)
+  const inserted = rows.map(toEvent)
+  await feedMemoryFromEvents(context, database, inserted)
+  return inserted
 }
 
 export async function appendEvents(context: StoreContext, events: NewEvent[]): Promise<ColonyEvent[]> {

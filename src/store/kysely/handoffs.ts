@@ -3,6 +3,7 @@ import { toHandoff } from '../row-mapping.ts'
 import { redactSecrets } from '../../secrets/index.ts'
 import type { StoreContext } from './context.ts'
 import { insertEvents } from './events.ts'
+import { feedMemoryFromHandoff } from './memory-feed.ts'
 import { storedJson } from './stored-json.ts'
 
 export async function addHandoff(context: StoreContext, input: NewHandoff, events: NewEvent[] = []): Promise<Handoff> {
@@ -21,7 +22,9 @@ export async function addHandoff(context: StoreContext, input: NewHandoff, event
       .returningAll()
       .executeTakeFirstOrThrow()
     await insertEvents(context, trx, events.map((event) => ({ runId: input.runId, taskId: input.taskId, ...event })))
-    return toHandoff(row)
+    const handoff = toHandoff(row)
+    await feedMemoryFromHandoff(context, trx, handoff)
+    return handoff
   })
 }
 

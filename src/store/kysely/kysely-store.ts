@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import type { StoreKind } from '../migrations.ts'
+import type { StoreKind } from './context.ts'
 import type { Store } from '../store.ts'
 import type { Tables } from '../tables.ts'
 import { createAgent, getAgent, listAgents, updateAgent } from './agents.ts'
@@ -8,7 +8,7 @@ import type { StoreContext } from './context.ts'
 import { appendEvents, listEvents } from './events.ts'
 import { addHandoff, listHandoffs } from './handoffs.ts'
 import { lockHolder, tryLock, unlock } from './locks.ts'
-import { addNote, searchNotes } from './notes.ts'
+import { addMemory, forgetMemory, getMemory, listMemories, markMemoriesStale, recallMemories } from './memories.ts'
 import { createRun, getRun, latestRun, updateRun } from './runs.ts'
 import { countTasksByStatus, createTask, findTask, getTask, listTasks, updateTask } from './tasks.ts'
 import { appendTranscript, getTranscript } from './transcripts.ts'
@@ -70,8 +70,12 @@ export function createKyselyStore(options: {
     unlock: (name, owner) => unlock(context, name, owner),
     lockHolder: (name) => lockHolder(context, name),
 
-    addNote: (input) => addNote(context, input),
-    searchNotes: (query, searchOptions) => searchNotes(context, query, searchOptions),
+    addMemory: (input, events) => addMemory(context, input, events),
+    getMemory: (id) => getMemory(context, id),
+    listMemories: (filter) => listMemories(context, filter),
+    recallMemories: (query, filter) => recallMemories(context, query, filter),
+    forgetMemory: (id, by, events) => forgetMemory(context, id, by, events),
+    markMemoriesStale: (change) => markMemoriesStale(context, change),
 
     async close() {
       await options.db.destroy()
