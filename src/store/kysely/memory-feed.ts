@@ -89,6 +89,9 @@ async function failureMemory(database: Database, taskId: number, eventId: number
 
 const failureLine = /\b(error|errors|fail|failed|failing|failure|assert\w*|expected|received|exception|traceback|panic|not ok)\b|✗|×|✖/i
 
+/** A test runner's closing tally (`ℹ fail 1`, `# pass 3`): the failing lines say more. */
+const summaryCount = /^\s*(ℹ|#)\s*[a-z ]+\s\d+$/i
+
 /** The lines of a check's output that say what failed (each with the next two), else its end; at most `limit` characters. */
 export function digestOutput(output: string, limit = 1_500): string {
   // eslint-disable-next-line no-control-regex -- terminal colour codes in a check's output
@@ -98,7 +101,8 @@ export function digestOutput(output: string, limit = 1_500): string {
     if (!failureLine.test(line)) return
     for (let next = index; next <= Math.min(index + 2, lines.length - 1); next++) keep.add(next)
   })
-  const chosen = keep.size > 0 ? [...keep].sort((a, b) => a - b).map((index) => lines[index] as string).filter((line) => line.trim().length > 0) : lines.filter((line) => line.trim().length > 0).slice(-15)
-  const digest = chosen.join('\n')
+  const meaningful = (line: string) => line.trim().length > 0 && !summaryCount.test(line)
+  const chosen = keep.size > 0 ? [...keep].sort((a, b) => a - b).map((index) => lines[index] as string).filter(meaningful) : lines.filter(meaningful).slice(-15)
+  const digest = [...new Set(chosen)].join('\n')
   return digest.length <= limit ? digest : `${digest.slice(0, limit)}\n[... ${digest.length - limit} more characters of the digest; the whole output is in the task's gate-failed event]`
 }
