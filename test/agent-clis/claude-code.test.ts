@@ -33,14 +33,14 @@ describe('a run whose agent CLI cannot work', () => {
       providers: { scripted: { type: 'openai-compatible', baseURL: url }, claude: { type, baseURL: url, apiKey: 'env:SCRIPTED_ANTHROPIC_KEY' } },
       agents: { worker: { cli: 'claude-code', model: 'claude:claude-scripted', ...(command && { command }) } },
     })
-    fixture = await createRunFixture(cliWorkerScript({ write: () => [], shell: () => ({ name: 'Bash', input: {} }), finish: () => ({ name: 'x', input: {} }) }), config('/nonexistent/claude', 'anthropic'))
+    fixture = await createRunFixture(cliWorkerScript({ write: () => [], shell: () => ({ name: 'Bash', input: {} }), colony: () => ({ name: 'x', input: {} }) }), config('/nonexistent/claude', 'anthropic'))
     const missing = await colony(fixture.root, ['run', '--goal', demoGoal], key)
     expect(missing.code).toBe(1)
     expect(missing.stderr).toContain('agents.worker: Claude Code (/nonexistent/claude) was not found on PATH')
     expect(missing.stderr).toContain('npm install -g @anthropic-ai/claude-code@2.1.332')
 
     await fixture.dispose()
-    fixture = await createRunFixture(cliWorkerScript({ write: () => [], shell: () => ({ name: 'Bash', input: {} }), finish: () => ({ name: 'x', input: {} }) }), config(undefined, 'openai-compatible'))
+    fixture = await createRunFixture(cliWorkerScript({ write: () => [], shell: () => ({ name: 'Bash', input: {} }), colony: () => ({ name: 'x', input: {} }) }), config(undefined, 'openai-compatible'))
     const wrongWire = await colony(fixture.root, ['run', '--goal', demoGoal], key)
     expect(wrongWire.code).toBe(1)
     expect(wrongWire.stderr).toContain('Claude Code cannot talk to provider "claude" (type openai-compatible)')

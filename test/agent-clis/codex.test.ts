@@ -20,7 +20,7 @@ describe('Codex CLI as Colony\'s worker', () => {
     const script = cliWorkerScript({
       write: (path, content) => ({ name: 'apply_patch', custom: true, input: addFile(path, content) }),
       shell: (command) => ({ name: 'exec_command', input: { cmd: command } }),
-      finish: (summary) => ({ name: 'finish', namespace: 'mcp__colony', input: { summary } }),
+      colony: (tool, input) => ({ name: tool, namespace: 'mcp__colony', input }),
     })
     // The tokens the model served each task's worker, to hold against what Colony recorded from Codex's session totals.
     const served = new Map<number, { input: number; output: number }>()

@@ -14,7 +14,7 @@ describe('opencode as Colony\'s worker', () => {
       // opencode overwrites only a file it has read in the session.
       write: (path, content, exists) => [...(exists ? [{ name: 'read', input: { filePath: path } }] : []), { name: 'write', input: { filePath: path, content } }],
       shell: (command) => ({ name: 'bash', input: { command, description: 'run it' } }),
-      finish: (summary) => ({ name: 'colony_finish', input: { summary } }),
+      colony: (tool, input) => ({ name: `colony_${tool}`, input }),
     })
     fixture = await cliWorkerFixture(script, { cli: 'opencode', provider: { name: 'opencode', type: 'openai-compatible', keyVariable: 'SCRIPTED_OPENCODE_KEY' }, model: 'opencode-scripted' })
     const events = await runDemoGoal(fixture, key)

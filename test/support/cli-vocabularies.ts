@@ -2,20 +2,20 @@ import { isAbsolute, join } from 'node:path'
 import type { Script, ScriptedRequest } from '../../src/model/scripted/index.ts'
 import type { CliVocabulary } from './cli-worker-script.ts'
 
-/** Claude Code's own tools, and Colony's finish as its MCP client names it. */
+/** Claude Code's own tools, and Colony's tools as its MCP client names them. */
 export const claudeCodeVocabulary: CliVocabulary = {
   // Claude Code overwrites only a file it has read in the session.
   write: (path, content, exists) => [...(exists ? [{ name: 'Read', input: { file_path: path } }] : []), { name: 'Write', input: { file_path: path, content } }],
   shell: (command) => ({ name: 'Bash', input: { command, description: 'run it' } }),
-  finish: (summary) => ({ name: 'mcp__colony__finish', input: { summary } }),
+  colony: (tool, input) => ({ name: `mcp__colony__${tool}`, input }),
 }
 
-/** Qwen Code's own tools (paths relative to the worktree: see inWorktree), and Colony's finish. */
+/** Qwen Code's own tools (paths relative to the worktree: see inWorktree), and Colony's tools. */
 export const qwenCodeVocabulary: CliVocabulary = {
   // Qwen Code overwrites only a file it has read in the session.
   write: (path, content, exists) => [...(exists ? [{ name: 'read_file', input: { file_path: path } }] : []), { name: 'write_file', input: { file_path: path, content } }],
   shell: (command) => ({ name: 'run_shell_command', input: { command } }),
-  finish: (summary) => ({ name: 'mcp__colony__finish', input: { summary } }),
+  colony: (tool, input) => ({ name: `mcp__colony__${tool}`, input }),
 }
 
 /** The text of a Chat Completions conversation, every message's parts joined. */

@@ -2,6 +2,7 @@ import { expect } from 'vitest'
 import { demoGoal } from '../../src/demo/index.ts'
 import type { Script, ScriptedRequest } from '../../src/model/scripted/index.ts'
 import { colony } from './cli.ts'
+import { cliWorkerNote } from './cli-worker-script.ts'
 import { createRunFixture, userTreeSnapshot, type RunFixture } from './run-fixture.ts'
 
 export type RunEvent = { type: string; taskId: number | null; data: Record<string, unknown> }
@@ -45,7 +46,9 @@ export async function runDemoGoal(fixture: RunFixture, environment: Record<strin
  * What cliWorkerScript's plan shows for any CLI: every worker request came
  * over the CLI's wire (and for `model`, when given); the CLI's own write and
  * shell tools ran for task 2 and are in the transcript (the shell's success
- * required when `shellOk`); slugify finished through Colony's MCP finish;
+ * required when `shellOk`); slugify's worker noted a finding through
+ * Colony's MCP note, found it again with recall by other forms of its words
+ * (the CLI's model saw the hit), and finished through Colony's MCP finish;
  * wordCount's first change failed its gate and landed after a resume; one of
  * truncate and titleCase met a conflict and resolved it.
  */
@@ -57,6 +60,11 @@ export function expectPlanWorkedByCli(fixture: RunFixture, events: RunEvent[], e
   expect(toolCalls.some((event) => event.data.tool === expected.write && event.taskId === 2 && event.data.ok === true)).toBe(true)
   expect(toolCalls.some((event) => event.data.tool === expected.shell && event.taskId === 2 && (!expected.shellOk || event.data.ok === true))).toBe(true)
   expect(toolCalls.some((event) => event.data.tool === 'finish' && event.taskId === 2 && event.data.ok === true)).toBe(true)
+  expect(toolCalls.some((event) => event.data.tool === 'note' && event.taskId === 2 && event.data.ok === true)).toBe(true)
+  const recalled = toolCalls.find((event) => event.data.tool === 'recall' && event.taskId === 2)
+  expect(String(recalled?.data.output)).toMatch(/\[memory \d+\] note by worker \(agent \d+\) · task 2 · run 1/)
+  expect(String(recalled?.data.output)).toContain(cliWorkerNote)
+  expect(workerRequests.some((request) => request.task === '2' && JSON.stringify(request.body).includes('note by worker'))).toBe(true)
   expect(events.some((event) => event.type === 'gate-failed' && event.taskId === 3)).toBe(true)
   expect(events.some((event) => event.type === 'merge-conflict' && (event.taskId === 5 || event.taskId === 6))).toBe(true)
 }

@@ -1,12 +1,13 @@
 import { demoScript } from '../../src/demo/index.ts'
 import type { Script, ScriptedReply, ScriptedRequest } from '../../src/model/scripted/index.ts'
 
-/** How one agent CLI's model asks for its own tools, and for Colony's finish over MCP. */
+/** How one agent CLI's model asks for its own tools, and for Colony's (finish, note, recall) over MCP. */
 export interface CliVocabulary {
   /** Writes a whole file; `exists` says whether it is there already (some CLIs must read a file before they overwrite it). */
   write(path: string, content: string, exists: boolean): ToolCall | ToolCall[]
   shell(command: string): ToolCall
-  finish(summary: string): ToolCall
+  /** One of Colony's tools, as the CLI's MCP client names it. */
+  colony(tool: string, input: Record<string, unknown>): ToolCall
 }
 
 /** A scripted tool call; on OpenAI Responses it may be a custom (freeform) call or one inside a namespace, as Codex's are. */
@@ -20,6 +21,9 @@ const implementations = {
   titleCase:
     "const minor = new Set(['a', 'an', 'and', 'of', 'the'])\n\nexport function titleCase(text: string): string {\n  return text\n    .split(' ')\n    .map((word, index) => (index > 0 && minor.has(word) ? word : word.charAt(0).toUpperCase() + word.slice(1)))\n    .join(' ')\n}\n",
 }
+/** What the slugify worker notes through Colony's MCP note tool, and finds again with recall. */
+export const cliWorkerNote = 'slugify separates words with a single dash; test/slugify.test.ts depends on it'
+
 const twoExports = "export { slugify } from './slugify.ts'\nexport { wordCount } from './word-count.ts'\n"
 const allExports = `${twoExports}export { truncate } from './truncate.ts'\nexport { titleCase } from './title-case.ts'\n`
 
@@ -78,7 +82,9 @@ export function cliWorkerScript(tools: CliVocabulary, options: { workerDelayMs?:
         return [
           act('Writing slugify.', tools.write('src/slugify.ts', implementations.slugify, true)),
           act('Running its test.', tools.shell('node --test test/slugify.test.ts')),
-          act('Finishing through Colony.', tools.finish('slugify lower-cases and joins runs of other characters with one dash.')),
+          act('Remembering what I learned.', tools.colony('note', { text: cliWorkerNote, files: ['src/slugify.ts'] })),
+          act('Checking memory finds it.', tools.colony('recall', { query: 'separators dashes' })),
+          act('Finishing through Colony.', tools.colony('finish', { summary: 'slugify lower-cases and joins runs of other characters with one dash.' })),
           // The last reply comes after a heartbeat or two: a task its holder merged is not a lost lease that kills the CLI.
         ][request.turn - 1] ?? end('Merged.', { delayMs: 3_000 })
       case '3': {
