@@ -18,6 +18,7 @@ const commandModules: readonly { names: readonly string[]; load: () => Promise<R
   { names: ['events'], load: async () => (await import('./commands/events.ts')).registerEvents },
   { names: ['pause', 'resume', 'stop', 'steer', 'approve', 'reject', 'approvals', 'retry', 'cancel'], load: async () => (await import('./commands/control.ts')).registerControls },
   { names: ['log', 'revert'], load: async () => (await import('./commands/history.ts')).registerHistory },
+  { names: ['memory'], load: async () => (await import('./commands/memory.ts')).registerMemory },
   { names: ['sandbox'], load: async () => (await import('./commands/sandbox.ts')).registerSandbox },
   { names: ['models'], load: async () => (await import('./commands/models.ts')).registerModels },
   { names: ['run'], load: async () => (await import('./commands/run.ts')).registerRun },
@@ -40,6 +41,8 @@ export async function createProgram(argv: readonly string[] = process.argv): Pro
     .description('Run long-lived teams of LLM coding agents on one codebase without losing control of it.')
     .version(packageJson.version)
     .exitOverride()
+    // `colony memory` has options of its own and commands taking the same ones: an option after a command's name is that command's.
+    .enablePositionalOptions()
     // commander's own parse errors (unknown option, missing argument) read like Colony's: `colony: ...` then the fix.
     .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'colony: ')) })
   const named = argv[2]

@@ -8,7 +8,8 @@ function when(time: number): string {
 
 /** Who wrote a memory and where it was: `note by worker (agent 7) · task 4 · run 2`. */
 export function memoryProvenance(memory: Memory): string {
-  const who = memory.role === 'person' ? `person${memory.author ? ` ${memory.author}` : ''}` : `${memory.role}${memory.agentId !== null ? ` (agent ${memory.agentId})` : memory.author ? ` (${memory.author})` : ''}`
+  const named = memory.author && memory.author !== memory.role ? ` (${memory.author})` : ''
+  const who = `${memory.role}${memory.agentId !== null ? ` (agent ${memory.agentId})` : named}`
   const parts = [`${memory.standing ? 'standing instruction' : memory.kind} by ${who}`]
   if (memory.taskId !== null) parts.push(`task ${memory.taskId}`)
   if (memory.runId !== null) parts.push(`run ${memory.runId}`)

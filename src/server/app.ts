@@ -14,6 +14,7 @@ import { limitBody } from './body-limit.ts'
 import { errorResponse } from './error-response.ts'
 import { EndpointNotFoundError, MethodNotAllowedError } from './errors.ts'
 import { createEventRoutes } from './event-routes.ts'
+import { createMemoryRoutes } from './memory-routes.ts'
 import { maxBodyBytes } from './request-schemas.ts'
 import { createRunRoutes } from './run-routes.ts'
 import { createTaskRoutes } from './task-routes.ts'
@@ -34,9 +35,10 @@ const eventStreamPath = '/api/events/stream'
 
 /**
  * Colony's HTTP API (DESIGN.md: server/): the run, its tasks, agents,
- * transcripts and approvals to read, its events as a live stream, and the
- * same controls as the CLI (pause, resume, stop, steer, approve, reject,
- * retry, cancel), each recorded with the actor `api`. Every path parameter,
+ * transcripts and approvals to read, its events as a live stream, the
+ * repository's memory to search, add a standing instruction to or forget
+ * from, and the same controls as the CLI (pause, resume, stop, steer,
+ * approve, reject, retry, cancel), each recorded with the actor `api`. Every path parameter,
  * query and body is checked before anything is read or changed; a refused
  * request changes nothing.
  *
@@ -46,7 +48,8 @@ const eventStreamPath = '/api/events/stream'
  */
 export function createApp(options: ServerOptions) {
   const { store, board, config } = options
-  const controls = createControls({ store, board, actor: 'api' })
+  const actor = 'api'
+  const controls = createControls({ store, board, actor })
 
   const app = new Hono()
     .use('/api/*', requireBearerToken(options.token, eventStreamPath))
@@ -55,6 +58,7 @@ export function createApp(options: ServerOptions) {
     .route('/api', createTaskRoutes({ store, controls }))
     .route('/api', createAgentRoutes({ store }))
     .route('/api', createApprovalRoutes({ store, controls }))
+    .route('/api', createMemoryRoutes({ store, actor }))
     .route('/api', createEventRoutes({ store, pollMs: options.pollMs ?? 500 }))
 
   // The dashboard's files hold no data: they load without the token, then ask for it.

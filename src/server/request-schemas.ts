@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import { messageLimits, textProblem } from '../board/index.ts'
-import { taskStatuses } from '../store/index.ts'
+import { messageLimits, scopeProblem, textProblem } from '../board/index.ts'
+import { memoryKinds, taskStatuses } from '../store/index.ts'
 
 /** The largest request body the API reads (docs/api.md): controls carry a sentence or two, not files. */
 export const maxBodyBytes = 64 * 1024
@@ -8,6 +8,12 @@ export const maxBodyBytes = 64 * 1024
 const maxId = 2_147_483_647
 export const defaultEventLimit = 1_000
 export const maxEventLimit = 5_000
+export const defaultMemoryLimit = 50
+const maxMemoryLimit = 500
+/** What one memory may be about: enough for a module, not a whole tree file by file (a directory ends in `/`). */
+const maxMemoryFiles = 50
+/** A search is a few words, not a document. */
+const maxSearchLength = 1_000
 
 /** An input echoed back in an error, cut short: the person needs to recognise it, not to read it all again. */
 function quoted(input: unknown): string {
@@ -50,6 +56,46 @@ export const eventStreamQuery = query({
 })
 /** Headers are many and free-form: only the one this API reads is checked. */
 export const eventStreamHeaders = z.object({ 'last-event-id': wholeNumber('Last-Event-ID (an event id)', 0, maxId).optional() })
+
+/**
+ * A path a memory is about, as a task's scope names one (relative, inside the
+ * repository, not `.git`), but no glob: memory matches files and the
+ * directories holding them, so a `*` would match nothing.
+ */
+function memoryPath(field: string) {
+  return z.string({ error: (issue) => `${field} must hold paths (strings), got ${jsonType(issue.input)}` }).check((context) => {
+    const problem = scopeProblem(context.value) ?? (/[*?[{]/.test(context.value) ? 'is a glob (name a file, or a directory ending in /)' : undefined)
+    if (problem) context.issues.push({ code: 'custom', message: `${field}: ${quoted(context.value)} ${problem}`, input: context.value })
+  })
+}
+
+const memoryPathList = (field: string) =>
+  z.array(memoryPath(field), { error: (issue) => `${field} must be a list of paths, got ${jsonType(issue.input)}` }).max(maxMemoryFiles, { error: `${field} names more than ${maxMemoryFiles} paths` })
+
+export const memoryQuery = query({
+  q: z
+    .string({ error: (issue) => `q must be given once, got ${quoted(issue.input)}` })
+    .check((context) => {
+      const problem = textProblem(context.value, { maxLength: maxSearchLength, multiline: false })
+      if (problem) context.issues.push({ code: 'custom', message: `q ${problem}`, input: context.value })
+    })
+    // `?q=` is no search: the newest memories, as without it.
+    .transform((value) => (value.trim() === '' ? undefined : value.trim()))
+    .optional(),
+  kind: z.enum(memoryKinds, { error: (issue) => `kind must be one of ${memoryKinds.join(', ')}, got ${quoted(issue.input)}` }).optional(),
+  task: wholeNumber('task (a task id)', 1, maxId).optional(),
+  // Given once it is one path; given again, several (?file=src/a.ts&file=docs/).
+  file: z
+    .union([z.string(), z.array(z.string())])
+    .transform((value) => (typeof value === 'string' ? [value] : value))
+    .pipe(memoryPathList('file'))
+    .optional(),
+  limit: wholeNumber('limit', 1, maxMemoryLimit).optional(),
+  all: z
+    .enum(['true', 'false'], { error: (issue) => `all must be true or false, got ${quoted(issue.input)}` })
+    .transform((value) => value === 'true')
+    .optional(),
+})
 
 /**
  * A person's words, held to the same rules as the CLI's (src/board/task-fields.ts):
@@ -98,6 +144,10 @@ export interface BodySchema<Schema extends z.ZodType = z.ZodType> {
 
 export const emptyBody = { schema: body({}), example: 'no body (or {})' } satisfies BodySchema
 export const steerBody = { schema: body({ text: requiredWords('text', messageLimits.steeringLength) }), example: '{"text": "keep the public API unchanged"}' } satisfies BodySchema
+export const memoryBody = {
+  schema: body({ text: requiredWords('text', messageLimits.steeringLength), files: memoryPathList('"files"').optional() }),
+  example: '{"text": "never change the public API of src/parse/"} or {"text": "...", "files": ["src/parse/"]}',
+} satisfies BodySchema
 export const requiredReasonBody = { schema: body({ reason: requiredWords('reason', messageLimits.reasonLength) }), example: '{"reason": "handle tabs too"}' } satisfies BodySchema
 export const optionalReasonBody = {
   schema: body({ reason: optionalWords('reason', messageLimits.reasonLength) }),

@@ -1,4 +1,4 @@
-export type { Store, TaskFilter, EventFilter, UsageFilter } from './store.ts'
+export type { Store, TaskFilter, EventFilter, UsageFilter, MemoryFilter } from './store.ts'
 export type { StoreKind } from './kysely/context.ts'
 export { openStore, isPostgresUrl, type OpenStoreOptions } from './open-store.ts'
 export {
@@ -48,5 +48,5 @@ export {
   type NewApproval,
   type ApprovalDecision,
 } from './records.ts'
-export { eventToJson, taskToJson } from './record-json.ts'
-export type { ColonyEventJson } from './record-json.ts'
+export { eventToJson, memoryToJson, taskToJson } from './record-json.ts'
+export type { ColonyEventJson, MemoryJson } from './record-json.ts'

@@ -1,5 +1,5 @@
 import type { ColonyEventOf, EventType } from '../events/index.ts'
-import type { ColonyEvent, Task } from './records.ts'
+import type { ColonyEvent, Memory, Task } from './records.ts'
 
 /** The stable JSON form of a task for `--json` output (documented in docs/cli.md), also served by `colony serve`. */
 export function taskToJson(task: Task) {
@@ -42,3 +42,26 @@ export function eventToJson(event: ColonyEvent): ColonyEventJson {
     data: event.data,
   } as ColonyEventJson
 }
+
+/** The JSON form of a memory, served by `colony serve` (docs/api.md): its provenance, whether it is stale or forgotten, times as ISO strings. */
+export function memoryToJson(memory: Memory) {
+  return {
+    id: memory.id,
+    kind: memory.kind,
+    text: memory.text,
+    role: memory.role,
+    author: memory.author,
+    runId: memory.runId,
+    taskId: memory.taskId,
+    agentId: memory.agentId,
+    commit: memory.commit,
+    files: memory.files,
+    standing: memory.standing,
+    source: memory.source,
+    stale: memory.stale && { commit: memory.stale.commit, files: memory.stale.files, at: new Date(memory.stale.at).toISOString() },
+    forgotten: memory.forgotten && { by: memory.forgotten.by, at: new Date(memory.forgotten.at).toISOString() },
+    createdAt: new Date(memory.createdAt).toISOString(),
+  }
+}
+
+export type MemoryJson = ReturnType<typeof memoryToJson>

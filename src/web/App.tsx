@@ -1,9 +1,10 @@
 import { useCallback, useEffect, useMemo, useState } from 'react'
-import { answer, ApiError, createApi, tokenFromPage, type Act, type ColonyEvent, type Status, type Task } from './api.ts'
+import { answer, createApi, describeProblem, tokenFromPage, type Act, type ColonyEvent, type Status, type Task } from './api.ts'
 import { AgentList } from './components/AgentList.tsx'
 import { CommandApprovals } from './components/CommandApprovals.tsx'
 import { Controls } from './components/Controls.tsx'
 import { EventFeed } from './components/EventFeed.tsx'
+import { MemoryPanel } from './components/MemoryPanel.tsx'
 import { RunHeader } from './components/RunHeader.tsx'
 import { TaskBoard } from './components/TaskBoard.tsx'
 import { TaskDetail } from './components/TaskDetail.tsx'
@@ -12,9 +13,10 @@ const keptEvents = 300
 
 /**
  * The dashboard: the run at a glance (status, spend against budget, tasks by
- * status, what each agent is doing), the events as they happen, and the same
- * controls as the CLI. Everything comes from `colony serve`'s API; the event
- * stream is what tells it to look again.
+ * status, what each agent is doing), the events as they happen, what Colony
+ * remembers about the repository, and the same controls as the CLI.
+ * Everything comes from `colony serve`'s API; the event stream is what tells
+ * it to look again.
  */
 export function App() {
   const token = useMemo(tokenFromPage, [])
@@ -36,7 +38,7 @@ export function App() {
       setRefreshKey((key) => key + 1)
       setProblem(undefined)
     } catch (error) {
-      setProblem(describe(error))
+      setProblem(describeProblem(error))
     }
   }, [api])
 
@@ -68,7 +70,7 @@ export function App() {
         setProblem(undefined)
         await refresh()
       } catch (error) {
-        setProblem(describe(error))
+        setProblem(describeProblem(error))
       }
     },
     [api, refresh],
@@ -98,11 +100,7 @@ export function App() {
         <AgentList agents={status?.agents ?? []} />
         <EventFeed events={events} />
       </div>
+      {api && <MemoryPanel api={api} refreshKey={refreshKey} />}
     </main>
   )
-}
-
-function describe(error: unknown): string {
-  if (error instanceof ApiError) return error.hint ? `${error.message} — ${error.hint}` : error.message
-  return error instanceof Error ? error.message : String(error)
 }

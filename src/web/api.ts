@@ -67,6 +67,12 @@ export async function answer<Output>(call: Promise<ClientResponse<Output, number
   throw new ApiError(body.error ?? `${response.status} ${response.statusText}`, body.hint)
 }
 
+/** What went wrong, for the person: the server's words and its hint, when it gave one. */
+export function describeProblem(error: unknown): string {
+  if (error instanceof ApiError) return error.hint ? `${error.message} — ${error.hint}` : error.message
+  return error instanceof Error ? error.message : String(error)
+}
+
 type Answer<Route> = InferResponseType<Route>
 
 export type Status = Answer<ApiRoutes['status']['$get']>
@@ -75,5 +81,7 @@ export type TaskDetails = Answer<ApiRoutes['tasks'][':id']['$get']>
 export type Agent = Answer<ApiRoutes['agents']['$get']>[number]
 export type TranscriptEntry = Answer<ApiRoutes['agents'][':id']['transcript']['$get']>[number]
 export type CommandApproval = Answer<ApiRoutes['approvals']['$get']>['commands'][number]
+/** A memory as GET /api/memory lists it (with `score` when it answers a search). */
+export type Memory = Answer<ApiRoutes['memory']['$get']>['memories'][number]
 /** An event as GET /api/events lists it; the stream sends each in the same form (both are the store's eventToJson). */
 export type ColonyEvent = Answer<ApiRoutes['events']['$get']>[number]

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { messageLimits } from '../../src/board/index.ts'
 import { maxBodyBytes, maxEventLimit } from '../../src/server/index.ts'
+import { memoryKinds } from '../../src/store/index.ts'
 import { openStore } from '../../src/store/index.ts'
 import { cliEntry, colony, createTempRepository } from '../support/cli.ts'
 import { expectCleanFailure, repositoryState } from '../support/hostile.ts'
@@ -132,6 +133,50 @@ const onAPendingRun: Refusal[] = [
   { name: 'pause with a field', method: 'POST', path: '/api/pause', body: json({ now: true }), status: 400, mentions: 'unknown field "now"' },
   { name: 'stop with a body that is not JSON', method: 'POST', path: '/api/stop', body: 'please', status: 400, mentions: 'not valid JSON' },
   { name: 'approve with a field', method: 'POST', path: '/api/approvals/1/approve', body: json({ as: 'admin' }), status: 400, mentions: 'unknown field "as"' },
+
+  // Memory: the repository's, so no run is needed; nothing is remembered yet.
+  { name: 'a memory without a token', method: 'POST', path: '/api/memory', authorization: null, body: json({ text: 'remember me' }), status: 401, mentions: 'token' },
+  { name: 'PUT on a memory', method: 'PUT', path: '/api/memory/1', status: 405, mentions: 'GET /api/memory/1 or DELETE /api/memory/1' },
+  { name: 'PATCH on the memory', method: 'PATCH', path: '/api/memory', status: 405, mentions: 'GET /api/memory or POST /api/memory' },
+  { name: 'POST on a memory', method: 'POST', path: '/api/memory/1', body: json({ text: 'x' }), status: 405, mentions: 'DELETE /api/memory/1' },
+  { name: 'a path below a memory', path: '/api/memory/1/files', status: 404, mentions: 'no such endpoint' },
+  ...badIds.map((id): Refusal => ({ name: `memory id ${id}`, path: `/api/memory/${id}`, status: 400, mentions: `the memory id must be a whole number from 1 to 2147483647, got "${id.slice(0, 40)}` })),
+  ...['0', 'abc', '1e3'].map((id): Refusal => ({ name: `forgetting memory id ${id}`, method: 'DELETE', path: `/api/memory/${id}`, status: 400, mentions: 'memory id must be a whole number' })),
+  { name: 'a memory that does not exist', path: '/api/memory/999', status: 404, mentions: 'no memory with id 999' },
+  { name: 'forgetting a memory that does not exist', method: 'DELETE', path: '/api/memory/2147483647', status: 404, mentions: 'no memory with id 2147483647' },
+  { name: 'forgetting with a field', method: 'DELETE', path: '/api/memory/999', body: json({ force: true }), status: 400, mentions: 'unknown field "force"' },
+  { name: 'a memory without text', method: 'POST', path: '/api/memory', body: json({ files: ['src/'] }), status: 400, mentions: '"text" is required' },
+  { name: 'a memory with no body', method: 'POST', path: '/api/memory', status: 400, mentions: '"text" is required' },
+  { name: 'a memory with empty text', method: 'POST', path: '/api/memory', body: json({ text: '' }), status: 400, mentions: '"text" is empty' },
+  { name: 'a memory with blank text', method: 'POST', path: '/api/memory', body: json({ text: '\n \t' }), status: 400, mentions: '"text" is empty' },
+  { name: `a memory of ${steeringLength + 1} characters`, method: 'POST', path: '/api/memory', body: json({ text: 'm'.repeat(steeringLength + 1) }), status: 400, mentions: `at most ${steeringLength}` },
+  { name: 'a memory with a terminal escape', method: 'POST', path: '/api/memory', body: json({ text: 'ok \u001b[2J' }), status: 400, mentions: 'control character' },
+  { name: 'a memory that says what it is', method: 'POST', path: '/api/memory', body: json({ text: 'ok', kind: 'verdict', standing: false }), status: 400, mentions: 'unknown fields "kind", "standing"' },
+  { name: 'a memory with files as a string', method: 'POST', path: '/api/memory', body: json({ text: 'ok', files: 'src/' }), status: 400, mentions: '"files" must be a list of paths, got a string' },
+  { name: 'a memory with a number for a file', method: 'POST', path: '/api/memory', body: json({ text: 'ok', files: [7] }), status: 400, mentions: '"files" must hold paths (strings), got a number' },
+  { name: 'a memory about a file outside the repository', method: 'POST', path: '/api/memory', body: json({ text: 'ok', files: ['../secrets.env'] }), status: 400, mentions: 'leads out of the repository' },
+  { name: 'a memory about an absolute path', method: 'POST', path: '/api/memory', body: json({ text: 'ok', files: ['/etc/passwd'] }), status: 400, mentions: 'is an absolute path' },
+  { name: "a memory about git's own files", method: 'POST', path: '/api/memory', body: json({ text: 'ok', files: ['.git/config'] }), status: 400, mentions: '.git' },
+  { name: 'a memory about a glob', method: 'POST', path: '/api/memory', body: json({ text: 'ok', files: ['src/**/*.ts'] }), status: 400, mentions: 'is a glob' },
+  { name: 'a memory about an empty path', method: 'POST', path: '/api/memory', body: json({ text: 'ok', files: [''] }), status: 400, mentions: '"files": "" is empty' },
+  { name: 'a memory about 51 files', method: 'POST', path: '/api/memory', body: json({ text: 'ok', files: Array.from({ length: 51 }, (_, index) => `src/file-${index}.ts`) }), status: 400, mentions: 'more than 50 paths' },
+  { name: 'a memory body just over the limit', method: 'POST', path: '/api/memory', body: json({ text: 'z'.repeat(maxBodyBytes) }), status: 413, mentions: `${maxBodyBytes / 1024} KB` },
+  { name: 'an oversized memory body sent in chunks', method: 'POST', path: '/api/memory', body: { chunkedBytes: 2 * 1024 * 1024 }, status: 413, mentions: 'larger than' },
+  { name: 'a memory sent as text/plain', method: 'POST', path: '/api/memory', headers: { 'content-type': 'text/plain' }, body: json({ text: 'ok' }), status: 415, mentions: 'application/json' },
+  { name: 'an unknown memory kind', path: '/api/memory?kind=wisdom', status: 400, mentions: `kind must be one of ${memoryKinds.join(', ')}, got "wisdom"` },
+  { name: 'memory kind given twice', path: '/api/memory?kind=note&kind=failure', status: 400, mentions: 'kind must be one of' },
+  { name: 'memory of task abc', path: '/api/memory?task=abc', status: 400, mentions: 'task (a task id) must be a whole number' },
+  { name: 'memory of task 0', path: '/api/memory?task=0', status: 400, mentions: 'task (a task id)' },
+  { name: 'memory limit=0', path: '/api/memory?limit=0', status: 400, mentions: 'limit must be a whole number from 1 to 500' },
+  { name: 'memory limit=501', path: '/api/memory?limit=501', status: 400, mentions: 'limit must be a whole number from 1 to 500' },
+  { name: 'memory all=yes', path: '/api/memory?all=yes', status: 400, mentions: 'all must be true or false, got "yes"' },
+  { name: 'memory about an absolute file', path: '/api/memory?file=/etc/passwd', status: 400, mentions: 'file: "/etc/passwd" is an absolute path' },
+  { name: 'memory about a file outside the repository', path: '/api/memory?file=src/../../x', status: 400, mentions: 'leads out of the repository' },
+  { name: 'a memory search given twice', path: '/api/memory?q=a&q=b', status: 400, mentions: 'q must be given once' },
+  { name: 'a memory search over 1000 characters', path: `/api/memory?q=${'w'.repeat(1_001)}`, status: 400, mentions: 'at most 1000' },
+  { name: 'a memory search with a control character', path: '/api/memory?q=a%1Bb', status: 400, mentions: 'control character' },
+  { name: 'a misspelt memory query parameter', path: '/api/memory?query=dates', status: 400, mentions: 'unknown query parameter "query"' },
+  { name: 'a query on one memory', path: '/api/memory/1?all=true', status: 400, mentions: 'unknown query parameter "all"' },
 
   // Query strings.
   { name: 'limit=-1', path: '/api/events?limit=-1', status: 400, mentions: `limit must be a whole number from 1 to ${maxEventLimit}` },

@@ -64,19 +64,24 @@ const someCommands: string[][] = [
   ['sandbox', 'status'],
   ['sandbox', 'exec', '--', 'true'],
   ['serve', '--port', '0'],
+  ['memory', 'add', 'Dates are UTC everywhere'],
+  ['memory'],
 ]
 
 const notInRepository = ['is not inside a git repository', 'fix: run colony from inside the repository']
 const notSetUp = ['Colony is not set up in', 'fix: run `colony init`']
 const notAnId = (text: string) => [`"${text}" is not a task id`, 'fix: task ids are whole numbers']
 const notFound = (id: number) => [`no task with id ${id}`, 'fix: see the tasks with `colony task list`']
+const notAMemoryId = (text: string) => [`"${text}" is not an id`, 'fix: memory ids are whole numbers such as 3; see them with `colony memory`']
+const noMemory = (id: number) => [`no memory with id ${id}`, 'fix: see what Colony remembers with `colony memory`']
+const memoryKindsHint = 'fix: use one of: note, handoff, failure, verdict, steer'
 const unknownOption = (option: string, command: string) => [`unknown option '${option}'`, `fix: see \`colony ${command} --help\``]
 
 /** Broken colony.json files, each tried with commands of its own (together they cover every command that reads it). */
 const brokenConfigs: { name: string; text: string; mentions: string[]; commands: string[][] }[] = [
   { name: 'trailing-comma', text: '{ "workers": 4, }', mentions: ['is not valid JSON', 'fix: colony.json is plain JSON'], commands: [['status'], ['init']] },
   { name: 'empty', text: '', mentions: ['is not valid JSON'], commands: [['task', 'add', 'x']] },
-  { name: 'array', text: '[1, 2]', mentions: ['the file must hold one JSON object'], commands: [['events']] },
+  { name: 'array', text: '[1, 2]', mentions: ['the file must hold one JSON object'], commands: [['events'], ['memory', 'add', 'x']] },
   { name: 'wrong-type', text: '{ "workers": "many" }', mentions: ['workers: expected a whole number of workers'], commands: [['worker']] },
   { name: 'wrong-list', text: '{ "checks": { "fast": "npm test" } }', mentions: ['checks.fast: expected array'], commands: [['approvals']] },
   { name: 'unknown-key', text: '{ "wrokers": 3 }', mentions: ['(top level): unknown key "wrokers"'], commands: [['steer', 'x'], ['serve', '--port', '0']] },
@@ -128,6 +133,13 @@ const cases: Case[] = [
   { where: 'board', args: ['mcp', '--task', '0'], code: 2, mentions: notAnId('0') },
   { where: 'board', args: ['mcp', '--task', '99999'], code: 1, mentions: notFound(99999) },
   { where: 'board', args: ['mcp'], code: 2, mentions: ["required option '--task <id>' not specified"] },
+  { where: 'board', args: ['memory', 'show', 'abc'], code: 2, mentions: notAMemoryId('abc') },
+  { where: 'board', args: ['memory', 'show', '0'], code: 2, mentions: notAMemoryId('0') },
+  { where: 'board', args: ['memory', 'forget', '-1'], code: 2, mentions: notAMemoryId('-1') },
+  { where: 'board', args: ['memory', 'forget', '1e3'], code: 2, mentions: notAMemoryId('1e3') },
+  { where: 'board', args: ['memory', 'show', '99999'], code: 1, mentions: noMemory(99999) },
+  { where: 'board', args: ['memory', 'forget', '99999'], code: 1, mentions: noMemory(99999) },
+  { where: 'board', args: ['memory', '--task', 'first'], code: 2, mentions: notAnId('first') },
   { where: 'board', args: ['mcp', '--task', '2'], code: 1, mentions: ['task 2 cannot be taken over MCP: it is cancelled', 'fix: `colony mcp --task ID` takes a ready work task'] },
   // A real task in the wrong state is refused with the way forward.
   { where: 'board', args: ['approve', '1'], code: 1, mentions: ['task 1 is ready, not awaiting approval'] },
@@ -151,9 +163,10 @@ const cases: Case[] = [
   ...['0', 'ten'].map((limit): Case => ({ where: 'board', args: ['log', '--limit', limit], code: 2, mentions: [`--limit must be a whole number from 1 to 100000, got "${limit}"`] })),
   ...['-1'].map((after): Case => ({ where: 'board', args: ['events', '--after', after], code: 2, mentions: [`--after must be a whole number from 0 to`, `got "${after}"`] })),
   { where: 'board', args: ['serve', '--port', 'http'], code: 2, mentions: ['--port', 'http'] },
+  ...[['memory'], ['memory', 'search', 'dates']].map((args): Case => ({ where: 'board', args: [...args, '--limit', '0'], code: 2, mentions: ['--limit must be a whole number from 1 to 100000, got "0"'] })),
 
   // ---- bad options: unknown, missing, contradictory
-  ...[['init'], ['run'], ['task', 'add', 'x'], ['task', 'show', '1'], ['events'], ['approvals'], ['models'], ['sandbox', 'status'], ['serve']].map(
+  ...[['init'], ['run'], ['task', 'add', 'x'], ['task', 'show', '1'], ['events'], ['approvals'], ['models'], ['sandbox', 'status'], ['serve'], ['memory'], ['memory', 'add', 'x']].map(
     (args): Case => ({ where: 'board', args: [...args, '--bogus'], code: 2, mentions: unknownOption('--bogus', args.filter((arg) => !/^\d|^x$/.test(arg)).join(' ')) }),
   ),
   { where: 'board', args: ['bogus'], code: 2, mentions: ["unknown command 'bogus'", 'fix: see `colony --help`'] },
@@ -171,6 +184,12 @@ const cases: Case[] = [
   { where: 'board', args: ['approve', '1', '--command', '2'], code: 2, mentions: ['name the task 1 or the command 2, not both'] },
   { where: 'board', args: ['task', 'list', '--status', 'sleeping'], code: 2, mentions: ['unknown task status "sleeping"', 'fix: use one of: proposed'] },
   { where: 'board', args: ['task', 'add', 'x', '--kind', 'epic'], code: 2, mentions: ['unknown task kind "epic"', 'fix: use one of: plan, work'] },
+  { where: 'board', args: ['memory', '--kind', 'idea'], code: 2, mentions: ['unknown memory kind "idea"', memoryKindsHint] },
+  { where: 'board', args: ['memory', 'search', 'dates', '--kind', 'steer,rumour'], code: 2, mentions: ['unknown memory kind "rumour"', memoryKindsHint] },
+  { where: 'board', args: ['memory', 'add'], code: 2, mentions: ["missing required argument 'text'"] },
+  { where: 'board', args: ['memory', 'search'], code: 2, mentions: ["missing required argument 'query'"] },
+  { where: 'board', args: ['memory', 'show'], code: 2, mentions: ["missing required argument 'id'"] },
+  { where: 'board', args: ['memory', 'remember', 'x'], code: 2, mentions: ['unknown command "colony memory remember"', 'fix: colony memory [search|show|add|forget]'] },
   { where: 'board', args: ['run', '--goal', 'x', '--goal-file', 'goal.txt'], code: 2, mentions: ['give --goal or --goal-file, not both'] },
   { where: 'board', args: ['run', '--goal', 'x', '--model', 'gpt-5'], code: 2, mentions: ['--model "gpt-5" is not provider:model'] },
   { where: 'board', args: ['worker', '--model', 'local'], code: 2, mentions: ['--worker-model "local" is not provider:model'] },
@@ -185,6 +204,9 @@ const cases: Case[] = [
   { where: 'board', args: ['task', 'add', 'x', '--scope', '~/.ssh/**'], code: 2, mentions: ['is in the home directory'] },
   { where: 'board', args: ['task', 'add', 'x', '--scope', '.git/hooks/**'], code: 2, mentions: ["names git's own files (.git)"] },
   { where: 'board', args: ['task', 'add', 'x', '--scope', ''], code: 2, mentions: ['the scope "" is empty'] },
+  { where: 'board', args: ['memory', 'add', 'x', '--file', '../../etc/passwd'], code: 2, mentions: ['the file "../../etc/passwd" leads out of the repository through ".."', 'fix: write a path relative to the repository root'] },
+  { where: 'board', args: ['memory', 'add', 'x', '--file', '.git/config'], code: 2, mentions: ['the file ".git/config" names git\'s own files (.git)'] },
+  { where: 'board', args: ['memory', '--file', '/etc'], code: 2, mentions: ['the file "/etc" is an absolute path'] },
   { where: 'board', args: ['task', 'add', 'x', '--accept', ''], code: 2, mentions: ['acceptance command 1 is empty', 'fix: give a shell command'] },
   { where: 'board', args: ['task', 'add', 'x', '--accept', 'npm test', '--accept', '  '], code: 2, mentions: ['acceptance command 2 is empty'] },
 
@@ -200,6 +222,10 @@ const cases: Case[] = [
   { where: 'board', args: ['steer', long(100 * 1024, 'spam.')], code: 2, mentions: ['the steering message is 102400 characters long; at most 10000 are allowed'] },
   { where: 'board', args: ['steer', 'clear the screen \u001b[2J'], code: 2, mentions: ['the steering message contains a control character'] },
   { where: 'board', args: ['steer', '  '], code: 2, mentions: ['the steering message is empty'] },
+  { where: 'board', args: ['memory', 'add', long(10_001)], code: 2, mentions: ['the instruction is 10001 characters long; at most 10000 are allowed'] },
+  { where: 'board', args: ['memory', 'add', 'always \u001b]52;c;cHduZWQ=\u0007'], code: 2, mentions: ['the instruction contains a control character'] },
+  { where: 'board', args: ['memory', 'add', ' ', ' '], code: 2, mentions: ['the instruction is empty'] },
+  { where: 'board', args: ['memory', 'search', 'dates\nparser'], code: 2, mentions: ['the query contains a control character or a line break'] },
   { where: 'board', args: ['run', '--goal', long(60_000)], code: 2, mentions: ['the goal is 60000 characters long; at most 50000 are allowed'] },
   { where: 'board', args: ['cancel', '1', '--reason', long(3_000)], code: 2, mentions: ['--reason is 3000 characters long; at most 2000'] },
   { where: 'board', args: ['task', 'cancel', '1', '--reason', 'x\u001b]0;pwned\u0007'], code: 2, mentions: ['--reason contains a control character'] },
