@@ -17,21 +17,30 @@ export function scopePaths(scope: readonly string[]): string[] {
     .filter((path) => path.length > 0)
 }
 
-/** The memories in order, each once, as many as fit in `tokens` (a memory that does not fit is left for a smaller one after it). */
-function fitMemories(groups: readonly Memory[][], tokens: number): string {
+/**
+ * The memories in order, each once, as many as fit in `tokens` (a memory
+ * that does not fit is left for a smaller one after it). People's standing
+ * instructions take at most half, so that many of them still leave room for
+ * what bears on the work itself.
+ */
+function fitMemories(standing: readonly Memory[], groups: readonly Memory[][], tokens: number): string {
   if (tokens <= 0) return ''
   const seen = new Set<number>()
   const chosen: string[] = []
   let used = estimateTokens(`# What Colony remembers\n\n${preamble}\n\n`)
-  for (const memory of groups.flat()) {
-    if (seen.has(memory.id)) continue
-    seen.add(memory.id)
-    const block = describeMemory(memory, 1_000)
-    const cost = estimateTokens(`${block}\n\n`)
-    if (used + cost > tokens) continue
-    used += cost
-    chosen.push(block)
+  const take = (memories: readonly Memory[], limit: number) => {
+    for (const memory of memories) {
+      if (seen.has(memory.id)) continue
+      const block = describeMemory(memory, 1_000)
+      const cost = estimateTokens(`${block}\n\n`)
+      if (used + cost > limit) continue
+      seen.add(memory.id)
+      used += cost
+      chosen.push(block)
+    }
   }
+  take(standing, Math.floor(tokens / 2))
+  take(groups.flat(), tokens)
   return chosen.length === 0 ? '' : `# What Colony remembers\n\n${preamble}\n\n${chosen.join('\n\n')}`
 }
 
@@ -51,7 +60,7 @@ export async function memoryForTask(store: Store, task: Task, tokens: number): P
     store.recallMemories([task.title, task.description, ...task.scope].join(' '), { kinds: ['note', 'handoff', 'failure', 'verdict'], limit: 20 }),
   ])
   const fresh = (memories: Memory[]) => [...memories.filter((memory) => !memory.stale), ...memories.filter((memory) => memory.stale)]
-  return fitMemories([standing, failures, fresh(aboutScope), matching], tokens)
+  return fitMemories(standing, [failures, fresh(aboutScope), matching], tokens)
 }
 
 /**
@@ -71,5 +80,5 @@ export async function memoryForPlanner(store: Store, area: { text: string; scope
     store.recallMemories(area.text, { kinds: ['note', 'handoff', 'failure', 'verdict'], limit: 10 }),
   ])
   const concerns = handoffs.filter((handoff) => handoff.text.includes('\nConcerns: ')).slice(0, 8)
-  return fitMemories([standing, verdicts, failures, concerns, matching], tokens)
+  return fitMemories(standing, [verdicts, failures, concerns, matching], tokens)
 }

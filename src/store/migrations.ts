@@ -217,6 +217,7 @@ async function createMemory(db: Kysely<Tables>, kind: StoreKind): Promise<void> 
     .execute()
   await db.schema.createIndex('memories_by_kind').on('memories').columns(['kind', 'id']).execute()
   await db.schema.createIndex('memories_by_task').on('memories').columns(['task_id', 'id']).execute()
+  await db.schema.createIndex('memories_standing').on('memories').columns(['standing', 'id']).where(sql.ref('standing'), '=', 1).execute()
   await db.schema
     .createTable('memory_files')
     .addColumn('memory_id', 'integer', (c) => c.notNull())

@@ -7,6 +7,7 @@ import { MemoryNotFoundError } from '../errors.ts'
 import type { StoreContext } from './context.ts'
 import { insertEvents } from './events.ts'
 import { insertMemory, memoryPaths } from './memory-rows.ts'
+import { stopWords } from './stop-words.ts'
 
 /** `events` tell of the new memory (its id known by then) and commit with it. */
 export async function addMemory(context: StoreContext, input: NewMemory, events: (memory: Memory) => NewEvent[] = () => []): Promise<Memory> {
@@ -80,9 +81,14 @@ export async function listMemories(context: StoreContext, filter: MemoryFilter =
   return result.rows.map((row) => toMemory(row as never))
 }
 
-/** The words of a query; no query syntax reaches the search engine. */
+/**
+ * The words of a query, without stop words, the first 16 (a task's title
+ * comes first in the query memory context makes): every matching memory is
+ * ranked, so each common word costs. No query syntax reaches the engine.
+ */
 function queryWords(query: string): string[] {
-  return [...new Set(query.match(/[\p{L}\p{N}_]+/gu) ?? [])].slice(0, 64)
+  const words = (query.match(/[\p{L}\p{N}_]+/gu) ?? []).filter((word) => !stopWords.has(word.toLowerCase()))
+  return [...new Set(words)].slice(0, 16)
 }
 
 /**
