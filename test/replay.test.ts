@@ -24,5 +24,5 @@ describe('a replay of real history', () => {
     expect(report.checkoutUntouched, summary).toBe(true)
     expect(report.checksPassed, summary).toBe(true)
     expect(report.runExitCode, summary).toBe(0)
-  }, 60_000)
+  }, 300_000)
 })
