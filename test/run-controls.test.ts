@@ -63,6 +63,8 @@ describe('a person steering a running run from another terminal', () => {
     const ended = await Promise.race([run.exited, new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 60_000))])
     expect(ended, run.output().slice(-4_000)).toBe(0)
     expect(run.output()).toContain('done: the approved work is in')
+    // The cancelled tasks are counted apart, not as work that failed to merge.
+    expect(run.output()).toContain('3 of 3 work tasks merged, 2 cancelled, in ')
     const final = await fixture.withStore((store) => store.listTasks())
     expect(final.filter((task) => task.kind === 'work').map((task) => `${task.title}: ${task.status}`).sort()).toEqual([
       'Add titleCase: cancelled',

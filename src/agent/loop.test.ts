@@ -179,5 +179,7 @@ describe('agent loop', () => {
   it('records a model error as the reason it stopped, never a crash', async () => {
     const outcome = await run(() => ({ error: { status: 400, message: 'context_length_exceeded' } }))
     expect(outcome).toMatchObject({ status: 'stopped', reason: 'model-error' })
+    // The model and what its endpoint answered, for the live view and the run's end.
+    expect(outcome.status === 'stopped' && outcome.detail).toMatch(/^test:scripted: HTTP 400 .*context_length_exceeded/)
   })
 })

@@ -1,7 +1,7 @@
 import { newEvent, type EventData, type EventType } from '../events/index.ts'
 import { z } from 'zod'
 import { generateText, tool as aiTool, type LanguageModel, type ModelMessage, type ToolSet } from 'ai'
-import { type ModelPrice } from '../model/index.ts'
+import { describeModelFailure, modelFailure, type ModelPrice } from '../model/index.ts'
 import { redactSecrets } from '../secrets/index.ts'
 import type { Store } from '../store/index.ts'
 import { createAgentEnding, type AgentOutcome } from './agent-ending.ts'
@@ -120,7 +120,8 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentOutcome> 
       })
     } catch (error) {
       if (options.signal?.aborted) return stop('aborted', 'the attempt was cancelled')
-      return stop('model-error', redactSecrets(error instanceof Error ? error.message : String(error)))
+      // Named with the model and the endpoint it tried: the live view and the run's end show this line as the reason.
+      return stop('model-error', redactSecrets(`${options.modelSpec}: ${describeModelFailure(modelFailure(error))}`))
     }
     spent.steps++
     const usage = await account(result.usage, 'step')

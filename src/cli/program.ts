@@ -18,6 +18,9 @@ const commandModules: readonly { names: readonly string[]; load: () => Promise<R
   { names: ['events'], load: async () => (await import('./commands/events.ts')).registerEvents },
   { names: ['pause', 'resume', 'stop', 'steer', 'approve', 'reject', 'approvals', 'retry', 'cancel'], load: async () => (await import('./commands/control.ts')).registerControls },
   { names: ['log', 'revert'], load: async () => (await import('./commands/history.ts')).registerHistory },
+  { names: ['adopt'], load: async () => (await import('./commands/adopt.ts')).registerAdopt },
+  { names: ['pr'], load: async () => (await import('./commands/pr.ts')).registerPullRequest },
+  { names: ['diff'], load: async () => (await import('./commands/diff.ts')).registerDiff },
   { names: ['memory'], load: async () => (await import('./commands/memory.ts')).registerMemory },
   { names: ['sandbox'], load: async () => (await import('./commands/sandbox.ts')).registerSandbox },
   { names: ['models'], load: async () => (await import('./commands/models.ts')).registerModels },
@@ -27,6 +30,7 @@ const commandModules: readonly { names: readonly string[]; load: () => Promise<R
   { names: ['serve'], load: async () => (await import('./commands/serve.ts')).registerServe },
   { names: ['demo'], load: async () => (await import('./commands/demo.ts')).registerDemo },
   { names: ['scripted-model'], load: async () => (await import('./commands/scripted-model.ts')).registerScriptedModel },
+  { names: ['completion'], load: async () => (await import('./commands/completion.ts')).registerCompletion },
 ]
 
 /**
@@ -46,7 +50,8 @@ export async function createProgram(argv: readonly string[] = process.argv): Pro
     // commander's own parse errors (unknown option, missing argument) read like Colony's: `colony: ...` then the fix.
     .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'colony: ')) })
   const named = argv[2]
-  const only = commandModules.find((module) => named !== undefined && module.names.includes(named))
+  // `colony completion` describes every command, so it registers them all.
+  const only = commandModules.find((module) => named !== undefined && named !== 'completion' && module.names.includes(named))
   for (const module of only ? [only] : commandModules) (await module.load())(program)
   pointToHelp(program, 'colony')
   return program

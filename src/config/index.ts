@@ -1,4 +1,5 @@
-export { configSchema, agentCliNames, type ColonyConfig, type AgentCliSpec } from './schema.ts'
-export { loadConfig, parseConfig, defaultConfig, starterConfigText, configFileName } from './load-config.ts'
+export { configSchema, agentCliNames, notifyKinds, environmentReference, type ColonyConfig, type AgentCliSpec, type NotifyKind, type NotifySettings } from './schema.ts'
+export { loadConfig, parseConfig, defaultConfig, starterConfigText, configFileName, emptyFullChecksWarning } from './load-config.ts'
+export { proposeChecks, type ProposedChecks } from './propose-checks.ts'
 export { ConfigError } from './errors.ts'
 export { branchNameProblem, maxBranchNameLength, type BranchNameProblem } from './branch-name.ts'

@@ -56,6 +56,28 @@ describe('colony.json', () => {
     expect(() => parseConfig('{"workspace": {"link": ["."]}}')).toThrow(/workspace.link\[0\]: "." is the repository itself/)
   })
 
+  it('says which key an unknown one was probably meant to be, at any depth', () => {
+    expect(() => parseConfig('{"chekcs": {"full": ["npm test"]}}')).toThrow('colony.json: (top level): unknown key "chekcs"; did you mean "checks"?')
+    expect(() => parseConfig('{"limits": {"maxAtempts": 5}}')).toThrow('colony.json: limits: unknown key "maxAtempts"; did you mean "maxAttempts"?')
+    expect(() => parseConfig('{"Workers": 2}')).toThrow('unknown key "Workers"; did you mean "workers"?')
+    expect(() => parseConfig('{"providers": {"local": {"type": "openai-compatible", "baseUrl": "http://h/v1"}}}')).toThrow(/providers.local: unknown key "baseUrl"; did you mean "baseURL"\?/)
+    expect(() => parseConfig('{"agents": {"worker": [{"cli": "codex", "model": "openai:gpt-5.2", "stalMinutes": 5}]}}')).toThrow(/agents.worker\[0\]: unknown key "stalMinutes"; did you mean "stallMinutes"\?/)
+    expect(() => parseConfig('{"notify": {"webhok": "https://h/x"}}')).toThrow(/notify: unknown key "webhok"; did you mean "webhook"\?/)
+    // Nothing close: the keys there are, when they are few.
+    expect(() => parseConfig('{"checks": {"deep": []}}')).toThrow('checks: unknown key "deep"; expected one of "fast", "full"')
+    expect(() => parseConfig('{"checks": {"fsat": [], "zzz": []}}')).toThrow('checks: unknown keys "fsat" (did you mean "fast"?), "zzz"')
+    expect(() => parseConfig('{"banana": 1}')).toThrow(/unknown key "banana"$/m)
+  })
+
+  it('takes notify with secrets from the environment only', () => {
+    const config = parseConfig(JSON.stringify({ notify: { webhook: 'https://hooks.example.com/${HOOK_PATH}', headers: { Authorization: 'Bearer ${HOOK_TOKEN}', 'X-Team': 'core' } } }))
+    expect(config.notify).toEqual({ webhook: 'https://hooks.example.com/${HOOK_PATH}', headers: { Authorization: 'Bearer ${HOOK_TOKEN}', 'X-Team': 'core' }, desktop: false, events: ['needs-you', 'run-ended', 'budget'] })
+    expect(defaultConfig.notify).toBeUndefined()
+    expect(() => parseConfig('{"notify": {"webhook": "https://h/x", "headers": {"Authorization": "Bearer abc123"}}}')).toThrow(/notify.headers.Authorization: put the secret in an environment variable and write "\$\{NAME\}"/)
+    expect(() => parseConfig('{"notify": {"webhook": "ftp://h/x"}}')).toThrow(/notify.webhook: expected an http:\/\/ or https:\/\/ address/)
+    expect(() => parseConfig('{"notify": {"events": ["needs-you", "merged"]}}')).toThrow(/notify.events\[1\]: expected one of "needs-you", "run-ended", "budget"/)
+  })
+
   it('says a file that is not one object must be one', () => {
     expect(() => parseConfig('[1, 2]')).toThrow(/colony.json: \(top level\): the file must hold one JSON object/)
     expect(() => parseConfig('null')).toThrow(/the file must hold one JSON object/)

@@ -4,6 +4,7 @@ import { isAbsolute, join, resolve } from 'node:path'
 import type { z } from 'zod'
 import { ConfigError } from './errors.ts'
 import { configSchema, type ColonyConfig } from './schema.ts'
+import { describeUnknownKeys, knownKeysAt } from './unknown-keys.ts'
 
 export const configFileName = 'colony.json'
 
@@ -15,7 +16,7 @@ function fieldPath(path: readonly PropertyKey[]): string {
 
 function describeIssue(issue: z.core.$ZodIssue): { field: string; problem: string } {
   if (issue.code === 'unrecognized_keys') {
-    return { field: fieldPath(issue.path) || '(top level)', problem: `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => `"${key}"`).join(', ')}` }
+    return { field: fieldPath(issue.path) || '(top level)', problem: describeUnknownKeys(issue.keys, knownKeysAt(configSchema, issue.path)) }
   }
   if (issue.path.length === 0 && issue.code === 'invalid_type') return { field: '(top level)', problem: 'the file must hold one JSON object, such as {"workers": 4}' }
   return { field: fieldPath(issue.path) || '(top level)', problem: issue.message.replace(/^Invalid input: /, '') }
@@ -72,15 +73,25 @@ function withModelPathsResolved(config: ColonyConfig, root: string): ColonyConfi
 }
 
 /** The colony.json `colony init` writes when there is none. */
-export function starterConfigText(overrides: { target?: string } = {}): string {
+export function starterConfigText(overrides: { target?: string; checks?: { fast: string[]; full: string[] } } = {}): string {
   const starter = {
     models: { default: 'anthropic:claude-sonnet-4-5' },
     workers: 4,
     target: overrides.target ?? defaultConfig.target,
-    checks: { fast: [], full: [] },
+    checks: { fast: overrides.checks?.fast ?? [], full: overrides.checks?.full ?? [] },
     budget: { usd: 20, hours: 4 },
     approval: { plan: false, merge: false },
     workspace: { setup: [], link: [], copy: [] },
   }
   return `${JSON.stringify(starter, null, 2)}\n`
+}
+
+/**
+ * What to tell a person whose colony.json has no checks.full, or undefined:
+ * nothing checks the target branch after changes land (`colony init` and
+ * `colony run` say it).
+ */
+export function emptyFullChecksWarning(config: Pick<ColonyConfig, 'checks'>): string | undefined {
+  if (config.checks.full.length > 0) return undefined
+  return 'checks.full in colony.json is empty: nothing tests the target branch after changes land, so two changes that each pass alone but break together stay broken; add your test command, e.g. "checks": { "full": ["npm test"] }'
 }

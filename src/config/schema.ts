@@ -48,6 +48,35 @@ const agentCliSpec = z.strictObject({
   stallMinutes: z.number().positive().default(10),
 })
 
+/** What a person can be told about (src/notify): something waits for them, the run ended, the budget is nearly spent. */
+export const notifyKinds = ['needs-you', 'run-ended', 'budget'] as const
+
+/** `${NAME}` in a webhook's address or a header's value: the environment variable's value, read when the run starts. */
+export const environmentReference = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g
+
+const webhookAddress = z.string().superRefine((address, context) => {
+  let url: URL | undefined
+  try {
+    url = new URL(address.replace(environmentReference, 'x'))
+  } catch {
+    url = undefined
+  }
+  if (!url || !['http:', 'https:'].includes(url.protocol)) context.addIssue({ code: 'custom', message: 'expected an http:// or https:// address, e.g. "https://hooks.example.com/colony" (a secret part may be "${NAME}", read from the environment)' })
+})
+
+/** Header names whose values are credentials: they must come from the environment. */
+const credentialHeader = /auth|token|key|secret|password|cookie|signature/i
+
+const notifyHeaders = z
+  .record(z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, 'an HTTP header name, e.g. "Authorization"'), z.string())
+  .superRefine((headers, context) => {
+    for (const [name, value] of Object.entries(headers)) {
+      if (credentialHeader.test(name) && value.match(environmentReference) === null) {
+        context.addIssue({ code: 'custom', path: [name], message: `put the secret in an environment variable and write "\${NAME}" here, e.g. "Bearer \${HOOK_TOKEN}"; secrets never go in colony.json` })
+      }
+    }
+  })
+
 /** `colony.json` (DESIGN.md, Configuration). Unknown keys are refused: a typo is the usual cause. */
 export const configSchema = z.strictObject({
   $schema: z.string().optional(),
@@ -172,7 +201,21 @@ export const configSchema = z.strictObject({
     })
     .prefault({}),
   scheduling: z.strictObject({ allowOverlap: z.boolean().default(false) }).default({ allowOverlap: false }),
+  /** Telling a person when something needs them (docs/config.md, Notifications). */
+  notify: z
+    .strictObject({
+      webhook: webhookAddress.optional(),
+      headers: notifyHeaders.default({}),
+      /** `notify-send`, when it is on PATH and there is a desktop session to show it in. */
+      desktop: z.boolean().default(false),
+      events: z.array(z.enum(notifyKinds, `expected one of ${notifyKinds.map((kind) => JSON.stringify(kind)).join(', ')}`)).min(1, 'name at least one, or leave "events" out for all of them').default([...notifyKinds]),
+      /** The dashboard's address (`colony serve`), given as each notification's link. */
+      dashboard: z.url('expected the dashboard\'s address, e.g. "http://127.0.0.1:4317"').optional(),
+    })
+    .optional(),
 })
 
 export type AgentCliSpec = z.infer<typeof agentCliSpec>
+export type NotifyKind = (typeof notifyKinds)[number]
+export type NotifySettings = NonNullable<z.infer<typeof configSchema>['notify']>
 export type ColonyConfig = z.infer<typeof configSchema>

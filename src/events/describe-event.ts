@@ -13,8 +13,10 @@ const inputSummary = (input: unknown) => {
   if (typeof input !== 'object' || input === null) return ''
   const fields = input as Record<string, unknown>
   // Colony's tools and the agent CLIs' own (Claude Code's file_path, Codex's cmd, opencode's filePath).
-  const value = fields.command ?? fields.cmd ?? fields.path ?? fields.file_path ?? fields.filePath ?? fields.query ?? fields.title
-  return typeof value === 'string' ? firstLine(value) : ''
+  const value = fields.command ?? fields.cmd ?? fields.path ?? fields.file_path ?? fields.filePath ?? fields.query ?? fields.pattern ?? fields.title ?? fields.summary ?? fields.text ?? fields.reason
+  if (typeof value !== 'string') return ''
+  const line = firstLine(value)
+  return line.length > 120 ? `${line.slice(0, 119)}…` : line
 }
 
 /** A task's move into a status, as one line: who and why, not where it came from (the type says where it went). */
@@ -46,6 +48,7 @@ const describers: Describers = {
   'run-steered': (data) => `${data.actor}: ${data.text}`,
   'run-no-progress': (data) => `${data.cycles} cycles without progress: ${data.verdict}`,
   'budget-exceeded': (data) => data.reason,
+  'budget-threshold-reached': (data) => `${Math.round(data.threshold * 100)}%: ${data.reason}`,
   'workers-joined': (data) => joined(`${data.workers} workers on ${data.instance}`, data.summary),
   'workers-left': (data) => `${data.instance}: ${data.reason}`,
 
@@ -99,7 +102,12 @@ const describers: Describers = {
   'deep-gate-bisecting': (data) => joined(data.command, data.summary),
   'deep-gate-passed': (data) => joined(`at ${short(data.tip)}`, data.merges !== undefined && `${data.merges} merges`),
   'deep-gate-failed': (data) => joined(data.command, data.reason, data.commit && `culprit ${short(data.commit)}`),
-  'deep-gate-report': (data) => joined(data.status, data.summary),
+  'deep-gate-report': (data) => {
+    const failing = data.checks.filter((check) => check.status === 'red-from-start' || check.status === 'still-red')
+    // Red only with checks that failed when the run began too: work not all landed yet, not a break (no merge is blamed).
+    if (data.status === 'red' && failing.length > 0 && failing.every((check) => check.status === 'red-from-start')) return `not green yet · ${list(failing.map((check) => check.command))} still failing as when the run started (no merge broke it)`
+    return joined(data.status, data.summary)
+  },
 
   'command-refused': (data) => `${data.command} (${data.rule})`,
   'command-approval-requested': (data) => joined(data.command, data.rule),
@@ -108,6 +116,9 @@ const describers: Describers = {
 
   'memory-added': (data) => joined(`memory ${data.memory} (${data.kind}) by ${data.actor}`, data.text),
   'memory-forgotten': (data) => `memory ${data.memory} by ${data.actor}`,
+
+  'notification-sent': (data) => `${data.kind} (event ${data.source}) by ${data.channels.join(', ')}${data.attempts > 1 ? `, ${data.attempts} tries` : ''}`,
+  'notification-failed': (data) => `${data.kind} (event ${data.source}) by ${data.channel} after ${data.attempts} ${data.attempts === 1 ? 'try' : 'tries'}: ${data.error}`,
 
   'plan-settle-failed': survived('settling the plan'),
   'task-release-failed': survived('releasing the task'),

@@ -115,6 +115,8 @@ export const eventSchemas = {
   'run-steered': z.object({ text: z.string(), actor: z.string() }),
   'run-no-progress': z.object({ cycles: z.number(), verdict: z.string() }),
   'budget-exceeded': z.object({ reason: z.string() }),
+  /** A share of a budget used (src/notify): once per run and threshold, for the first measure to reach it. */
+  'budget-threshold-reached': z.object({ threshold: z.number(), measure: z.enum(['usd', 'tokens', 'hours']), used: z.number(), limit: z.number(), reason: z.string() }),
   'workers-joined': z.object({ ...z.object(processDescription).partial().shape, instance: z.string(), workers: z.number() }),
   'workers-left': z.object({ instance: z.string(), reason: z.string() }),
 
@@ -190,6 +192,10 @@ export const eventSchemas = {
   // Memory a person adds or forgets (src/memory); what agents remember is the memory itself.
   'memory-added': z.object({ memory: z.number(), kind: z.string(), actor: z.string(), text: z.string().optional() }),
   'memory-forgotten': z.object({ memory: z.number(), actor: z.string() }),
+
+  // Notifications to a person (src/notify), one per event they are about (`source`): what went where, or why it did not.
+  'notification-sent': z.object({ source: z.number(), kind: z.string(), channels: z.array(z.string()), attempts: z.number() }),
+  'notification-failed': z.object({ source: z.number(), kind: z.string(), channel: z.string(), attempts: z.number(), error: z.string() }),
 
   ...survivedFailureSchemas,
 }

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { TargetCheckedOutError } from './errors.ts'
@@ -23,8 +22,12 @@ async function readText(path: string): Promise<string | undefined> {
 async function worktreeAdmins(commonDir: string): Promise<WorktreeAdmin[]> {
   const admins: WorktreeAdmin[] = [{ gitDir: commonDir, path: commonDir.endsWith('/.git') ? dirname(commonDir) : commonDir }]
   const linked = join(commonDir, 'worktrees')
-  if (!existsSync(linked)) return admins
-  for (const name of await readdir(linked)) {
+  // git removes the directory with the last linked worktree, so it may go between any check and the read.
+  const names = await readdir(linked).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return []
+    throw error
+  })
+  for (const name of names) {
     const gitDir = join(linked, name)
     const pointer = await readText(join(gitDir, 'gitdir'))
     admins.push({ gitDir, path: pointer ? dirname(pointer) : gitDir })

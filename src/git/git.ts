@@ -14,16 +14,25 @@ export interface GitRunOptions {
   input?: string
   /** Exit codes that are answers, not failures (e.g. 1 from `merge-tree` on conflict). */
   okExitCodes?: number[]
+  /**
+   * Run as the person's own `git` would in their working tree: their hooks
+   * and every config file apply, Colony's settings (colonyGitSettings) do not.
+   * Only for commands Colony runs on the person's behalf on their own branch
+   * (`colony adopt`), never in an agent's worktree.
+   */
+  asPerson?: boolean
 }
 
 /** Environment that keeps git from prompting, paging or translating its messages. */
-const quietEnvironment = {
+const personEnvironment = {
   GIT_TERMINAL_PROMPT: '0',
   GIT_EDITOR: 'true',
   GIT_PAGER: 'cat',
   LC_ALL: 'C',
-  GIT_CONFIG_NOSYSTEM: '1',
 }
+
+/** Colony's own git commands leave the system's config out too. */
+const quietEnvironment = { ...personEnvironment, GIT_CONFIG_NOSYSTEM: '1' }
 
 /**
  * Configuration for every git command Colony runs, through git's environment
@@ -64,18 +73,20 @@ const remoteCommands = new Set(['fetch', 'push', 'ls-remote'])
 
 /**
  * The git CLI at one working directory. Arguments are arrays, never shell
- * strings; a failure is a GitError with git's stderr.
+ * strings; a failure is a GitError with git's stderr. `defaults.env` goes to
+ * every command (e.g. GIT_INDEX_FILE, to stage into an index of its own).
  *
  * @example
  *   const git = createGit('/repo')
  *   const tip = await git.text(['rev-parse', 'refs/heads/colony/main'])
  */
-export function createGit(cwd: string) {
+export function createGit(cwd: string, defaults: { env?: Record<string, string> } = {}) {
   function run(args: string[], options: GitRunOptions = {}): Promise<GitResult> {
     return new Promise((resolve, reject) => {
       const input = options.input
       const environment = remoteCommands.has(args[0] ?? '') ? environmentWithSecrets() : process.env
-      const child = spawn('git', args, { cwd, env: { ...environment, ...quietEnvironment, ...colonyGitConfig(environment), ...options.env }, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] })
+      const settings = options.asPerson ? personEnvironment : { ...quietEnvironment, ...colonyGitConfig(environment) }
+      const child = spawn('git', args, { cwd, env: { ...environment, ...settings, ...defaults.env, ...options.env }, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] })
       const stdout: Buffer[] = []
       const stderr: Buffer[] = []
       child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk))

@@ -1,3 +1,4 @@
+import { join } from 'node:path'
 import type { Git } from './git.ts'
 
 export interface Workspace {
@@ -15,4 +16,9 @@ export const taskBranchPrefix = 'colony/task/'
 
 export function taskBranch(taskId: number): string {
   return `${taskBranchPrefix}${taskId}`
+}
+
+/** Where a task's worktree lives: `<worktreesDir>/task-<id>`. */
+export function taskWorktreePath(worktreesDir: string, taskId: number): string {
+  return join(worktreesDir, `task-${taskId}`)
 }

@@ -1,13 +1,12 @@
 import { existsSync } from 'node:fs'
 import { mkdir, rm } from 'node:fs/promises'
-import { join } from 'node:path'
 import { createDetachedWorktrees } from './detached-worktrees.ts'
 import { WorkspaceLinkError } from './errors.ts'
 import { createGit, type Git } from './git.ts'
 import { resumeWorkspace } from './resume-workspace.ts'
 import { targetTip } from './target-branch.ts'
 import { taskIdsOnDisk } from './task-ids-on-disk.ts'
-import { taskBranch, type Workspace } from './task-workspace.ts'
+import { taskBranch, taskWorktreePath, type Workspace } from './task-workspace.ts'
 import { prepareWorktree, type SetupRunner, type WorkspacePreparation } from './workspace-preparation.ts'
 import { createWorktreeAdministration, registeredWorktrees } from './worktree-administration.ts'
 
@@ -36,7 +35,7 @@ export interface WorkspacesOptions {
 export function createWorkspaces(options: WorkspacesOptions) {
   const { git, root, worktreesDir } = options
 
-  const pathFor = (taskId: number) => join(worktreesDir, `task-${taskId}`)
+  const pathFor = (taskId: number) => taskWorktreePath(worktreesDir, taskId)
   const administer = createWorktreeAdministration()
   const prepare = (path: string) => prepareWorktree(path, { root, preparation: options.preparation, runSetup: options.runSetup })
 

@@ -2,14 +2,16 @@ import { newEvent, type EventData, type SurvivedFailureType } from '../events/in
 import { leasedStatuses, ownerIsGone, createInstanceId } from '../board/index.ts'
 import { ColonyError } from '../errors/index.ts'
 import { createDeepGate, revertTask, runBaseline } from '../gate/index.ts'
-import { assertNotCheckedOut, createGit, type Workspaces } from '../git/index.ts'
+import { assertNotCheckedOut, createGit, targetTip, type Workspaces } from '../git/index.ts'
 import { roles as roleNames } from '../model/index.ts'
 import { moveRun, recordSurvivedFailure, runMoves, type RunResult } from '../orchestrator/index.ts'
+import { notifyDuring } from '../notify/index.ts'
+import { catchUpStaleness } from '../memory/index.ts'
 import { guardedCommandRunner } from '../sandbox/index.ts'
 import { isRunEnded, type Run, type Store } from '../store/index.ts'
 import { createLiveView } from './live-view.ts'
 import { recordModelWarnings } from './model-warnings.ts'
-import { prepareAgents, type AgentProcessOptions, type PreparedAgents } from './prepare-agents.ts'
+import { prepareAgents, roleModels, type AgentProcessOptions, type PreparedAgents } from './prepare-agents.ts'
 
 export class RunInProgressError extends ColonyError {
   override readonly name = 'RunInProgressError'
@@ -31,20 +33,25 @@ export class NothingToResumeError extends ColonyError {
   }
 }
 
-/** The run a `colony run` invocation drives: the goal's current run, resumed, or a new one. */
-async function chooseRun(store: Store, target: string, goal: string | undefined): Promise<Run> {
+/**
+ * The run a `colony run` invocation drives: the goal's current run, resumed,
+ * or a new one. Decided before anything is written; what it returns records
+ * the choice (a new goal, a new run), called once nothing can refuse the start.
+ */
+async function chooseRun(store: Store, target: string, goal: string | undefined): Promise<() => Promise<Run>> {
   const latest = await store.latestRun()
   if (goal === undefined) {
     if (!latest?.goal) throw new NothingToResumeError('no goal has been given yet')
     if (latest.status === 'done') throw new NothingToResumeError(`run ${latest.id} is done (${latest.reason ?? ''})`)
-    return latest
+    return async () => latest
   }
   if (latest && !isRunEnded(latest.status)) {
-    if (latest.goal === goal) return latest
-    if (!latest.goal) return store.updateRun(latest.id, latest.version, { goal }, [{ type: 'run-goal-set', data: { goal } }])
+    if (latest.goal === goal) return async () => latest
+    // A pending run never started: no agent has worked on its goal, so a reworded one replaces it.
+    if (!latest.goal || latest.status === 'pending') return () => store.updateRun(latest.id, latest.version, { goal }, [{ type: 'run-goal-set', data: { goal } }])
     throw new RunInProgressError(latest)
   }
-  return store.createRun({ goal, target }, [{ type: 'run-created', data: { goal, target } }])
+  return () => store.createRun({ goal, target }, [{ type: 'run-created', data: { goal, target } }])
 }
 
 export interface LaunchOptions extends AgentProcessOptions {
@@ -53,8 +60,10 @@ export interface LaunchOptions extends AgentProcessOptions {
 
 export interface LaunchResult extends RunResult {
   run: Run
+  /** Work tasks merged, of `tasks`: the run's work tasks less the cancelled ones, counted apart. */
   merged: number
   tasks: number
+  cancelled: number
   costUsd: number
   targetTip: string
 }
@@ -104,10 +113,16 @@ export async function launchRun(options: LaunchOptions): Promise<LaunchResult> {
   const { config, store } = options
   // Before anything is recorded: a refused run leaves no trace.
   await assertNotCheckedOut(createGit(options.layout.root), config.target)
-  const run = await chooseRun(store, config.target, options.goal)
-  const agents = await prepareAgents(options, run, roleNames)
+  const recordRun = await chooseRun(store, config.target, options.goal)
+  // A model that cannot be loaded (a local model) refuses the start too, before the goal is recorded.
+  const models = await roleModels(options, roleNames)
+  const run = await recordRun()
+  const agents = await prepareAgents(options, run, roleNames, models)
   const { git, workspaces } = agents
   const survived = <T extends SurvivedFailureType>(type: T, data: Omit<EventData<T>, 'error' | 'name'>) => (error: unknown) => recordSurvivedFailure(store, { runId: run.id, type, data }, error)
+  // Memory about files a commit outside Colony changed since its last landing is stale before any agent reads it.
+  const tip = await targetTip(git, config)
+  if (tip) await catchUpStaleness(store, git, tip).catch(survived('memory-update-failed', { commit: tip }))
   const deepGate = await runDeepGate(options, run, agents)
   const supervisor = agents.superviseWith({ deepGate, onMerged: () => void deepGate.request().catch(survived('deep-gate-error', {})) })
   const onAbort = () => void moveRun(store, run.id, runMoves.stop('signal')).catch(survived('run-stop-failed', { actor: 'signal' }))
@@ -117,14 +132,15 @@ export async function launchRun(options: LaunchOptions): Promise<LaunchResult> {
   await store.appendEvents([{ runId: run.id, type: 'run-configured', data: { instance: supervisor.instanceId, ...agents.description } }])
   const view = createLiveView({ store, runId: run.id, output: options.output, budget: config.budget })
   try {
-    const result = await supervisor.run()
+    const result = await notifyDuring({ store, runId: run.id, config }, () => supervisor.run())
     await view.refresh()
-    const settled = await store.listTasks({ runId: run.id })
+    const work = (await store.listTasks({ runId: run.id })).filter((task) => task.kind === 'work')
     return {
       ...result,
       run: await store.getRun(run.id),
-      merged: settled.filter((task) => task.kind === 'work' && task.status === 'merged').length,
-      tasks: settled.filter((task) => task.kind === 'work').length,
+      merged: work.filter((task) => task.status === 'merged').length,
+      tasks: work.filter((task) => task.status !== 'cancelled').length,
+      cancelled: work.filter((task) => task.status === 'cancelled').length,
       costUsd: (await store.usageTotals({ runId: run.id })).costUsd,
       targetTip: await git.text(['rev-parse', `refs/heads/${config.target}`]),
     }

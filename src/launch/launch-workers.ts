@@ -4,7 +4,7 @@ import type { RunResult } from '../orchestrator/index.ts'
 import { isRunEnded, type Run } from '../store/index.ts'
 import { createLiveView } from './live-view.ts'
 import { recordModelWarnings } from './model-warnings.ts'
-import { prepareAgents, type AgentProcessOptions } from './prepare-agents.ts'
+import { prepareAgents, roleModels, type AgentProcessOptions } from './prepare-agents.ts'
 
 export class NothingToJoinError extends ColonyError {
   override readonly name = 'NothingToJoinError'
@@ -32,7 +32,7 @@ export async function launchWorkers(options: AgentProcessOptions): Promise<Worke
   await assertNotCheckedOut(createGit(options.layout.root), config.target)
   const run = await store.latestRun()
   if (!run || isRunEnded(run.status)) throw new NothingToJoinError(run ? `run ${run.id} is ${run.status}` : 'no run has been started here')
-  const agents = await prepareAgents(options, run, ['worker'])
+  const agents = await prepareAgents(options, run, ['worker'], await roleModels(options, ['worker']))
   const workers = agents.superviseWith({ deepGate: undefined })
   const restoreWarnings = recordModelWarnings(store, run.id)
   const view = createLiveView({ store, runId: run.id, output: options.output, budget: config.budget })

@@ -41,8 +41,81 @@ describe('live view', () => {
     expect(text()).toContain('task-claimed task 1: by worker-1, attempt 1')
     // Another process joining (colony worker) is worth a line too.
     expect(text()).toContain('workers-joined: 3 workers on vm:42:abc · worker openai:gpt; 3 workers')
-    expect(text()).toContain('colony run 1 — pending: ship textkit | tasks   claimed 1 | merged  0    spend $1.50 of $10 · 1000 tokens')
+    expect(text()).toContain('colony run 1 — pending: ship textkit | tasks   claimed 1 | merged  0    spend $1.50 of $10 · 1000 tokens · not started')
     expect(text()).not.toContain('\x1b[')
+  })
+
+  it('when stdout is not a terminal, prints the status line when something changes, never again only because the clock ticked', async () => {
+    const run = await store.createRun({ goal: 'ship textkit', target: 'colony/main' })
+    await store.appendEvents([{ runId: run.id, type: 'run-started', data: { from: 'pending', instance: 'vm:1:a' } }])
+    let now = Date.now()
+    const { stream, text } = capture(false)
+    const view = createLiveView({ store, runId: run.id, output: stream, budget: {}, intervalMs: 60_000, now: () => now })
+    for (let tick = 0; tick < 5; tick++) {
+      now += 2_000
+      await view.refresh()
+    }
+    const statusLines = () => text().split('\n').filter((line) => line.startsWith('colony run 1 —'))
+    expect(statusLines()).toHaveLength(1)
+    await createBoard({ store }).addTask({ runId: run.id, title: 'slugify', createdBy: 'planner' })
+    now += 2_000
+    await view.refresh()
+    await view.refresh()
+    expect(statusLines()).toHaveLength(2)
+    expect(statusLines()[1]).toContain('tasks   ready 1')
+    // At the end the line is said once more, with the clock as it stands then.
+    now += 2_000
+    await view.stop()
+    expect(statusLines()).toHaveLength(3)
+    expect(new Set(statusLines()).size).toBe(3)
+  })
+
+  it('counts the clock from the run-started event (not from when the run was made) and stops it at the run\'s end', async () => {
+    let storeNow = Date.now()
+    const clocked = await openStore(join(directory, 'clocked.db'), { now: () => storeNow })
+    try {
+      const run = await clocked.createRun({ goal: 'g', target: 'colony/main' })
+      let now = storeNow
+      const view = () => {
+        const { stream, text } = capture(false)
+        return { view: createLiveView({ store: clocked, runId: run.id, output: stream, budget: { hours: 4 }, intervalMs: 60_000, now: () => now }), text }
+      }
+      const statusOf = async () => {
+        const { view: shown, text } = view()
+        await shown.stop()
+        return text().split('\n').filter((line) => line.startsWith('colony run 1 —')).at(-1) ?? ''
+      }
+      // Made at init an hour ago, started now: the hour before does not count.
+      storeNow += 3_600_000
+      now = storeNow
+      expect(await statusOf()).toMatch(/ · not started$/)
+      await clocked.appendEvents([{ runId: run.id, type: 'run-started', data: { from: 'pending', instance: 'vm:1:a' } }])
+      now = storeNow + 65_000
+      expect(await statusOf()).toMatch(/ · 1m05s of 4h$/)
+      storeNow += 125_000
+      await clocked.appendEvents([{ runId: run.id, type: 'run-done', data: { from: 'running', reason: 'done', cycles: 1 } }])
+      now = storeNow + 3_600_000
+      expect(await statusOf()).toMatch(/ · 2m05s of 4h$/)
+    } finally {
+      await clocked.close()
+    }
+  })
+
+  it('prints a model error that stopped an agent, and a deep gate report only when it says something new', async () => {
+    const run = await store.createRun({ goal: 'g', target: 'colony/main' })
+    const red = (tip: string) => ({ runId: run.id, type: 'deep-gate-report' as const, data: { tip, status: 'red' as const, summary: '1 of 1 checks fail: npm test (red-from-start)', checks: [{ command: 'npm test', status: 'red-from-start', culprits: [] }], culprits: [] } })
+    await store.appendEvents([
+      { runId: run.id, taskId: null, type: 'agent-stopped', data: { reason: 'model-error', detail: 'scripted:agent: HTTP 401 from http://127.0.0.1:9/v1/chat/completions: invalid key', steps: 0, costUsd: 0 } },
+      { runId: run.id, type: 'agent-stopped', data: { reason: 'steps', detail: 'reached the limit of 3 steps', steps: 3, costUsd: 0 } },
+      red('a'),
+      red('b'),
+    ])
+    const { stream, text } = capture(false)
+    const view = createLiveView({ store, runId: run.id, output: stream, budget: {}, intervalMs: 60_000 })
+    await view.stop()
+    expect(text()).toContain('agent-stopped: model-error: scripted:agent: HTTP 401 from http://127.0.0.1:9/v1/chat/completions: invalid key · 0 steps')
+    expect(text()).not.toContain('reached the limit of 3 steps')
+    expect(text().match(/deep-gate-report: not green yet · npm test still failing as when the run started/g)).toHaveLength(1)
   })
 
   it('redraws in place on a terminal', async () => {

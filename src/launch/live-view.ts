@@ -2,6 +2,7 @@ import type { Writable } from 'node:stream'
 import { describeEvent } from '../events/index.ts'
 import { taskStatuses, type ColonyEvent, type Store } from '../store/index.ts'
 import { terminalText } from '../terminal/index.ts'
+import { clockElapsedMs, runClock, runClockEvents } from './run-clock.ts'
 
 export interface LiveViewOptions {
   store: Store
@@ -19,7 +20,13 @@ export interface LiveView {
 }
 
 // Events a person wants to see scroll by; agent steps and tool calls stay in `colony events`.
-const notable = /^(run-|task-(created|claimed|merged|failed|reverted|cancelled|blocked|lease-expired|attempt-failed|awaiting-approval)|merge-conflict|gate-failed|deep-gate|budget-|verdict|judge-|workers-)/
+const notableTypes = /^(run-|task-(created|claimed|merged|failed|reverted|cancelled|blocked|lease-expired|attempt-failed|awaiting-approval)|merge-conflict|gate-failed|deep-gate|budget-|verdict|judge-|workers-)/
+
+/** Which events scroll by: the notable types, and an agent stopped by its model failing (the endpoint, the key) or by a fatal error. */
+function isNotable(event: ColonyEvent): boolean {
+  if (event.type === 'agent-stopped') return event.data.reason === 'model-error' || event.data.reason === 'fatal'
+  return notableTypes.test(event.type)
+}
 
 function formatDuration(ms: number): string {
   const seconds = Math.floor(ms / 1000)
@@ -37,9 +44,11 @@ function eventLine(event: ColonyEvent): string {
 
 /**
  * What a person sees while `colony run` is in the foreground: agents and what
- * each is doing, tasks by status, merges, spend against budget and elapsed
- * time, redrawn in place on a terminal. When stdout is not a terminal it prints
- * plain lines instead: a status line now and then, and each notable event.
+ * each is doing, tasks by status, merges, spend against budget and the run's
+ * clock (runClock), redrawn in place on a terminal. When stdout is not a
+ * terminal (a log, a pipe) it prints plain lines instead, changes only: each
+ * notable event, and the status line when the run's status or its tasks
+ * change (the clock ticking alone is no change), and once more at the end.
  */
 export function createLiveView(options: LiveViewOptions): LiveView {
   const { store, runId, output } = options
@@ -47,7 +56,10 @@ export function createLiveView(options: LiveViewOptions): LiveView {
   const interactive = output.isTTY === true
   let drawnLines = 0
   let lastEventId = 0
-  let lastSummary = ''
+  let lastChange = ''
+  let lastPrinted = ''
+  let lastDeepGateReport = ''
+  const clockEvents: ColonyEvent[] = []
   let timer: NodeJS.Timeout | undefined
 
   async function snapshot() {
@@ -57,26 +69,29 @@ export function createLiveView(options: LiveViewOptions): LiveView {
     const usage = await store.usageTotals({ runId })
     const events = await store.listEvents({ runId, afterId: lastEventId })
     lastEventId = events.at(-1)?.id ?? lastEventId
+    clockEvents.push(...events.filter((event) => (runClockEvents as readonly string[]).includes(event.type)))
     return { run, counts, agents, usage, events }
   }
 
-  /** The status lines, each one line: the goal and agents' activity are shown by terminalText. */
-  function summaryLines(state: Awaited<ReturnType<typeof snapshot>>): string[] {
+  /** The status, each line one line (the goal and agents' activity are shown by terminalText); `change` leaves out what moves without anything happening: the clock, the spend. */
+  function summary(state: Awaited<ReturnType<typeof snapshot>>): { lines: string[]; change: string } {
     const { run, counts, agents, usage } = state
-    const elapsed = now() - run.createdAt
+    const elapsed = clockElapsedMs(runClock(clockEvents), now())
     const tasks = taskStatuses.filter((status) => counts[status]).map((status) => `${status} ${counts[status]}`).join(' · ') || 'no tasks yet'
     const spend = [
       `$${usage.costUsd.toFixed(2)}${options.budget.usd !== undefined ? ` of $${options.budget.usd}` : ''}`,
       `${usage.inputTokens + usage.outputTokens} tokens${options.budget.tokens !== undefined ? ` of ${options.budget.tokens}` : ''}`,
-      `${formatDuration(elapsed)}${options.budget.hours !== undefined ? ` of ${options.budget.hours}h` : ''}`,
+      elapsed === undefined ? 'not started' : `${formatDuration(elapsed)}${options.budget.hours !== undefined ? ` of ${options.budget.hours}h` : ''}`,
     ].join(' · ')
-    return [
-      `colony run ${run.id} — ${run.status}${run.goal ? `: ${run.goal}` : ''}`,
+    const headline = `colony run ${run.id} — ${run.status}${run.goal ? `: ${run.goal}` : ''}`
+    const lines = [
+      headline,
       `tasks   ${tasks}`,
       `merged  ${counts.merged ?? 0}    spend ${spend}`,
       ...agents.map((agent) => `  ${agent.role} ${agent.id}${agent.taskId === null ? '' : ` (task ${agent.taskId})`}: ${agent.activity ?? agent.status}`),
       `stop with Ctrl-C or \`colony stop\`; pause with \`colony pause\``,
     ].map((line) => terminalText(line))
+    return { lines, change: terminalText(`${headline} | ${tasks}`) }
   }
 
   function clip(line: string): string {
@@ -84,26 +99,45 @@ export function createLiveView(options: LiveViewOptions): LiveView {
     return line.length > width ? `${line.slice(0, width - 1)}…` : line
   }
 
-  async function refresh() {
+  /** The notable events among these, one line each; a deep gate report that says what the last one said (another tip, still red as at the start) is not news. */
+  function eventLines(events: readonly ColonyEvent[]): string[] {
+    const lines: string[] = []
+    for (const event of events) {
+      if (!isNotable(event)) continue
+      if (event.type === 'deep-gate-report') {
+        const said = describeEvent(event)
+        if (said === lastDeepGateReport) continue
+        lastDeepGateReport = said
+      }
+      lines.push(eventLine(event))
+    }
+    return lines
+  }
+
+  async function draw(final: boolean) {
     const state = await snapshot()
-    const lines = summaryLines(state)
+    const { lines, change } = summary(state)
+    const scrolled = eventLines(state.events)
     if (interactive) {
-      const scrolled = state.events.filter((event) => notable.test(event.type)).map((event) => `· ${eventLine(event)}`)
       // Move up over the last drawing, print new events above it, then redraw it.
       const erase = drawnLines > 0 ? `\x1b[${drawnLines}F\x1b[J` : ''
-      output.write(`${erase}${[...scrolled, ...lines].map(clip).join('\n')}\n`)
+      output.write(`${erase}${[...scrolled.map((line) => `· ${line}`), ...lines].map(clip).join('\n')}\n`)
       drawnLines = lines.length
       return
     }
-    for (const event of state.events) if (notable.test(event.type)) output.write(`${eventLine(event)}\n`)
-    const summary = lines.slice(0, 3).join(' | ')
-    if (summary !== lastSummary) output.write(`${summary}\n`)
-    lastSummary = summary
+    for (const line of scrolled) output.write(`${line}\n`)
+    const status = lines.slice(0, 3).join(' | ')
+    // At the end the spend and the clock have their final say, if the line says anything new.
+    if (change !== lastChange || (final && status !== lastPrinted)) {
+      output.write(`${status}\n`)
+      lastPrinted = status
+    }
+    lastChange = change
   }
 
   let refreshing: Promise<void> = Promise.resolve()
   const tick = () => {
-    refreshing = refreshing.then(refresh).catch((error: unknown) => {
+    refreshing = refreshing.then(() => draw(false)).catch((error: unknown) => {
       output.write(`(live view could not refresh: ${terminalText(error instanceof Error ? error.message : String(error))})\n`)
     })
   }
@@ -111,12 +145,12 @@ export function createLiveView(options: LiveViewOptions): LiveView {
   timer.unref()
 
   return {
-    refresh,
+    refresh: () => draw(false),
     async stop() {
       if (timer) clearInterval(timer)
       timer = undefined
       await refreshing
-      await refresh()
+      await draw(true)
     },
   }
 }

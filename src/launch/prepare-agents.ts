@@ -42,9 +42,11 @@ function describeProcess(models: Partial<Record<Role, RoleModel>>, clis: readonl
   }
 }
 
-async function roleModels(options: AgentProcessOptions, roles: readonly Role[]): Promise<Partial<Record<Role, RoleModel>>> {
+/** The models of the roles this process runs with Colony's own loop (agent CLIs bring theirs): loaded before anything of the run is recorded. */
+export async function roleModels(options: AgentProcessOptions, roles: readonly Role[]): Promise<Partial<Record<Role, RoleModel>>> {
+  const clis = cliRoles(options.config)
   const models: Partial<Record<Role, RoleModel>> = {}
-  for (const role of roles) {
+  for (const role of roles.filter((role) => !clis.some((cli) => cli.role === role))) {
     const spec = modelForRole(options.config, role, options.models)
     models[role] = { model: await createLanguageModel(spec, options.config, options.environment), spec: spec.spec, price: priceOf(spec.spec, options.config) }
   }
@@ -52,15 +54,14 @@ async function roleModels(options: AgentProcessOptions, roles: readonly Role[]):
 }
 
 /**
- * What a process that runs agents sets up: the models of the roles it runs,
- * the sandbox, the worktrees (those of settled tasks swept away), and its
+ * What a process that runs agents sets up, given the models of the roles it
+ * runs (roleModels): the sandbox, the worktrees (those of settled tasks swept away), and its
  * supervisor with the real roles wired in (`superviseWith`).
  */
-export async function prepareAgents(options: AgentProcessOptions, run: Run, roles: readonly Role[]) {
+export async function prepareAgents(options: AgentProcessOptions, run: Run, roles: readonly Role[], models: Partial<Record<Role, RoleModel>>) {
   const { config, store, board } = options
-  // Roles agent CLIs play bring their own model; Colony's loop needs none for them.
+  // Roles agent CLIs play bring their own model (roleModels loaded none for them).
   const clis = cliRoles(config).filter(({ role }) => roles.includes(role))
-  const models = await roleModels(options, roles.filter((role) => !clis.some((cli) => cli.role === role)))
   const shared = createSharedRoleContext(options)
   const { git, sandbox, policy, workspaces } = shared
   // Worktrees of tasks that are settled (merged, cancelled, failed) are no longer needed.

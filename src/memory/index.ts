@@ -2,3 +2,4 @@ export { describeMemory, memoryProvenance, staleNotice } from './describe-memory
 export { recallTool } from './recall-tool.ts'
 export { memoryForPlanner, memoryForTask, scopePaths } from './memory-context.ts'
 export { filesChangedBy, markStaleAfterLanding } from './mark-stale.ts'
+export { catchUpStaleness } from './catch-up-staleness.ts'

@@ -32,6 +32,19 @@ const defaultKeyVariable: Partial<Record<ProviderType, string>> = {
   google: 'GOOGLE_GENERATIVE_AI_API_KEY',
 }
 
+/** Where a provider type sends requests when colony.json gives no baseURL (the AI SDK providers' defaults). */
+const defaultEndpoints: Partial<Record<ProviderType, string>> = {
+  anthropic: 'https://api.anthropic.com/v1',
+  openai: 'https://api.openai.com/v1',
+  google: 'https://generativelanguage.googleapis.com/v1beta',
+  ollama: 'http://127.0.0.1:11434/api',
+}
+
+/** The endpoint a provider's requests go to, for messages: its baseURL, or its type's default host; undefined for a model run in this process. */
+export function providerEndpoint(provider: Pick<ProviderSettings, 'type' | 'baseURL'>): string | undefined {
+  return provider.baseURL ?? defaultEndpoints[provider.type]
+}
+
 /** A provider by name: one declared in colony.json (which may also reconfigure a built-in one), or a built-in. */
 export function providerSettings(config: ColonyConfig, name: string): ProviderSettings {
   const declared = config.providers[name]

@@ -65,6 +65,34 @@ describe('supervisor', () => {
     expect((await store.listEvents({ types: ['run-no-progress'] }))).toHaveLength(1)
   })
 
+  it.each([false, true])('ends a run in which no model call succeeded as failed, with the last model error, not stopped for no progress (one succeeded: %s)', async (oneSucceeded) => {
+    const { plan } = planner([{ title: 'a' }])
+    const detail = 'scripted:agent: cannot connect to http://127.0.0.1:9/v1/chat/completions: connection refused (after 5 attempts)'
+    let judged = 0
+    const roles: Roles = {
+      plan,
+      work: (attempt) => mergeAs(attempt, 'commit-a'),
+      judge: async () => {
+        if (oneSucceeded && judged++ === 0) {
+          await store.recordUsage({ runId: run.id, model: 'scripted:agent', inputTokens: 10, outputTokens: 1, costUsd: 0 })
+          return { decision: 'continue', reason: 'the checks still fail' }
+        }
+        // What the judge's loop records when its model call fails (src/agent/loop.ts).
+        await store.appendEvents([{ runId: run.id, type: 'agent-stopped', data: { reason: 'model-error', detail, steps: 0, costUsd: 0 } }])
+        return { decision: 'continue', reason: `the judge gave no verdict (model-error: ${detail})` }
+      },
+    }
+    // A call that succeeded before this supervisor started is not one of its session's.
+    await store.recordUsage({ runId: run.id, model: 'scripted:agent', inputTokens: 10, outputTokens: 1, costUsd: 0 })
+    const result = await createSupervisor({ store, board, runId: run.id, roles, workers: 2, pollMs: 20 }).run()
+    if (oneSucceeded) {
+      expect(result).toMatchObject({ status: 'stopped', reason: expect.stringMatching(/^no progress: /) as unknown })
+    } else {
+      expect(result).toMatchObject({ status: 'failed', reason: `no model call succeeded (3 agents stopped on a model error); the last: ${detail}` })
+    }
+    expect((await store.getRun(run.id)).status).toBe(result.status)
+  })
+
   it('runs a goal to done: planner creates tasks, workers merge them, the planner wakes on handoffs, the judge ends it', async () => {
     const { plan, turns } = planner([{ title: 'a', scope: ['src/a/**'] }, { title: 'b', scope: ['src/b/**'] }, { title: 'c', scope: ['src/c/**'] }])
     const roles: Roles = {

@@ -5,6 +5,7 @@ import { isRunEnded, type EndedRunStatus, type Run, type Store } from '../store/
 import { budgetExceeded, type Budget } from './budget.ts'
 import { createClaims, type Claims } from './claims.ts'
 import { createJudgeCycles, type JudgeCycles } from './judge-cycles.ts'
+import { createModelFailures, type ModelFailures } from './model-failures.ts'
 import { createPlannerTurns, type PlannerTurns } from './planner-turns.ts'
 import { recoverHeldTasks } from './recovery.ts'
 import type { Roles } from './role-contract.ts'
@@ -59,6 +60,7 @@ interface Parts {
   claims: Claims
   cycles: JudgeCycles
   guardTarget: (run: Run) => Promise<Run>
+  modelFailures: ModelFailures
   event: EmitEvent
 }
 
@@ -90,6 +92,12 @@ async function shutdown({ options, slots, planners }: Parts, status: EndedRunSta
   return { status, reason, cycles }
 }
 
+/** An end the run came to by itself (the judge, the budget): failed instead, saying why, when no model call of this session succeeded. */
+async function endRun(parts: Parts, status: EndedRunStatus, reason: string, cycles: number): Promise<RunResult> {
+  const failure = await parts.modelFailures.reason()
+  return failure ? shutdown(parts, 'failed', failure, cycles) : shutdown(parts, status, reason, cycles)
+}
+
 /** When the cycle is over (no work left, or its time box ran out) the judge ends it; returns the result when that ends the run. */
 async function judgeWhenDue(parts: Parts): Promise<RunResult | undefined> {
   const { options, slots, planners, cycles } = parts
@@ -97,9 +105,9 @@ async function judgeWhenDue(parts: Parts): Promise<RunResult | undefined> {
   // Read before the judge runs: a root planner in a turn when a time box ends is not there to plan after it.
   const root = planners.root()
   const ending = await cycles.close()
-  if (ending.end === 'done') return shutdown(parts, 'done', ending.reason, cycles.cycle)
-  if (ending.end === 'no-progress') return shutdown(parts, 'stopped', ending.reason, cycles.cycle)
-  if (!root) return shutdown(parts, 'failed', 'the judge asked for more work but no planner is left to plan it', cycles.cycle)
+  if (ending.end === 'done') return endRun(parts, 'done', ending.reason, cycles.cycle)
+  if (ending.end === 'no-progress') return endRun(parts, 'stopped', ending.reason, cycles.cycle)
+  if (!root) return endRun(parts, 'failed', 'the judge asked for more work but no planner is left to plan it', cycles.cycle)
   if (slots.size < options.workers) await planners.turn(root.handle, root, { fresh: ending.verdict.decision === 'replan', feedback: ending.verdict.reason })
   return undefined
 }
@@ -109,8 +117,12 @@ async function superviseRun(parts: Parts): Promise<RunResult> {
   const { options, slots, planners, claims, cycles, now, event } = parts
   const { store, runId } = options
   await recover(parts)
+  const taken = await store.getRun(runId)
   const started = await moveRun(store, runId, runMoves.start(parts.instanceId))
   if (started.status === 'done') return { status: 'done', reason: started.reason ?? 'done', cycles: 0 }
+  // A run its last supervisor left running or paused (killed) is taken over as it is; recorded all the same, so the run's clock starts again here.
+  if (started.version === taken.version) await event('run-started', { from: started.status, instance: parts.instanceId })
+  await parts.modelFailures.begin()
   await seedRootPlan(options, started)
   await cycles.begin()
   const sessionStartedAt = now()
@@ -122,7 +134,7 @@ async function superviseRun(parts: Parts): Promise<RunResult> {
       const spent = await budgetExceeded(store, { ...run, createdAt: sessionStartedAt }, options.budget ?? {}, now())
       if (spent) {
         await event('budget-exceeded', { reason: spent })
-        return await shutdown(parts, 'stopped', `budget exceeded: ${spent}`, cycles.cycle - 1)
+        return await endRun(parts, 'stopped', `budget exceeded: ${spent}`, cycles.cycle - 1)
       }
       await planners.heartbeat()
       const merged = (await store.countTasksByStatus(runId)).merged ?? 0
@@ -202,6 +214,7 @@ export function createSupervisor(options: SupervisorOptions) {
     claims: createClaims({ store, board, runId, roles, slots, planners, allowOverlap: options.allowOverlap }),
     cycles: createJudgeCycles({ store, board, runId, roles, attemptMs, cycleMs: (options.cycleMinutes ?? 240) * 60_000, maxIdleCycles: options.maxIdleCycles ?? 2, now }),
     guardTarget: createTargetGuard(store, options.targetProblem),
+    modelFailures: createModelFailures(store, runId),
     event: (type, data) => store.appendEvents([newEvent(type, data, { runId })]),
   }
 

@@ -55,8 +55,8 @@ export function createPlanner(context: RoleContext) {
     const cli = cliPlannerSpec(config)
     try {
       if (cli) await planWithCli(context, { spec: cli, task, workspace: workspace.cwd, commit: tip, prompt: sections.join('\n\n'), tools: planningTools, signal: turn.signal, scratchpad })
-      else
-        await runRoleAgent(context, {
+      else {
+        const outcome = await runRoleAgent(context, {
           role: 'planner',
           runId: task.runId,
           taskId: task.id,
@@ -67,6 +67,9 @@ export function createPlanner(context: RoleContext) {
           tools: [readFileTool, listFilesTool, searchTool, runCommandTool, ...planningTools],
           signal: turn.signal,
         })
+        // A turn whose model failed planned nothing; taken for a complete plan, it would end the run as done with no work.
+        if (outcome.status === 'stopped' && outcome.reason === 'model-error' && created.length === 0) throw new Error(`the planner's model failed: ${outcome.detail}`)
+      }
     } finally {
       await context.workspaces.removeDetached(`planner-${task.id}`).catch((error: unknown) => recordSurvivedFailure(store, { runId: task.runId, taskId: task.id, type: 'worktree-removal-failed', data: { worktree: `planner-${task.id}` } }, error))
     }

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url'
 import { serveStatic } from '@hono/node-server/serve-static'
 import type { Board } from '../board/index.ts'
 import type { ColonyConfig } from '../config/index.ts'
+import { createGit, taskDiff } from '../git/index.ts'
 import { createControls } from '../orchestrator/index.ts'
 import type { Store } from '../store/index.ts'
 import { createAgentRoutes } from './agent-routes.ts'
@@ -15,7 +16,7 @@ import { errorResponse } from './error-response.ts'
 import { EndpointNotFoundError, MethodNotAllowedError } from './errors.ts'
 import { createEventRoutes } from './event-routes.ts'
 import { createMemoryRoutes } from './memory-routes.ts'
-import { maxBodyBytes } from './request-schemas.ts'
+import { maxBodyBytes, maxPatchCharacters } from './request-schemas.ts'
 import { createRunRoutes } from './run-routes.ts'
 import { createTaskRoutes } from './task-routes.ts'
 
@@ -28,14 +29,16 @@ export interface ServerOptions {
   pollMs?: number
   /** The built dashboard (npm run build writes it to dist/web). */
   webRoot?: string
+  /** The repository's main working tree and where its task worktrees are: tasks' changes are read there. */
+  repository: { root: string; worktreesDir: string }
 }
 
 const builtDashboard = fileURLToPath(new URL('../../dist/web/', import.meta.url))
 const eventStreamPath = '/api/events/stream'
 
 /**
- * Colony's HTTP API (DESIGN.md: server/): the run, its tasks, agents,
- * transcripts and approvals to read, its events as a live stream, the
+ * Colony's HTTP API (DESIGN.md: server/): the run, its tasks and their
+ * changes, agents, transcripts and approvals to read, its events as a live stream, the
  * repository's memory to search, add a standing instruction to or forget
  * from, and the same controls as the CLI (pause, resume, stop, steer,
  * approve, reject, retry, cancel), each recorded with the actor `api`. Every path parameter,
@@ -50,12 +53,20 @@ export function createApp(options: ServerOptions) {
   const { store, board, config } = options
   const actor = 'api'
   const controls = createControls({ store, board, actor })
+  const changes = {
+    git: createGit(options.repository.root),
+    worktreesDir: options.repository.worktreesDir,
+    target: config.target,
+    remote: config.remote,
+    exclude: [...config.workspace.link, ...config.workspace.copy],
+    maxPatchCharacters,
+  }
 
   const app = new Hono()
     .use('/api/*', requireBearerToken(options.token, eventStreamPath))
     .use('/api/*', limitBody(maxBodyBytes))
     .route('/api', createRunRoutes({ store, controls, budget: config.budget }))
-    .route('/api', createTaskRoutes({ store, controls }))
+    .route('/api', createTaskRoutes({ store, controls, diff: (task) => taskDiff(task, changes) }))
     .route('/api', createAgentRoutes({ store }))
     .route('/api', createApprovalRoutes({ store, controls }))
     .route('/api', createMemoryRoutes({ store, actor }))

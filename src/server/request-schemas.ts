@@ -14,6 +14,8 @@ const maxMemoryLimit = 500
 const maxMemoryFiles = 50
 /** A search is a few words, not a document. */
 const maxSearchLength = 1_000
+/** A task's patch in GET /api/tasks/ID/diff: beyond this a page cannot show it usefully (`colony diff` prints it whole). */
+export const maxPatchCharacters = 1_000_000
 
 /** An input echoed back in an error, cut short: the person needs to recognise it, not to read it all again. */
 function quoted(input: unknown): string {

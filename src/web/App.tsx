@@ -94,11 +94,11 @@ export function App() {
       )}
       <Controls runStatus={status?.run.status} act={act} />
       {api && <CommandApprovals api={api} refreshKey={refreshKey} act={act} />}
-      <TaskBoard tasks={tasks} act={act} select={setSelected} />
-      {selected !== undefined && api && <TaskDetail api={api} taskId={selected} refreshKey={refreshKey} close={() => setSelected(undefined)} />}
+      <TaskBoard tasks={tasks} agents={status?.agents ?? []} act={act} select={setSelected} />
+      {selected !== undefined && api && <TaskDetail api={api} taskId={selected} refreshKey={refreshKey} act={act} close={() => setSelected(undefined)} />}
       <div className="columns">
         <AgentList agents={status?.agents ?? []} />
-        <EventFeed events={events} />
+        <EventFeed events={events} agents={status?.agents ?? []} />
       </div>
       {api && <MemoryPanel api={api} refreshKey={refreshKey} />}
     </main>

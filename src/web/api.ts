@@ -78,6 +78,8 @@ type Answer<Route> = InferResponseType<Route>
 export type Status = Answer<ApiRoutes['status']['$get']>
 export type Task = Answer<ApiRoutes['tasks']['$get']>[number]
 export type TaskDetails = Answer<ApiRoutes['tasks'][':id']['$get']>
+/** A task's change as GET /api/tasks/ID/diff answers it (src/git taskDiff): the gated candidate, the merged commit, or the worktree. */
+export type TaskChange = Answer<ApiRoutes['tasks'][':id']['diff']['$get']>
 export type Agent = Answer<ApiRoutes['agents']['$get']>[number]
 export type TranscriptEntry = Answer<ApiRoutes['agents'][':id']['transcript']['$get']>[number]
 export type CommandApproval = Answer<ApiRoutes['approvals']['$get']>['commands'][number]

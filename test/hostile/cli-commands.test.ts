@@ -34,6 +34,8 @@ type Where =
   | 'retargeted' // colony.json's target edited to a branch that does not exist, while run 1 has tasks
   | 'branch-gone' // the target branch deleted
   | 'bubblewrap' // sandbox.mode "bubblewrap", and no bwrap on PATH
+  | 'dirty' // `board` with a tracked file modified and another staged
+  | 'detached' // `board` with HEAD detached
 
 interface Case extends CleanFailure {
   where: Where
@@ -66,6 +68,7 @@ const someCommands: string[][] = [
   ['serve', '--port', '0'],
   ['memory', 'add', 'Dates are UTC everywhere'],
   ['memory'],
+  ['diff', '1'],
 ]
 
 const notInRepository = ['is not inside a git repository', 'fix: run colony from inside the repository']
@@ -85,7 +88,7 @@ const brokenConfigs: { name: string; text: string; mentions: string[]; commands:
   { name: 'wrong-type', text: '{ "workers": "many" }', mentions: ['workers: expected a whole number of workers'], commands: [['worker']] },
   { name: 'wrong-list', text: '{ "checks": { "fast": "npm test" } }', mentions: ['checks.fast: expected array'], commands: [['approvals']] },
   { name: 'unknown-key', text: '{ "wrokers": 3 }', mentions: ['(top level): unknown key "wrokers"'], commands: [['steer', 'x'], ['serve', '--port', '0']] },
-  { name: 'nested-unknown-key', text: '{ "sandbox": { "netwrok": true } }', mentions: ['sandbox: unknown key "netwrok"'], commands: [['pause']] },
+  { name: 'nested-unknown-key', text: '{ "sandbox": { "netwrok": true } }', mentions: ['sandbox: unknown key "netwrok"'], commands: [['pause'], ['diff', '1']] },
   { name: 'link-up', text: '{ "workspace": { "link": ["../../etc"] } }', mentions: ['workspace.link[0]: "../../etc" leads out of the repository through ".."'], commands: [['run', '--goal', 'x'], ['task', 'show', '1']] },
   { name: 'link-absolute', text: '{ "workspace": { "link": ["/etc"] } }', mentions: ['workspace.link[0]: "/etc" is an absolute path'], commands: [['stop']] },
   { name: 'link-git', text: '{ "workspace": { "link": ["node_modules", ".git/hooks"] } }', mentions: ['workspace.link[1]: ".git/hooks" leads into git\'s own files (.git)'], commands: [['sandbox', 'exec', '--', 'true'], ['resume']] },
@@ -129,6 +132,8 @@ const cases: Case[] = [
   { where: 'board', args: ['approve', '--command', '99999'], code: 1, mentions: ['no approval request with id 99999'] },
   { where: 'board', args: ['reject', '-5', '--reason', 'no'], code: 2, mentions: notAnId('-5') },
   { where: 'board', args: ['revert', '99999', '--reason', 'no'], code: 1, mentions: notFound(99999) },
+  { where: 'board', args: ['diff', '1e3'], code: 2, mentions: notAnId('1e3') },
+  { where: 'board', args: ['diff', '99999', '--stat'], code: 1, mentions: notFound(99999) },
   { where: 'board', args: ['events', '--task', '1e2'], code: 2, mentions: notAnId('1e2') },
   { where: 'board', args: ['mcp', '--task', '0'], code: 2, mentions: notAnId('0') },
   { where: 'board', args: ['mcp', '--task', '99999'], code: 1, mentions: notFound(99999) },
@@ -145,6 +150,8 @@ const cases: Case[] = [
   { where: 'board', args: ['approve', '1'], code: 1, mentions: ['task 1 is ready, not awaiting approval'] },
   { where: 'board', args: ['retry', '1'], code: 1, mentions: ['task 1 is ready; it cannot become ready'] },
   { where: 'board', args: ['revert', '1', '--reason', 'no'], code: 1, mentions: ['task 1 is ready; it cannot become reverted'] },
+  { where: 'board', args: ['diff', '1'], code: 1, mentions: ['task 1 is ready: no worker has taken it yet, so there is no change', 'fix: its change shows once a worker is on it'] },
+  { where: 'board', args: ['diff', '2', '--json'], code: 1, mentions: ['task 2 is cancelled: nothing of it landed, so there is no change to show', 'colony task show 2'] },
   { where: 'board', args: ['cancel', '2'], code: 1, mentions: ['task 2 is cancelled; it cannot become cancelled', 'fix: a cancelled task is final'] },
   // A run that never started has nothing to pause or resume.
   { where: 'board', args: ['pause'], code: 1, mentions: ['run 1 is pending (not started yet); cannot pause', 'fix: run 1 has not started yet'] },
@@ -166,16 +173,20 @@ const cases: Case[] = [
   ...[['memory'], ['memory', 'search', 'dates']].map((args): Case => ({ where: 'board', args: [...args, '--limit', '0'], code: 2, mentions: ['--limit must be a whole number from 1 to 100000, got "0"'] })),
 
   // ---- bad options: unknown, missing, contradictory
-  ...[['init'], ['run'], ['task', 'add', 'x'], ['task', 'show', '1'], ['events'], ['approvals'], ['models'], ['sandbox', 'status'], ['serve'], ['memory'], ['memory', 'add', 'x']].map(
+  ...[['init'], ['run'], ['task', 'add', 'x'], ['task', 'show', '1'], ['events'], ['approvals'], ['models'], ['sandbox', 'status'], ['serve'], ['memory'], ['memory', 'add', 'x'], ['diff', '1']].map(
     (args): Case => ({ where: 'board', args: [...args, '--bogus'], code: 2, mentions: unknownOption('--bogus', args.filter((arg) => !/^\d|^x$/.test(arg)).join(' ')) }),
   ),
   { where: 'board', args: ['bogus'], code: 2, mentions: ["unknown command 'bogus'", 'fix: see `colony --help`'] },
+  { where: 'outside', args: ['completion', 'powershell'], code: 2, mentions: ["'powershell' is invalid for argument 'shell'", 'Allowed choices are bash, zsh, fish', 'fix: see `colony completion --help`'] },
+  { where: 'board', args: ['completion'], code: 2, mentions: ["missing required argument 'shell'"] },
   { where: 'board', args: ['task'], code: 2, mentions: ['name what `colony task` should do', 'fix: colony task add|list|show|cancel'] },
   { where: 'board', args: ['task', 'remove', '1'], code: 2, mentions: ['unknown command "colony task remove"', 'colony task add|list|show|cancel'] },
   { where: 'board', args: ['sandbox'], code: 2, mentions: ['name what `colony sandbox` should do', 'colony sandbox status|exec'] },
   { where: 'board', args: ['sandbox', 'run', 'ls'], code: 2, mentions: ['unknown command "colony sandbox run"'] },
   { where: 'board', args: ['sandbox', 'exec'], code: 2, mentions: ["missing required argument 'command'"] },
   { where: 'board', args: ['task', 'add'], code: 2, mentions: ["missing required argument 'title'"] },
+  { where: 'board', args: ['diff'], code: 2, mentions: ["missing required argument 'task'"] },
+  { where: 'board', args: ['diff', '1', '2'], code: 2, mentions: ["too many arguments for 'diff'"] },
   { where: 'board', args: ['steer'], code: 2, mentions: ["missing required argument 'text'"] },
   { where: 'board', args: ['reject', '1'], code: 2, mentions: ["required option '--reason <text>' not specified"] },
   { where: 'board', args: ['run', '--workers'], code: 2, mentions: ["option '--workers <n>' argument missing"] },
@@ -231,17 +242,38 @@ const cases: Case[] = [
   { where: 'board', args: ['task', 'cancel', '1', '--reason', 'x\u001b]0;pwned\u0007'], code: 2, mentions: ['--reason contains a control character'] },
   { where: 'board', args: ['revert', '1', '--reason', long(2_001)], code: 2, mentions: ['--reason is 2001 characters long'] },
 
+  // ---- taking the result home: adopt refuses what it must not merge into, pr what it cannot push
+  { where: 'outside', args: ['adopt'], code: 1, mentions: notInRepository },
+  { where: 'fresh', args: ['adopt'], code: 1, mentions: notSetUp },
+  { where: 'outside', args: ['pr'], code: 1, mentions: notInRepository },
+  { where: 'fresh', args: ['pr'], code: 1, mentions: notSetUp },
+  { where: 'dirty', args: ['adopt'], code: 1, mentions: ['main has uncommitted changes: README.md (modified), src/parse.ts (staged); colony adopt never merges over them', 'fix: commit them'] },
+  { where: 'dirty', args: ['adopt', '--no-commit', '--json'], code: 1, mentions: ['main has uncommitted changes'] },
+  { where: 'detached', args: ['adopt'], code: 1, mentions: ['HEAD is detached in', 'there is no branch to bring colony/main into', 'fix: switch to the branch that should get the work'] },
+  { where: 'retargeted', args: ['adopt'], code: 1, mentions: ['colony.json names the target "nope/missing", but run 1 lands its work on "colony/main"'] },
+  { where: 'branch-gone', args: ['adopt'], code: 1, mentions: ['the target branch "colony/main" (colony.json "target") does not exist'] },
+  { where: 'board', args: ['adopt', '--ff-only', '--no-commit'], code: 2, mentions: ['give --ff-only or --no-commit, not both'] },
+  { where: 'board', args: ['adopt', 'main'], code: 2, mentions: ["too many arguments for 'adopt'"] },
+  { where: 'board', args: ['adopt', '--bogus'], code: 2, mentions: unknownOption('--bogus', 'adopt') },
+  { where: 'board', args: ['pr'], code: 1, mentions: ['this repository has no git remote named origin', 'fix: add one (`git remote add origin URL`)'] },
+  { where: 'board', args: ['pr', '--remote=--upload-pack=touch pwned'], code: 1, mentions: ['this repository has no git remote named --upload-pack=touch pwned'] },
+  { where: 'board', args: ['pr', '--branch', 'a..b'], code: 2, mentions: ['--branch: "a..b" is not a valid branch name: it contains ".."'] },
+  { where: 'board', args: ['pr', '--base', 'refs/heads/main'], code: 2, mentions: ['drop the "refs/heads/" prefix: "main"'] },
+  { where: 'board', args: ['pr', '--branch', 'same', '--base', 'same'], code: 2, mentions: ['--branch and --base are both same'] },
+  { where: 'board', args: ['pr', '--remote'], code: 2, mentions: ["option '--remote <name>' argument missing"] },
+  { where: 'retargeted', args: ['pr'], code: 1, mentions: ['colony.json names the target "nope/missing", but run 1 lands its work on "colony/main"'] },
+
   // ---- bad colony.json: the file and the key are named, nothing changes (exit 1)
   ...brokenConfigs.flatMap(({ name, mentions, commands }) => commands.map((args): Case => ({ where: `config:${name}`, args, code: 1, mentions: ['colony.json: ', ...mentions] }))),
 
   // ---- a bad target
-  ...[['status'], ['task', 'add', 'x'], ['run'], ['worker'], ['revert', '1', '--reason', 'x'], ['init']].map((args): Case => ({
+  ...[['status'], ['task', 'add', 'x'], ['run'], ['worker'], ['revert', '1', '--reason', 'x'], ['init'], ['diff', '1']].map((args): Case => ({
     where: 'retargeted',
     args,
     code: 1,
     mentions: ['colony.json names the target "nope/missing", but run 1 lands its work on "colony/main"', 'set "target" in colony.json back to "colony/main"'],
   })),
-  ...[['run', '--goal', 'x'], ['log'], ['sandbox', 'exec', '--', 'true']].map((args): Case => ({
+  ...[['run', '--goal', 'x'], ['log'], ['sandbox', 'exec', '--', 'true'], ['diff', '1']].map((args): Case => ({
     where: 'branch-gone',
     args,
     code: 1,
@@ -335,6 +367,14 @@ describe('bad input to every colony command: a clean refusal that changes nothin
     const bubblewrap = await copyOfBoard('bubblewrap')
     await setConfig(bubblewrap, { sandbox: { mode: 'bubblewrap' } })
     roots.set('bubblewrap', bubblewrap)
+    const dirty = await copyOfBoard('dirty')
+    await writeFile(join(dirty, 'README.md'), '# sample\n\nan unsaved thought\n')
+    await writeFile(join(dirty, 'src/parse.ts'), 'export const parse = 1\n')
+    await git(dirty, ['add', 'src/parse.ts'])
+    roots.set('dirty', dirty)
+    const detached = await copyOfBoard('detached')
+    await git(detached, ['switch', '-q', '--detach', 'main'])
+    roots.set('detached', detached)
     gitOnlyPath = join(scratch, 'git-only-bin')
     await mkdir(gitOnlyPath)
     const { stdout: gitProgram } = await execFileAsync('sh', ['-c', 'command -v git'])

@@ -43,7 +43,8 @@ export function repositoryState(root: string, databasePath = join(root, '.colony
   const parts = [
     git(['for-each-ref', '--format=%(refname) %(objectname)']),
     git(['rev-parse', 'HEAD']),
-    git(['symbolic-ref', '-q', 'HEAD']).trim() || 'detached',
+    // `HEAD` itself when it is detached (where `symbolic-ref` would fail).
+    git(['rev-parse', '--symbolic-full-name', 'HEAD']),
     // Colony's own files come and go (SQLite's -wal and -shm); the person's ignored files must not.
     git(['status', '--porcelain=v1', '--untracked-files=all', '--ignored']).split('\n').filter((line) => !line.startsWith('!! .colony/')).join('\n'),
     git(['stash', 'list']),

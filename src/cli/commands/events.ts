@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises'
 import type { Command } from 'commander'
-import { eventToJson, type ColonyEvent } from '../../store/index.ts'
+import { eventToJson, isRunEnded, type ColonyEvent } from '../../store/index.ts'
 import { formatEventLine, formatJsonLine } from '../format.ts'
 import { withSession } from '../session.ts'
 import { parseTaskId, parseWholeNumber } from '../usage-error.ts'
@@ -11,7 +11,7 @@ export function registerEvents(program: Command): void {
   program
     .command('events')
     .description('the audit trail: every event of the current run, oldest first')
-    .option('--follow', 'keep printing new events as they happen (Ctrl-C to stop)')
+    .option('--follow', 'keep printing new events as they happen, until the run ends (or Ctrl-C)')
     .option('--json', 'one JSON object per line (see docs/cli.md)')
     .option('--task <id>', 'only the events of this task')
     .option('--after <eventId>', 'only events after this event id', '0')
@@ -27,14 +27,17 @@ export function registerEvents(program: Command): void {
         process.once('SIGINT', onSignal)
         process.once('SIGTERM', onSignal)
         try {
-          do {
+          for (;;) {
+            // Read before the events: a run's ending status and its ending event are written together, so a run seen ended here has that event in the read below.
+            const ended = options.follow === true && isRunEnded((await store.getRun(run.id)).status)
             const events = await store.listEvents({ runId: run.id, afterId, ...(taskId !== undefined && { taskId }), limit: 1000 })
             for (const event of events) print(event)
             afterId = events.at(-1)?.id ?? afterId
             if (events.length === 1000) continue
+            if (!options.follow || ended || stop.signal.aborted) break
             // The delay only rejects when Ctrl-C aborts it, which ends the loop.
-            if (options.follow) await delay(followIntervalMs, undefined, { signal: stop.signal }).catch(() => undefined)
-          } while (options.follow && !stop.signal.aborted)
+            await delay(followIntervalMs, undefined, { signal: stop.signal }).catch(() => undefined)
+          }
         } finally {
           process.off('SIGINT', onSignal)
           process.off('SIGTERM', onSignal)

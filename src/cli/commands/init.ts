@@ -2,11 +2,12 @@ import { existsSync } from 'node:fs'
 import { readFile, writeFile } from 'node:fs/promises'
 import { relative } from 'node:path'
 import type { Command } from 'commander'
-import { branchNameProblem, loadConfig, starterConfigText } from '../../config/index.ts'
+import { branchNameProblem, emptyFullChecksWarning, loadConfig, proposeChecks, starterConfigText, type ProposedChecks } from '../../config/index.ts'
 import { createGit, forgetTaskOutcomes } from '../../git/index.ts'
 import { assertColonyDirectoryUsable, ensureTargetBranch, findRepository, isInitialized, prepareColonyDirectory, TargetChangedError, TargetConflictError, type RepositoryLayout } from '../../repository/index.ts'
 import { environmentWithSecrets } from '../../secrets/index.ts'
 import { isRunEnded, type Run, type Store } from '../../store/index.ts'
+import { terminalText } from '../../terminal/index.ts'
 import { openSessionStore } from '../session.ts'
 import { UsageError } from '../usage-error.ts'
 
@@ -36,6 +37,17 @@ async function checkExistingRun(layout: RepositoryLayout, target: string): Promi
   } finally {
     await store.close()
   }
+}
+
+/** The checks colony.json holds, and, when init just chose them, why; commands come from the repository's files, shown by terminalText. */
+function checkLines(checks: { fast: readonly string[]; full: readonly string[] }, proposed: ProposedChecks | undefined): string[] {
+  const shown = (commands: readonly string[]) => (commands.length === 0 ? '(none)' : commands.join('  ·  '))
+  const lines = [`  checks:  fast: ${shown(checks.fast)}`, `           full: ${shown(checks.full)}`]
+  if (proposed) {
+    lines.push(...proposed.reasons.map((reason) => `           from: ${reason}`))
+    if (proposed.full.length > 0) lines.push('           (read from your files, not run: make sure they pass on a clean checkout)')
+  }
+  return lines.map((line) => terminalText(line))
 }
 
 export function registerInit(program: Command): void {
@@ -77,16 +89,21 @@ export function registerInit(program: Command): void {
         await store.close()
       }
       const configCreated = !configExists
-      if (configCreated) await writeFile(layout.configPath, starterConfigText({ target }))
+      // Read from the repository's files, never run: a check is the user's command, and init runs nothing of theirs.
+      const proposed = configCreated ? proposeChecks(layout.root) : undefined
+      if (configCreated) await writeFile(layout.configPath, starterConfigText({ target, ...(proposed && { checks: proposed }) }))
+      const checks = proposed ?? config.checks
 
       const lines = [
         `Colony is set up in ${layout.root}`,
         `  state:   ${relative(layout.root, layout.colonyDir)}/ (ignored through .git/info/exclude; your .gitignore is untouched)`,
-        `  config:  colony.json${configCreated ? ' (created: set models and checks there)' : ' (kept as it was)'}`,
+        `  config:  colony.json${configCreated ? ' (created: set models there, and check the checks below)' : ' (kept as it was)'}`,
+        ...checkLines(checks, proposed),
         `  target:  ${target}${config.remote === undefined ? '' : ` on ${config.remote}`} (${branch.created ? 'created from HEAD at' : 'exists at'} ${branch.commit.slice(0, 10)}${moved ? `; the run, not started yet, moved here from ${moved}` : ''})`,
-        '',
-        'Next: colony task add "TITLE" --accept "npm test"    or    colony run --goal "..."',
       ]
+      const warning = emptyFullChecksWarning({ checks })
+      if (warning) lines.push('', terminalText(`warning: ${warning}`))
+      lines.push('', 'Next: colony task add "TITLE" --accept "npm test"    or    colony run --goal "..."')
       process.stdout.write(`${lines.join('\n')}\n`)
     })
 }

@@ -11,9 +11,15 @@ export function describeResult(result: LaunchResult, root: string, target: strin
   return [
     '',
     `run ${result.run.id} ${result.status}: ${terminalText(result.reason)}`,
-    `${result.merged} of ${result.tasks} work tasks merged in ${result.cycles} cycle${result.cycles === 1 ? '' : 's'}; spent $${result.costUsd.toFixed(4)}`,
+    `${result.merged} of ${result.tasks} work tasks merged${result.cancelled > 0 ? `, ${result.cancelled} cancelled,` : ''} in ${result.cycles} cycle${result.cycles === 1 ? '' : 's'}; spent $${result.costUsd.toFixed(4)}`,
     `target ${target} is at ${result.targetTip.slice(0, 12)}`,
-    `inspect: git -C ${root} log --oneline ${target}   ·   colony log   ·   colony status   ·   colony events`,
+    `inspect: git -C ${root} log --oneline ${target}   ·   colony log   ·   colony diff TASK   ·   colony status   ·   colony events`,
+    ...(result.merged > 0
+      ? [
+          `take the result home: \`colony adopt\` merges ${target} into your checked-out branch (a fast-forward, else a merge commit)`,
+          `                      \`colony pr\` pushes it to colony/run-${result.run.id} and opens a pull request`,
+        ]
+      : []),
   ].join('\n')
 }
 
@@ -68,15 +74,16 @@ export function registerRun(program: Command): void {
       .description('start (with a goal) or resume this repository\'s run: planners, workers and the judge until done, stopped or out of budget')
       .option('--goal <text>', 'what the run should achieve')
       .option('--goal-file <file>', 'read the goal from a file')
-      .option('--workers <n>', 'agents at once (default: "workers" in colony.json)'),
-  ).action(async (options: ModelFlags & { goal?: string; goalFile?: string; workers?: string }) => {
+      .option('--workers <n>', 'agents at once (default: "workers" in colony.json)')
+      .option('--no-model-check', 'start without first asking each model for a few tokens (the check that refuses an unreachable endpoint, a refused key or an unknown model)'),
+  ).action(async (options: ModelFlags & { goal?: string; goalFile?: string; workers?: string; modelCheck: boolean }) => {
     const workers = parseWorkers(options.workers)
     const overrides = modelOverrides(options)
     const goal = await readGoal(options)
     await withSession(process.cwd(), async ({ layout, config, store, board, run }) => {
       // PERF: the orchestrator and the model providers load only once the arguments are known to be good.
       const [{ launchRun }, { roles }, { checkLaunch }] = await Promise.all([import('../../launch/index.ts'), import('../../model/index.ts'), import('../preflight.ts')])
-      await checkLaunch({ layout, config, run, resuming: goal === undefined, roles, models: overrides })
+      await checkLaunch({ layout, config, run, resuming: goal === undefined, roles, models: overrides, modelCheck: options.modelCheck })
       const interrupt = stopOnInterrupt()
       try {
         const result = await launchRun({ layout, config, store, board, ...(goal !== undefined && { goal }), ...(workers !== undefined && { workers }), models: overrides, output: process.stdout, signal: interrupt.signal })

@@ -16,8 +16,8 @@ export function registerServe(program: Command): void {
       // A *_TOKEN variable is a credential: Colony moved it out of process.env at start (src/secrets).
       const chosenToken = environmentWithSecrets().COLONY_SERVER_TOKEN
       const token = chosenToken || randomBytes(18).toString('base64url')
-      await withSession(process.cwd(), async ({ store, board, config, run }) => {
-        const app = createApp({ store, board, config, token })
+      await withSession(process.cwd(), async ({ layout, store, board, config, run }) => {
+        const app = createApp({ store, board, config, token, repository: layout })
         const { server, origin, loopback } = await listen(app.fetch, options.host, options.port)
         // Listening before anything is printed: whoever reads "Ctrl-C stops the server" may press it at once.
         const stopped = new Promise<void>((resolve) => {

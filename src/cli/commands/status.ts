@@ -5,6 +5,15 @@ import { terminalText } from '../../terminal/index.ts'
 import { formatEventLine, formatTable, formatTime, printJson } from '../format.ts'
 import { withSession } from '../session.ts'
 
+/** When the run's clock started (its latest `colony run`) and how long that ran, or that it has not started. */
+function describeClock(run: { startedAt: string | null; endedAt: string | null }): string {
+  if (run.startedAt === null) return 'not started yet'
+  const startedAt = Date.parse(run.startedAt)
+  const minutes = Math.round(((run.endedAt === null ? Date.now() : Date.parse(run.endedAt)) - startedAt) / 60_000)
+  const lasted = minutes < 60 ? `${minutes} min` : `${(minutes / 60).toFixed(1)} h`
+  return `started ${formatTime(startedAt)}, ${run.endedAt === null ? `${lasted} so far` : `ended after ${lasted}`}`
+}
+
 export function registerStatus(program: Command): void {
   program
     .command('status')
@@ -26,7 +35,7 @@ export function registerStatus(program: Command): void {
           .join(', ')
         const lines = [
           terminalText(`run ${run.id}: ${run.status}${run.goal ? ` — ${run.goal}` : ''}${run.reason ? ` (${run.reason})` : ''}`),
-          `  target:  ${run.target}    started ${formatTime(run.createdAt)}`,
+          `  target:  ${run.target}    ${describeClock(snapshot.run)}`,
           `  tasks:   ${taskLine || 'none yet (add one with colony task add)'}`,
           `  spend:   $${usage.costUsd.toFixed(4)} over ${usage.calls} model calls, ${usage.inputTokens + usage.outputTokens} tokens${budget ? ` (budget ${budget})` : ''}`,
           terminalText(`  processes: ${snapshot.processes.length === 0 ? 'none' : snapshot.processes.map((process) => `${process.command} ${process.instance} (${process.workers} workers)`).join('; ')}`),
@@ -44,6 +53,7 @@ export function registerStatus(program: Command): void {
           )
         }
         if (recent.length > 0) lines.push('  latest events:', ...recent.map((event) => `    ${formatEventLine(event)}`))
+        if (snapshot.hint) lines.push(`  ${snapshot.hint}`)
         process.stdout.write(`${lines.join('\n')}\n`)
       })
     })

@@ -16,8 +16,10 @@ const wires: { api: ScriptedRequest['api']; wire: Wire }[] = [
 export interface ScriptedServer {
   /** Base URL for providers: `http://127.0.0.1:PORT/v1`. */
   url: string
-  /** Every request answered, in order (for tests to inspect). */
+  /** Every request the script answered, in order (for tests to inspect). */
   requests: ScriptedRequest[]
+  /** Calls that only checked the endpoint (`x-colony-purpose: check`, made before a run starts): answered without the script. */
+  checks: ScriptedRequest[]
   close(): Promise<void>
 }
 
@@ -32,15 +34,26 @@ function header(request: IncomingMessage, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value
 }
 
+/** Whether the request carries `key` as an OpenAI bearer token or an Anthropic x-api-key. */
+function carriesKey(request: IncomingMessage, key: string): boolean {
+  return header(request, 'authorization') === `Bearer ${key}` || header(request, 'x-api-key') === key
+}
+
+const checkReply: ScriptedReply = { text: 'OK', usage: { input: 8, output: 1 } }
+
 /**
  * A model server on 127.0.0.1 that speaks OpenAI Chat Completions, OpenAI
  * Responses and Anthropic Messages (each streaming and not), answering from a
  * script keyed by the caller's role and task (headers `x-colony-role`,
  * `x-colony-task`) and the conversation's turn. Colony's real provider code
- * talks to it exactly as to the real services.
+ * talks to it exactly as to the real services. A call that only checks the
+ * endpoint (`x-colony-purpose: check`) gets "OK" without the script, so a
+ * script sees only the run's own calls. With `apiKey`, a request without that
+ * key is answered 401, as a real service answers a wrong key.
  */
-export async function startScriptedServer(options: { script: Script; port?: number; host?: string }): Promise<ScriptedServer> {
+export async function startScriptedServer(options: { script: Script; port?: number; host?: string; apiKey?: string }): Promise<ScriptedServer> {
   const requests: ScriptedRequest[] = []
+  const checks: ScriptedRequest[] = []
   let nextId = 1
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -51,6 +64,10 @@ export async function startScriptedServer(options: { script: Script; port?: numb
       return
     }
     const text = await readBody(request)
+    if (options.apiKey !== undefined && !carriesKey(request, options.apiKey)) {
+      response.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify(match.wire.error(401, 'invalid API key (scripted)')))
+      return
+    }
     let body: unknown
     try {
       body = JSON.parse(text)
@@ -60,8 +77,10 @@ export async function startScriptedServer(options: { script: Script; port?: numb
     }
     const described = match.wire.describe(body)
     const scripted: ScriptedRequest = { api: match.api, role: header(request, 'x-colony-role'), task: header(request, 'x-colony-task'), purpose: header(request, 'x-colony-purpose'), characters: text.length, body, ...described }
-    requests.push(scripted)
-    const reply: ScriptedReply = await options.script(scripted)
+    const checking = scripted.purpose === 'check'
+    if (checking) checks.push(scripted)
+    else requests.push(scripted)
+    const reply: ScriptedReply = checking ? checkReply : await options.script(scripted)
     if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs))
     if (reply.error) {
       const headers: Record<string, string> = { 'content-type': 'application/json' }
@@ -96,6 +115,7 @@ export async function startScriptedServer(options: { script: Script; port?: numb
   return {
     url: `http://${options.host ?? '127.0.0.1'}:${port}/v1`,
     requests,
+    checks,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   }
 }

@@ -1,3 +1,4 @@
+import { agentName } from '../agent-name.ts'
 import type { Status } from '../api.ts'
 
 export function AgentList({ agents }: { agents: Status['agents'] }) {
@@ -10,8 +11,7 @@ export function AgentList({ agents }: { agents: Status['agents'] }) {
         <table>
           <thead>
             <tr>
-              <th>#</th>
-              <th>role</th>
+              <th>agent</th>
               <th>task</th>
               <th>model</th>
               <th>doing</th>
@@ -20,8 +20,7 @@ export function AgentList({ agents }: { agents: Status['agents'] }) {
           <tbody>
             {agents.map((agent) => (
               <tr key={agent.id}>
-                <td>{agent.id}</td>
-                <td>{agent.role}</td>
+                <td>{agentName(agent)}</td>
                 <td>{agent.taskId ?? '–'}</td>
                 <td>{agent.model ?? ''}</td>
                 <td>{agent.activity ?? agent.status}</td>

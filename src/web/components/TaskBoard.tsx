@@ -2,7 +2,9 @@
 // board itself, which reaches the store's databases (node:sqlite, pg). transitions.ts imports only types.
 import { canTransition } from '../../board/transitions.ts'
 import type { TaskStatus } from '../../store/index.ts'
-import type { Act, Task } from '../api.ts'
+import { agentName } from '../agent-name.ts'
+import type { Act, Agent, Task } from '../api.ts'
+import { shownReason } from '../task-reason.ts'
 
 const columns = ['Waiting', 'Working', 'Needs you', 'Merged', 'Stopped'] as const
 /** Every status has its column: one added to the store fails this build until it is placed. */
@@ -25,8 +27,8 @@ const columnOf: Record<TaskStatus, (typeof columns)[number]> = {
  */
 const retryable: readonly TaskStatus[] = ['failed', 'reverted', 'blocked']
 
-/** The board by status, with what a person can do to each task. */
-export function TaskBoard({ tasks, act, select }: { tasks: Task[]; act: Act; select: (taskId: number) => void }) {
+/** The board by status, with the agent at work on each task and its current step, and what a person can do to each task. */
+export function TaskBoard({ tasks, agents, act, select }: { tasks: Task[]; agents: readonly Pick<Agent, 'id' | 'role' | 'taskId' | 'status' | 'activity'>[]; act: Act; select: (taskId: number) => void }) {
   return (
     <section className="board" aria-label="tasks">
       {columns.map((column) => {
@@ -46,9 +48,15 @@ export function TaskBoard({ tasks, act, select }: { tasks: Task[]; act: Act; sel
                 <p className="meta">
                   {task.status}
                   {task.attempt > 1 && ` · attempt ${task.attempt} of ${task.maxAttempts}`}
-                  {task.owner && ` · ${task.owner}`}
                 </p>
-                {task.reason && <p className="reason">{task.reason}</p>}
+                {agents
+                  .filter((agent) => agent.taskId === task.id)
+                  .map((agent) => (
+                    <p className="doing" key={agent.id}>
+                      <strong>{agentName(agent)}</strong> {agent.activity ?? agent.status}
+                    </p>
+                  ))}
+                {shownReason(task) && <p className="reason">{shownReason(task)}</p>}
                 <div className="actions">
                   {/* What the controls approve or reject: a plan before work, or a merge after the gate. */}
                   {task.status === 'awaiting_approval' && (

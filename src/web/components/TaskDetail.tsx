@@ -1,9 +1,13 @@
 import { useEffect, useState } from 'react'
-import { answer, type Agent, type Api, type TaskDetails } from '../api.ts'
+import { agentName } from '../agent-name.ts'
+import { answer, type Act, type Agent, type Api, type TaskDetails } from '../api.ts'
+import { shownReason } from '../task-reason.ts'
+import { TaskChangePanel } from './TaskChangePanel.tsx'
+import { TaskHistory } from './TaskHistory.tsx'
 import { Transcript } from './Transcript.tsx'
 
-/** One task: its contract, its history, its handoffs, and the agents that worked on it with their transcripts. */
-export function TaskDetail({ api, taskId, refreshKey, close }: { api: Api; taskId: number; refreshKey: number; close: () => void }) {
+/** One task: its contract, its change (with the decision on it when it awaits one), its handoffs, the agents that worked on it with their transcripts, and its history. */
+export function TaskDetail({ api, taskId, refreshKey, act, close }: { api: Api; taskId: number; refreshKey: number; act: Act; close: () => void }) {
   const [task, setTask] = useState<TaskDetails>()
   const [agents, setAgents] = useState<Agent[]>([])
   const [shownAgent, setShownAgent] = useState<number>()
@@ -36,7 +40,9 @@ export function TaskDetail({ api, taskId, refreshKey, close }: { api: Api; taskI
           </h2>
           <p className="meta">
             {task.kind} · {task.status} · attempt {task.attempt} of {task.maxAttempts}
+            {task.owner && <> · held by <code title="the process slot holding the task (host:pid:nonce/slot)">{task.owner}</code></>}
           </p>
+          {shownReason(task) && <p className="reason">{shownReason(task)}</p>}
           {task.description && <p className="description">{task.description}</p>}
           {task.acceptance.length > 0 && (
             <p>
@@ -44,6 +50,7 @@ export function TaskDetail({ api, taskId, refreshKey, close }: { api: Api; taskI
             </p>
           )}
           {task.scope.length > 0 && <p>scope: {task.scope.join(', ')}</p>}
+          {task.kind === 'work' && <TaskChangePanel api={api} task={task} act={act} refreshKey={refreshKey} />}
           {task.handoffs.length > 0 && (
             <>
               <h3>Handoffs</h3>
@@ -60,19 +67,13 @@ export function TaskDetail({ api, taskId, refreshKey, close }: { api: Api; taskI
           {agents.map((agent) => (
             <div key={agent.id}>
               <button type="button" className="link" onClick={() => setShownAgent(shownAgent === agent.id ? undefined : agent.id)}>
-                agent {agent.id} · {agent.role} · {agent.model ?? ''} · {agent.status} — {shownAgent === agent.id ? 'hide' : 'show'} transcript
+                {agentName(agent)} · {agent.model ?? ''} · {agent.activity ?? agent.status} — {shownAgent === agent.id ? 'hide' : 'show'} transcript
               </button>
-              {shownAgent === agent.id && <Transcript api={api} agentId={agent.id} />}
+              {shownAgent === agent.id && <Transcript api={api} agentId={agent.id} refreshKey={agent.status === 'running' ? refreshKey : 0} />}
             </div>
           ))}
           <h3>History</h3>
-          <ol className="history">
-            {task.events.map((event) => (
-              <li key={event.id}>
-                <time>{new Date(event.time).toLocaleTimeString()}</time> <strong>{event.type}</strong> {'reason' in event.data && typeof event.data.reason === 'string' ? event.data.reason : ''}
-              </li>
-            ))}
-          </ol>
+          <TaskHistory events={task.events} />
         </>
       )}
     </aside>

@@ -1,0 +1,6 @@
+export { readRunResult, runTitle, type RunResult, type MergedTask, type RunVerdict } from './run-result.ts'
+export { adoptionMessage } from './merge-message.ts'
+export { pullRequestTitle, pullRequestBody } from './pull-request-text.ts'
+export { hostedRepository, compareUrl, type HostedRepository } from './hosted-repository.ts'
+export { githubCliStatus, openPullRequest, pullRequestArguments, commandLine, type GithubCliStatus, type PullRequestRequest, type OpenedPullRequest } from './github-cli.ts'
+export { NothingMergedError, BaseBranchUnknownError, PullRequestFailedError } from './errors.ts'
