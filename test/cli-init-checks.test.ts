@@ -70,7 +70,7 @@ describe('colony init proposes checks from the repository', () => {
     }
   })
 
-  // pnpm and yarn are not installed here, nor can corepack fetch them offline: their commands run only where they are on PATH.
+  // pnpm and yarn come from test/fixtures/agent-clis (vitest.config.ts puts its .bin on PATH), so their checks really run.
   it('pnpm (a workspaces monorepo: the root scripts)', async () => {
     const repository = await initIn({
       'package.json': JSON.stringify({ name: 'mono', private: true, scripts: { test: 'node --test test/sum.test.mjs', typecheck: ok } }),
@@ -83,7 +83,7 @@ describe('colony init proposes checks from the repository', () => {
       expect(repository.checks).toEqual({ fast: ['pnpm run typecheck'], full: ['pnpm run typecheck', 'pnpm test'] })
       expect(repository.stdout).toContain('pnpm (from pnpm-lock.yaml)')
       expect(repository.stdout).toContain('the root scripts of a workspaces repository')
-      if (onPath('pnpm')) expect(await failingChecks(repository.root, repository.checks.full)).toEqual([])
+      expect(await failingChecks(repository.root, repository.checks.full)).toEqual([])
     } finally {
       await repository.dispose()
     }
@@ -96,7 +96,7 @@ describe('colony init proposes checks from the repository', () => {
     try {
       expect(yarn.checks).toEqual({ fast: ['yarn run lint'], full: ['yarn run lint', 'yarn test'] })
       expect(yarn.stdout).toContain('yarn (from yarn.lock)')
-      if (onPath('yarn')) expect(await failingChecks(yarn.root, yarn.checks.full)).toEqual([])
+      expect(await failingChecks(yarn.root, yarn.checks.full)).toEqual([])
       // `bun test` would be bun's own runner, not the script.
       expect(bun.checks).toEqual({ fast: ['bun run type-check'], full: ['bun run type-check', 'bun run test'] })
       expect(declared.checks).toEqual({ fast: ['yarn test'], full: ['yarn test'] })
