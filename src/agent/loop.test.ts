@@ -176,6 +176,17 @@ describe('agent loop', () => {
     expect(outcome.status === 'stopped' && outcome.detail).toMatch(/abort|time/i)
   })
 
+  it('ends the attempt with the model error when summarizing earlier turns fails, as a failing step does', async () => {
+    const big = 'x'.repeat(2_000)
+    const outcome = await run(
+      (request) => (request.purpose === 'summary' ? { error: { status: 503, message: 'overloaded' } } : { toolCalls: [{ name: 'write_file', input: { path: `f${request.turn}.txt`, content: big } }] }),
+      { context: { windowTokens: 8_000, compactAt: 0.5, maskToolResultsAfter: 8, keepRecentTurns: 1 }, maxOutputTokens: 500 },
+    )
+    expect(outcome).toMatchObject({ status: 'stopped', reason: 'model-error' })
+    expect(outcome.status === 'stopped' && outcome.detail).toMatch(/^test:scripted, summarizing earlier turns: HTTP 503 .*overloaded/)
+    expect((await store.listEvents({ types: ['agent-stopped'] }))[0]!.data).toMatchObject({ reason: 'model-error' })
+  })
+
   it('records a model error as the reason it stopped, never a crash', async () => {
     const outcome = await run(() => ({ error: { status: 400, message: 'context_length_exceeded' } }))
     expect(outcome).toMatchObject({ status: 'stopped', reason: 'model-error' })

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { generateText, tool as aiTool, type LanguageModel, type ModelMessage, type ToolSet } from 'ai'
 import { describeModelFailure, modelFailure, type ModelPrice } from '../model/index.ts'
 import { redactSecrets } from '../secrets/index.ts'
+import { ColonyError } from '../errors/index.ts'
 import type { Store } from '../store/index.ts'
 import { createAgentEnding, type AgentOutcome } from './agent-ending.ts'
 import type { ContextSettings } from './context-settings.ts'
@@ -103,7 +104,15 @@ export async function runAgent(options: RunAgentOptions): Promise<AgentOutcome> 
     if (limit) return stop(limit.reason, limit.detail)
     await options.beforeStep?.(options.signal)
 
-    const messages = await conversation.prepare()
+    let messages
+    try {
+      messages = await conversation.prepare()
+    } catch (error) {
+      if (options.signal?.aborted) return stop('aborted', 'the attempt was cancelled')
+      // Colony's own failures (the store) go on as they are; the model's, while it summarized, end the attempt as a step's would.
+      if (error instanceof ColonyError) throw error
+      return stop('model-error', redactSecrets(`${options.modelSpec}, summarizing earlier turns: ${describeModelFailure(modelFailure(error))}`))
+    }
     if (!messages) return stop('context', `the conversation no longer fits the ${options.context.windowTokens}-token window even after compaction`)
 
     let result
