@@ -2,27 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { memoryForTask } from '../src/memory/index.ts'
-import { openStore, type Store } from '../src/store/index.ts'
+import { openStore, type MemoryJson, type Store } from '../src/store/index.ts'
 import { cliEntry, colony, createTempRepository } from './support/cli.ts'
-
-interface MemoryJson {
-  id: number
-  kind: string
-  text: string
-  role: string
-  author: string | null
-  runId: number | null
-  taskId: number | null
-  agentId: number | null
-  commit: string | null
-  files: string[]
-  standing: boolean
-  source: string | null
-  stale: { commit: string; files: string[]; at: string } | null
-  forgotten: { by: string; at: string } | null
-  createdAt: string
-  score?: number
-}
 
 const isoTime = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/
 
@@ -67,7 +48,8 @@ describe('colony serve: the repository memory', () => {
   const memoriesAt = async (path: string) => {
     const response = await api(path)
     expect(response.status, await response.clone().text()).toBe(200)
-    return ((await response.json()) as { memories: MemoryJson[] }).memories
+    // A search adds each memory's score.
+    return ((await response.json()) as { memories: (MemoryJson & { score?: number })[] }).memories
   }
 
   it("adds a person's standing instruction that workers then see, searches by stemmed words, filters, shows staleness, and forgets", async () => {

@@ -1,19 +1,15 @@
 /// <reference lib="dom" />
 // The callbacks given to page.$eval run in the browser, on DOM elements.
-import { spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
 import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppeteer-core'
+import type { Browser, ElementHandle, Page } from 'puppeteer-core'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { openStore, type Store } from '../src/store/index.ts'
-import { cliEntry, colony, createTempRepository } from './support/cli.ts'
+import { colony, createTempRepository } from './support/cli.ts'
+import { chromiumPath, launchChromium, openDashboard, startDashboard, waitUntil } from './support/dashboard.ts'
 
-// Debian's chromium (.ci/run installs it).
-const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((path) => existsSync(path))
-
-describe.skipIf(!chromium && !process.env.CI)("the dashboard's memory panel in a browser", () => {
+describe.skipIf(!chromiumPath && !process.env.CI)("the dashboard's memory panel in a browser", () => {
   let repo: { root: string; dispose(): Promise<void> }
   let browser: Browser | undefined
   let store: Store
@@ -34,25 +30,10 @@ describe.skipIf(!chromium && !process.env.CI)("the dashboard's memory panel in a
     const note = await store.addMemory({ kind: 'note', role: 'worker', runId: 1, taskId: 1, agentId: agent.id, commit: 'a1b2c3d4e5f60718293a', text: 'parseDate keeps the offset of its input', files: ['src/dates/parse.ts'] })
     await store.markMemoriesStale({ files: ['src/dates/parse.ts'], commit: 'f00dfeedbeef00112233' })
 
-    const server = spawn(process.execPath, [cliEntry, 'serve', '--port', '0'], { cwd: repo.root, env: { ...process.env, COLONY_SERVER_TOKEN: 'test-token' }, stdio: ['ignore', 'pipe', 'pipe'] })
-    let output = ''
-    server.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    const dashboard = await startDashboard(repo.root)
     try {
-      const origin = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no address in 20 s: ${output}`)), 20_000)
-        server.stdout.on('data', () => {
-          const match = /dashboard: (http:\/\/127\.0\.0\.1:\d+)\//.exec(output)
-          if (!match) return
-          clearTimeout(timer)
-          resolve(match[1]!)
-        })
-      })
-      browser = await puppeteer.launch({ executablePath: chromium!, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] })
-      const page = await browser.newPage()
-      await page.setViewport({ width: 1280, height: 1400 })
-      const problems: string[] = []
-      page.on('pageerror', (error) => problems.push(String(error)))
-      await page.goto(`${origin}/#token=test-token`)
+      browser = await launchChromium()
+      const { page, problems } = await openDashboard(browser, dashboard, { viewport: { width: 1280, height: 1400 } })
 
       // The worker's note, with who wrote it where, and what changed under it since.
       const noteItem = `[data-testid=memory-${note.id}]`
@@ -100,7 +81,7 @@ describe.skipIf(!chromium && !process.env.CI)("the dashboard's memory panel in a
       expect((await store.listEvents({ types: ['memory-forgotten'] })).map((event) => event.data)).toEqual([{ memory: note.id, actor: 'api' }])
       expect(problems).toEqual([])
     } finally {
-      server.kill('SIGINT')
+      await dashboard.stop()
     }
   }, 90_000)
 })
@@ -119,12 +100,4 @@ async function clickButton(page: Page, label: string, within?: ElementHandle | n
     if ((await button.evaluate((element) => element.textContent)) === label) return button.click()
   }
   throw new Error(`no button "${label}"`)
-}
-
-async function waitUntil(page: Page, condition: () => Promise<boolean>, what: string) {
-  const deadline = Date.now() + 20_000
-  while (!(await condition().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; page: ${(await page.$eval('body', (element) => element.textContent ?? '')).slice(0, 2_000)}`)
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
 }

@@ -1,18 +1,15 @@
 /// <reference lib="dom" />
 // The callbacks given to page.$eval run in the browser, on DOM elements.
-import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync } from 'node:fs'
 import { mkdtemp } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import puppeteer, { type Browser } from 'puppeteer-core'
+import type { Browser } from 'puppeteer-core'
 import { afterEach, describe, expect, it, onTestFailed } from 'vitest'
 import type { Script, ScriptedReply } from '../src/model/scripted/index.ts'
-import { cliEntry, colony, git } from './support/cli.ts'
+import { colony, git } from './support/cli.ts'
+import { chromiumPath, launchChromium, openDashboard, startDashboard, type Dashboard } from './support/dashboard.ts'
 import { createRunFixture, startColonyRun, type RunFixture } from './support/run-fixture.ts'
 
-// Debian's chromium (.ci/run installs it).
-const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((path) => existsSync(path))
 const token = 'review-token'
 
 const firstTry = 'export function slugify(text: string): string {\n  return text.toLowerCase()\n}\n'
@@ -42,13 +39,13 @@ const reviewScript: Script = (request) => {
   return steps[Math.min(request.turn, steps.length) - 1]!
 }
 
-describe.skipIf(!chromium && !process.env.CI)('reviewing a change in the dashboard before it lands', () => {
+describe.skipIf(!chromiumPath && !process.env.CI)('reviewing a change in the dashboard before it lands', () => {
   let fixture: RunFixture | undefined
-  let server: ChildProcess | undefined
+  let dashboard: Dashboard | undefined
   let browser: Browser | undefined
   afterEach(async () => {
     await browser?.close()
-    server?.kill('SIGINT')
+    await dashboard?.stop()
     await fixture?.dispose()
   })
 
@@ -58,22 +55,10 @@ describe.skipIf(!chromium && !process.env.CI)('reviewing a change in the dashboa
     let waitingFor = 'the server'
     onTestFailed(() => console.log(`while waiting for ${waitingFor}`))
 
-    server = spawn(process.execPath, [cliEntry, 'serve', '--port', '0'], { cwd: root, env: { ...process.env, COLONY_SERVER_TOKEN: token }, stdio: ['ignore', 'pipe', 'pipe'] })
-    let said = ''
-    server.stdout!.on('data', (chunk: Buffer) => (said += chunk.toString()))
-    const origin = await new Promise<string>((resolve, reject) => {
-      server!.once('exit', (code) => reject(new Error(`colony serve exited with ${code}: ${said}`)))
-      server!.stdout!.on('data', () => {
-        const match = /dashboard: (http:\/\/127\.0\.0\.1:\d+)\//.exec(said)
-        if (match) resolve(match[1]!)
-      })
-    })
-    browser = await puppeteer.launch({ executablePath: chromium!, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] })
-    const page = await browser.newPage()
-    await page.setViewport({ width: 1440, height: 1100 })
-    const problems: string[] = []
-    page.on('pageerror', (error) => problems.push(String(error)))
-    await page.goto(`${origin}/#token=${token}`)
+    dashboard = await startDashboard(root, { token })
+    const { origin } = dashboard
+    browser = await launchChromium()
+    const { page, problems } = await openDashboard(browser, dashboard, { viewport: { width: 1440, height: 1100 } })
     const screenshots = await mkdtemp(join(tmpdir(), 'colony-review-'))
     const shot = async (name: string, selector?: string) => {
       const path = join(screenshots, name)

@@ -1,17 +1,13 @@
 /// <reference lib="dom" />
 // The callbacks given to page.$eval run in the browser, on DOM elements.
-import { spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import puppeteer, { type Browser, type Page } from 'puppeteer-core'
+import type { Browser, Page } from 'puppeteer-core'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { openStore } from '../src/store/index.ts'
-import { cliEntry, colony, createTempRepository } from './support/cli.ts'
+import { colony, createTempRepository } from './support/cli.ts'
+import { chromiumPath, launchChromium, openDashboard, startDashboard, waitUntil } from './support/dashboard.ts'
 
-// Debian's chromium (.ci/run installs it).
-const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((path) => existsSync(path))
-
-describe.skipIf(!chromium && !process.env.CI)('the dashboard\'s run header and controls', () => {
+describe.skipIf(!chromiumPath && !process.env.CI)('the dashboard\'s run header and controls', () => {
   let repo: { root: string; dispose(): Promise<void> }
   let browser: Browser | undefined
   beforeEach(async () => {
@@ -24,25 +20,11 @@ describe.skipIf(!chromium && !process.env.CI)('the dashboard\'s run header and c
   })
 
   it('counts time from the run\'s start, says when nothing drives it, stops the clock at its end and disables the controls saying why', async () => {
-    const server = spawn(process.execPath, [cliEntry, 'serve', '--port', '0'], { cwd: repo.root, env: { ...process.env, COLONY_SERVER_TOKEN: 'test-token' }, stdio: ['ignore', 'pipe', 'pipe'] })
-    let output = ''
-    server.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    const dashboard = await startDashboard(repo.root)
     const store = await openStore(join(repo.root, '.colony', 'colony.db'))
     try {
-      const origin = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no address in 20 s: ${output}`)), 20_000)
-        server.stdout.on('data', () => {
-          const match = /dashboard: (http:\/\/127\.0\.0\.1:\d+)\//.exec(output)
-          if (!match) return
-          clearTimeout(timer)
-          resolve(match[1]!)
-        })
-      })
-      browser = await puppeteer.launch({ executablePath: chromium!, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] })
-      const page = await browser.newPage()
-      const problems: string[] = []
-      page.on('pageerror', (error) => problems.push(String(error)))
-      await page.goto(`${origin}/#token=test-token`)
+      browser = await launchChromium()
+      const { page, problems } = await openDashboard(browser, dashboard)
       const text = (selector: string) => page.$eval(selector, (element) => element.textContent ?? '')
       const elapsed = () => text('[data-testid=elapsed]')
 
@@ -77,7 +59,7 @@ describe.skipIf(!chromium && !process.env.CI)('the dashboard\'s run header and c
       expect(problems).toEqual([])
     } finally {
       await store.close()
-      server.kill('SIGINT')
+      await dashboard.stop()
     }
   }, 90_000)
 })
@@ -87,12 +69,4 @@ async function buttonDisabled(page: Page, label: string): Promise<boolean> {
     if ((await button.evaluate((element) => element.textContent)) === label) return button.evaluate((element) => element.disabled)
   }
   throw new Error(`no button "${label}"`)
-}
-
-async function waitUntil(page: Page, condition: () => Promise<boolean>, what: string) {
-  const deadline = Date.now() + 20_000
-  while (!(await condition().catch(() => false))) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; page: ${(await page.$eval('body', (element) => element.textContent ?? '')).slice(0, 2_000)}`)
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
 }
