@@ -1,64 +1,70 @@
-import { readdir, readFile } from 'node:fs/promises'
+import { readdirSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { TargetCheckedOutError } from './errors.ts'
 import { branchRef, type Git } from './git.ts'
 
-/** Where each worktree of a repository keeps the files that name its branch. */
-interface WorktreeAdmin {
-  /** The worktree's own git directory (`.git` for the main one, `.git/worktrees/<name>` for the others). */
-  gitDir: string
-  /** The worktree's directory, as the person knows it. */
-  path: string
-}
-
-async function readText(path: string): Promise<string | undefined> {
+function readText(path: string): string | undefined {
   try {
-    return (await readFile(path, 'utf8')).trim()
+    return readFileSync(path, 'utf8').trim()
   } catch {
     return undefined
   }
 }
 
-async function worktreeAdmins(commonDir: string): Promise<WorktreeAdmin[]> {
-  const admins: WorktreeAdmin[] = [{ gitDir: commonDir, path: commonDir.endsWith('/.git') ? dirname(commonDir) : commonDir }]
-  const linked = join(commonDir, 'worktrees')
-  // git removes the directory with the last linked worktree, so it may go between any check and the read.
-  const names = await readdir(linked).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT') return []
-    throw error
-  })
-  for (const name of names) {
-    const gitDir = join(linked, name)
-    const pointer = await readText(join(gitDir, 'gitdir'))
-    admins.push({ gitDir, path: pointer ? dirname(pointer) : gitDir })
+/**
+ * The refs a worktree's git directory has checked out, including one a
+ * rebase or bisect in it will return to. One listing of the directory, then
+ * only the files it holds: most of them are usually absent, and with
+ * hundreds of worktrees the failed reads were what this cost.
+ */
+function refsHeldBy(gitDir: string): string[] {
+  let entries: Set<string>
+  try {
+    entries = new Set(readdirSync(gitDir))
+  } catch {
+    // git removed the worktree meanwhile: it holds nothing.
+    return []
   }
-  return admins
-}
-
-/** The refs a worktree has checked out, including one a rebase or bisect in it will return to. */
-async function refsHeldBy(admin: WorktreeAdmin): Promise<string[]> {
   const refs: string[] = []
-  const head = await readText(join(admin.gitDir, 'HEAD'))
-  if (head?.startsWith('ref: ')) refs.push(head.slice('ref: '.length))
-  for (const file of ['rebase-merge/head-name', 'rebase-apply/head-name']) {
-    const name = await readText(join(admin.gitDir, file))
+  const head = entries.has('HEAD') ? readText(join(gitDir, 'HEAD')) : undefined
+  if (head?.startsWith('ref: ')) refs.push(head.slice(5))
+  for (const directory of ['rebase-merge', 'rebase-apply']) {
+    if (!entries.has(directory)) continue
+    const name = readText(join(gitDir, directory, 'head-name'))
     if (name?.startsWith('refs/')) refs.push(name)
   }
-  const bisected = await readText(join(admin.gitDir, 'BISECT_START'))
-  if (bisected) refs.push(branchRef(bisected))
+  if (entries.has('BISECT_START')) {
+    const bisected = readText(join(gitDir, 'BISECT_START'))
+    if (bisected) refs.push(branchRef(bisected))
+  }
   return refs
 }
 
 /**
  * The worktree (the person's, or any other) that has `branch` checked out,
  * or undefined. It reads the worktrees' HEAD files directly, as git does,
- * rather than spawning `git worktree list`: it runs before every move of the target.
+ * rather than spawning `git worktree list`: it runs before every move of the
+ * target and on every supervisor loop. The reads are synchronous: a few
+ * small local files each, where awaiting each one queued it behind every agent's work
+ * on the event loop (docs/benchmarks.md, "Harness scaling: profile").
  */
 export async function worktreeHolding(git: Git, branch: string): Promise<string | undefined> {
   const commonDir = await commonDirOf(git)
   const ref = branchRef(branch)
-  for (const admin of await worktreeAdmins(commonDir)) {
-    if ((await refsHeldBy(admin)).includes(ref)) return admin.path
+  if (refsHeldBy(commonDir).includes(ref)) return commonDir.endsWith('/.git') ? dirname(commonDir) : commonDir
+  let names: string[]
+  try {
+    names = readdirSync(join(commonDir, 'worktrees'))
+  } catch (error) {
+    // git removes the directory with the last linked worktree, so it may go at any time.
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw error
+  }
+  for (const name of names) {
+    const gitDir = join(commonDir, 'worktrees', name)
+    if (!refsHeldBy(gitDir).includes(ref)) continue
+    const pointer = readText(join(gitDir, 'gitdir'))
+    return pointer ? dirname(pointer) : gitDir
   }
   return undefined
 }

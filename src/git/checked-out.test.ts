@@ -1,0 +1,36 @@
+import { mkdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createTempRepository } from '../../test/support/cli.ts'
+import { createGit } from './git.ts'
+import { worktreeHolding } from './checked-out.ts'
+
+describe('worktreeHolding', () => {
+  let repository: { root: string; dispose(): Promise<void> } | undefined
+  afterEach(async () => repository?.dispose())
+
+  it('finds the worktree holding a branch: checked out, mid-rebase or mid-bisect; none once the linked worktrees are gone', async () => {
+    repository = await createTempRepository()
+    const git = createGit(repository.root)
+    await git.run(['branch', 'colony/main'])
+    expect(await worktreeHolding(git, 'colony/main')).toBeUndefined()
+    expect(await worktreeHolding(git, 'main')).toBe(repository.root)
+
+    const linked = join(repository.root, '..', `${repository.root.split('/').at(-1)}-linked`)
+    await git.run(['worktree', 'add', '-q', linked, 'colony/main'])
+    expect(await worktreeHolding(git, 'colony/main')).toBe(linked)
+
+    // A rebase or a bisect detaches HEAD and names the branch it returns to.
+    const admin = join(repository.root, '.git', 'worktrees', linked.split('/').at(-1)!)
+    await git.run(['-C', linked, 'checkout', '-q', '--detach'])
+    expect(await worktreeHolding(git, 'colony/main')).toBeUndefined()
+    await mkdir(join(admin, 'rebase-merge'))
+    await writeFile(join(admin, 'rebase-merge', 'head-name'), 'refs/heads/colony/main\n')
+    expect(await worktreeHolding(git, 'colony/main')).toBe(linked)
+    await git.run(['worktree', 'remove', '--force', linked])
+    expect(await worktreeHolding(git, 'colony/main')).toBeUndefined()
+
+    await writeFile(join(repository.root, '.git', 'BISECT_START'), 'colony/main\n')
+    expect(await worktreeHolding(git, 'colony/main')).toBe(repository.root)
+  })
+})
