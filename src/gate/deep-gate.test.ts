@@ -105,6 +105,22 @@ describe('deep gate', () => {
     expect(await targetLog(git, 'colony/main')).toHaveLength(2)
   })
 
+  it('with no checks passes each tip without checking it out', async () => {
+    const repository = await createTempRepository()
+    disposers.push(() => repository.dispose())
+    const git = createGit(repository.root)
+    await git.run(['update-ref', 'refs/heads/colony/main', 'HEAD'])
+    await land(repository.root, [{ taskId: 1, file: 'n1.txt', content: 'ok\n' }])
+    const worktreesDir = join(repository.root, '.colony', 'worktrees')
+    const workspaces = createWorkspaces({ git, root: repository.root, worktreesDir, target: 'colony/main' })
+    const gate = createDeepGate({ git, workspaces, target: 'colony/main', commands: [], run: sandboxRunner(repository.root), timeoutMs: 10_000 })
+    const report = await gate.check()
+    const tip = await git.text(['rev-parse', 'colony/main'])
+    expect(report).toMatchObject({ status: 'green', tip, checks: [], culprits: [] })
+    expect(await git.text(['rev-parse', 'refs/colony/verified/colony/main'])).toBe(tip)
+    expect(await git.lines(['worktree', 'list', '--porcelain'])).toEqual([`worktree ${repository.root}`, expect.stringMatching(/^HEAD /), 'branch refs/heads/main'])
+  })
+
   it('bisects a check that relies on what an earlier check leaves behind with that earlier check run first', async () => {
     // test.sh reads what build.sh writes; task 3 breaks the source, so the build still passes and the test fails.
     const repository = await createTempRepository({ 'source.txt': 'good\n', 'build.sh': 'cp source.txt out.txt\n', 'test.sh': 'grep -q good out.txt\n' })

@@ -78,8 +78,9 @@ export function createDeepGate(options: DeepGateOptions) {
       const verified = await git.resolveRef(verifiedRef)
       const passing = (command: string): CheckReport => ({ command, status: brokeBy.has(command) ? 'reverted' : 'passing', culprits: brokeBy.get(command) ?? [] })
       if (verified === tip) return finish({ status: culprits.length > 0 ? 'reverted' : 'unchanged', tip, checks: commands.map(passing), culprits }, ran)
-      const scratch = await options.workspaces.openDetached(scratchName, tip)
-      const atTip = await history.resultsAtTip(scratch, tip, signal)
+      // No checks, nothing to run at the tip: no checkout of it either (a long run moves the tip hundreds of times).
+      const checkout = commands.length > 0 ? await options.workspaces.openDetached(scratchName, tip) : undefined
+      const atTip = checkout ? await history.resultsAtTip(checkout, tip, signal) : { ran: false, results: [] }
       ran ||= atTip.ran
       const failing = [...commands.keys()].filter((index) => !atTip.results[index]!.passed)
       if (failing.length === 0) {
@@ -88,6 +89,8 @@ export function createDeepGate(options: DeepGateOptions) {
         await emit('deep-gate-passed', { tip, ...(merges !== undefined && { merges }) })
         return finish({ status: culprits.length > 0 ? 'reverted' : 'green', tip, checks: commands.map(passing), culprits }, ran)
       }
+      // A check failed, so there are checks and a checkout of the tip.
+      const scratch = checkout!
       const { since, ran: learnt } = await history.lastPasses(scratch, tip, failing, signal)
       ran ||= learnt
       let reverted = false
