@@ -113,7 +113,7 @@ describe('deep gate', () => {
     await land(repository.root, [{ taskId: 1, file: 'n1.txt', content: 'ok\n' }])
     const worktreesDir = join(repository.root, '.colony', 'worktrees')
     const workspaces = createWorkspaces({ git, root: repository.root, worktreesDir, target: 'colony/main' })
-    const gate = createDeepGate({ git, workspaces, target: 'colony/main', commands: [], run: sandboxRunner(repository.root), timeoutMs: 10_000 })
+    const gate = createDeepGate({ git, workspaces, target: 'colony/main', commands: [], run: sandboxRunner(repository.root), timeoutMs: 10_000, onReverted: async () => undefined })
     const report = await gate.check()
     const tip = await git.text(['rev-parse', 'colony/main'])
     expect(report).toMatchObject({ status: 'green', tip, checks: [], culprits: [] })
