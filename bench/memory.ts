@@ -20,6 +20,7 @@ import { estimateTokens } from '../src/agent/index.ts'
 import { memoryForPlanner, memoryForTask } from '../src/memory/index.ts'
 import { openStore, type MemoryFilter, type MemoryKind, type NewMemory, type Store, type Task } from '../src/store/index.ts'
 import { createTestDatabase, postgresAdminUrl, postgresUnreachable } from '../test/support/postgres.ts'
+import { percentile, sorted } from './percentile.ts'
 
 const { values } = parseArgs({
   options: {
@@ -313,12 +314,6 @@ async function fill(store: Store, clock: { now: number }, random: Random, corpus
 }
 
 // --- Measuring ------------------------------------------------------------------------------
-
-function percentile(sorted: number[], share: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))] ?? NaN
-}
-
-const sorted = (numbers: number[]) => [...numbers].sort((a, b) => a - b)
 
 async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
   const started = performance.now()

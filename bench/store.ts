@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util'
 import pg from 'pg'
 import { createBoard } from '../src/board/index.ts'
 import { openStore } from '../src/store/index.ts'
+import { percentile } from './percentile.ts'
 
 const { values } = parseArgs({ options: { tasks: { type: 'string', default: '1000' }, store: { type: 'string' } } })
 const taskCount = Number(values.tasks)
@@ -49,10 +50,6 @@ function startClaimer(location: string, runId: number, owner: string) {
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]()
   const next = async () => (await lines.next()).value as string
   return { child, next }
-}
-
-function percentile(sorted: number[], share: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))] ?? NaN
 }
 
 async function measure(processes: number) {

@@ -43,6 +43,7 @@ import { dirname, join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { parseArgs, promisify } from 'node:util'
 import { createGit } from '../src/git/index.ts'
+import { percentile, sorted } from './percentile.ts'
 
 const run = promisify(execFile)
 
@@ -368,12 +369,6 @@ async function changeBytes(root: string, plan: EditPlan): Promise<number> {
 }
 
 // --- Measuring -----------------------------------------------------------------------------
-
-function percentile(sorted: number[], share: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))] ?? NaN
-}
-
-const sorted = (numbers: number[]) => [...numbers].sort((a, b) => a - b)
 
 /** Runs work(0..count-1), `limit` at a time, and returns the results in order. */
 async function inPool<T>(count: number, limit: number, work: (index: number) => Promise<T>): Promise<T[]> {
