@@ -1,4 +1,4 @@
-import type { Git } from '../git/index.ts'
+import { changedFiles, type Git } from '../git/index.ts'
 import type { Store } from '../store/index.ts'
 
 /**
@@ -15,7 +15,7 @@ export async function catchUpStaleness(store: Store, git: Git, tip: string): Pro
   if (!landed || landed === tip) return []
   // A landing this clone does not have (a store shared with another machine's clone) tells nothing about this tip.
   if (!(await git.resolveRef(landed))) return []
-  const files = await git.lines(['diff', '--name-only', '--no-renames', landed, tip])
+  const files = await changedFiles(git, landed, tip)
   await store.markMemoriesStale({ files, commit: tip })
   return files
 }

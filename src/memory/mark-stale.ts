@@ -1,9 +1,9 @@
-import type { Git } from '../git/index.ts'
+import { changedFiles, type Git } from '../git/index.ts'
 import type { Store } from '../store/index.ts'
 
 /** The files a commit on the target changed against its first parent (a merge's whole change). */
 export async function filesChangedBy(git: Git, commit: string): Promise<string[]> {
-  return git.lines(['diff', '--name-only', '--no-renames', `${commit}^1`, commit])
+  return changedFiles(git, `${commit}^1`, commit)
 }
 
 /**
