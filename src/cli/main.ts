@@ -1,7 +1,10 @@
 #!/usr/bin/env node
 import { enableCompileCache } from 'node:module'
+import { enterWorkspaceNamespace } from '../overlay/namespace.ts'
 import { moveSecretsOutOfEnvironment } from '../secrets/secrets-handoff.ts'
 
+// A command that makes workspaces restarts in the namespace its overlay mounts live in (before the credentials move: that restart would lose them).
+enterWorkspaceNamespace(process.argv)
 // Before anything else runs: no process an agent can inspect may hold a credential in its environment.
 moveSecretsOutOfEnvironment()
 // Every command is a fresh process that loads the same modules: V8's cached compilations make that about 40% faster.

@@ -169,13 +169,15 @@ export const configSchema = z.strictObject({
   /** How each new worktree is prepared (docs/real-repositories.md). */
   workspace: z
     .strictObject({
+      /** overlay: copy-on-write over one shared checkout per target commit; worktree: a full git worktree each; auto: overlay where the kernel allows it (docs/workspaces.md). */
+      kind: z.enum(['auto', 'overlay', 'worktree']).default('auto'),
       setup: commandList.default([]),
       /** Paths or globs (`**\/node_modules`) in the repository, given to each worktree as a writable view of the shared copy. */
       link: z.array(workspacePath).default([]),
       /** Paths or globs copied into each worktree. */
       copy: z.array(workspacePath).default([]),
     })
-    .default({ setup: [], link: [], copy: [] }),
+    .default({ kind: 'auto', setup: [], link: [], copy: [] }),
   limits: z
     .strictObject({
       maxAttempts: z.int().min(1).default(3),

@@ -56,6 +56,7 @@ const describers: Describers = {
   'task-proposed': taskMove,
   'task-awaiting-approval': taskMove,
   'task-ready': taskMove,
+  'workspace-opened': (data) => `${data.resumed ? 'resumed' : 'new'} ${data.kind === 'overlay' ? 'overlay' : 'git worktree'} ready in ${Math.round(data.ms)} ms`,
   'task-claimed': (data) => ('leaseUntil' in data ? `by ${data.owner}, attempt ${data.attempt}` : taskMove(data)),
   'task-started': taskMove,
   'task-integrating': taskMove,

@@ -73,6 +73,8 @@ const processDescription = {
   models: z.record(z.string(), z.string()),
   workers: z.number(),
   sandbox: z.object({ mode: z.string(), processCap: z.string().optional(), notCovered: z.array(z.string()).readonly() }),
+  /** overlay, or worktree with why (absent in events written before workspaces had kinds). */
+  workspaces: z.object({ kind: z.string(), reason: z.string().optional() }).optional(),
 }
 
 const tokens = {
@@ -125,6 +127,7 @@ export const eventSchemas = {
   'task-proposed': taskMove,
   'task-awaiting-approval': taskMove,
   'task-ready': taskMove,
+  'workspace-opened': z.object({ kind: z.enum(['overlay', 'worktree']), ms: z.number(), resumed: z.boolean() }),
   'task-claimed': z.union([z.object({ owner: z.string(), attempt: z.number(), leaseUntil: z.number() }), taskMove]),
   'task-started': taskMove,
   'task-integrating': taskMove,

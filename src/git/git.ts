@@ -80,13 +80,15 @@ const remoteCommands = new Set(['fetch', 'push', 'ls-remote'])
  *   const git = createGit('/repo')
  *   const tip = await git.text(['rev-parse', 'refs/heads/colony/main'])
  */
-export function createGit(cwd: string, defaults: { env?: Record<string, string> } = {}) {
+export function createGit(cwd: string, defaults: { env?: Record<string, string>; via?: readonly string[] } = {}) {
+  // `via`: a command git runs under, e.g. nsenter into the namespace where a workspace's overlay is mounted.
+  const [program, ...programArgs] = defaults.via && defaults.via.length > 0 ? [...defaults.via, 'git'] : ['git']
   function run(args: string[], options: GitRunOptions = {}): Promise<GitResult> {
     return new Promise((resolve, reject) => {
       const input = options.input
       const environment = remoteCommands.has(args[0] ?? '') ? environmentWithSecrets() : process.env
       const settings = options.asPerson ? personEnvironment : { ...quietEnvironment, ...colonyGitConfig(environment) }
-      const child = spawn('git', args, { cwd, env: { ...environment, ...settings, ...defaults.env, ...options.env }, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] })
+      const child = spawn(program, [...programArgs, ...args], { cwd, env: { ...environment, ...settings, ...defaults.env, ...options.env }, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] })
       const stdout: Buffer[] = []
       const stderr: Buffer[] = []
       child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk))

@@ -17,5 +17,5 @@ export async function resumeWorkspace(git: Git, target: TargetLocation, taskId: 
   if (rebasing) await workspaceGit.run(['rebase', '--abort'])
   const tip = await targetTip(git, target)
   const base = tip ? await workspaceGit.text(['merge-base', 'HEAD', tip]) : await workspaceGit.text(['rev-parse', 'HEAD'])
-  return { taskId, path, branch: taskBranch(taskId), git: workspaceGit, base, resumed: true }
+  return { taskId, path, branch: taskBranch(taskId), git: workspaceGit, base, resumed: true, overlay: false }
 }

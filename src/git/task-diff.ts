@@ -56,6 +56,8 @@ export interface TaskDiffOptions extends TargetLocation {
   exclude: readonly string[]
   /** Cut the patch at this many characters (the API's answer stays bounded); no limit when undefined. */
   maxPatchCharacters?: number
+  /** The command to run git under in a worktree this process cannot see (an overlay mounted in a running Colony's namespace); see overlay's workspaceVia. */
+  worktreeVia?: (path: string) => readonly string[] | undefined
 }
 
 const inProgress = ['claimed', 'running', 'integrating']
@@ -131,14 +133,15 @@ async function commitChange(taskId: number, commit: string, source: TaskChangeSo
 
 /** The worktree's files staged, as integration would stage them, into a copy of its index: the tree they make and where they branched from the target. */
 async function worktreeChange(path: string, options: TaskDiffOptions): Promise<{ base: string; tree: string }> {
-  const worktree = createGit(path)
+  const via = options.worktreeVia?.(path)
+  const worktree = createGit(path, { via })
   const index = await worktree.text(['rev-parse', '--path-format=absolute', '--git-path', 'index'])
   const scratch = await mkdtemp(join(tmpdir(), 'colony-diff-'))
   try {
     const copy = join(scratch, 'index')
     // PERF: the copy keeps the index's file stats, so git reads only the files that changed.
     if (existsSync(index)) await copyFile(index, copy)
-    const staging = createGit(path, { env: { GIT_INDEX_FILE: copy } })
+    const staging = createGit(path, { env: { GIT_INDEX_FILE: copy }, via })
     if (!existsSync(copy)) await staging.run(['read-tree', 'HEAD'])
     await stageChanges(staging, options.exclude)
     const tree = await staging.text(['write-tree'])

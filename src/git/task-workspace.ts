@@ -10,6 +10,8 @@ export interface Workspace {
   base: string
   /** An earlier attempt's worktree was picked up with its files, instead of a fresh one. */
   resumed: boolean
+  /** Its files are an overlay over a shared checkout (src/overlay), not a checkout of their own. */
+  overlay: boolean
 }
 
 export const taskBranchPrefix = 'colony/task/'

@@ -13,6 +13,17 @@ import { createWorktreeAdministration, registeredWorktrees } from './worktree-ad
 export { taskBranch, taskBranchPrefix, type Workspace } from './task-workspace.ts'
 export type { SetupRunner, WorkspacePreparation } from './workspace-preparation.ts'
 
+/** Worktrees whose files are layered over a shared checkout (src/overlay): how they are made, mounted again and removed. */
+export interface WorktreeLayers {
+  add(path: string, start: { commit: string; branch?: string }): Promise<void>
+  remount(path: string): Promise<boolean>
+  remountAll(worktreesDir: string): Promise<void>
+  remove(path: string): Promise<void>
+  isOverlay(path: string): boolean
+  /** `final`: the run is over, so bases no layer uses go too, the newest and the just-made included. */
+  sweep(options?: { final?: boolean }): Promise<void>
+}
+
 export interface WorkspacesOptions {
   /** Git at the repository's main working tree (read-only use: Colony never changes that tree). */
   git: Git
@@ -23,6 +34,8 @@ export interface WorkspacesOptions {
   remote?: string | undefined
   preparation?: WorkspacePreparation
   runSetup?: SetupRunner
+  /** When given, worktrees are overlays instead of full checkouts. */
+  layers?: WorktreeLayers | undefined
 }
 
 /**
@@ -33,7 +46,7 @@ export interface WorkspacesOptions {
  * The repository's main working tree, index and HEAD are never touched.
  */
 export function createWorkspaces(options: WorkspacesOptions) {
-  const { git, root, worktreesDir } = options
+  const { git, root, worktreesDir, layers } = options
 
   const pathFor = (taskId: number) => taskWorktreePath(worktreesDir, taskId)
   const administer = createWorktreeAdministration()
@@ -41,6 +54,11 @@ export function createWorkspaces(options: WorkspacesOptions) {
 
   async function removeNow(taskId: number): Promise<void> {
     const path = pathFor(taskId)
+    if (layers?.isOverlay(path)) {
+      await layers.remove(path)
+      await git.run(['branch', '-D', taskBranch(taskId)], { okExitCodes: [1] })
+      return
+    }
     const registered = await registeredWorktrees(git)
     if (registered.has(path)) {
       if (existsSync(path)) await git.run(['worktree', 'remove', '--force', '--force', path])
@@ -64,8 +82,9 @@ export function createWorkspaces(options: WorkspacesOptions) {
   async function open(taskId: number, openOptions: { resume?: boolean; at?: string } = {}): Promise<Workspace> {
     const path = pathFor(taskId)
     if (openOptions.resume && existsSync(path)) {
+      await layers?.remount(path)
       const resumed = await resumeWorkspace(git, options, taskId, path)
-      if (resumed) return resumed
+      if (resumed) return { ...resumed, overlay: layers?.isOverlay(path) ?? false }
     }
     const tip = await targetTip(git, options)
     if (!tip) throw new WorkspaceLinkError(options.target, `the target branch ${options.target} does not exist (run \`colony init\`)`)
@@ -73,7 +92,8 @@ export function createWorkspaces(options: WorkspacesOptions) {
     await administer(async () => {
       await removeNow(taskId)
       await mkdir(worktreesDir, { recursive: true })
-      await git.run(['worktree', 'add', '--quiet', '-B', taskBranch(taskId), path, start])
+      if (layers) await layers.add(path, { commit: start, branch: taskBranch(taskId) })
+      else await git.run(['worktree', 'add', '--quiet', '-B', taskBranch(taskId), path, start])
     })
     try {
       await prepare(path)
@@ -81,11 +101,13 @@ export function createWorkspaces(options: WorkspacesOptions) {
       await remove(taskId)
       throw error
     }
-    return { taskId, path, branch: taskBranch(taskId), git: createGit(path), base: start, resumed: false }
+    return { taskId, path, branch: taskBranch(taskId), git: createGit(path), base: start, resumed: false, overlay: layers !== undefined }
   }
 
   /** Removes every task worktree and branch whose task `keep` does not claim; returns the task ids removed. */
-  async function sweep(keep: (taskId: number) => boolean): Promise<number[]> {
+  async function sweep(keep: (taskId: number) => boolean, sweepOptions: { final?: boolean } = {}): Promise<number[]> {
+    // Mounted again first: prune would take an unmounted overlay worktree for one whose directory is gone.
+    await layers?.remountAll(worktreesDir)
     await administer(() => git.run(['worktree', 'prune']))
     const removed: number[] = []
     for (const taskId of await taskIdsOnDisk(git, worktreesDir)) {
@@ -93,10 +115,11 @@ export function createWorkspaces(options: WorkspacesOptions) {
       await remove(taskId)
       removed.push(taskId)
     }
+    await layers?.sweep(sweepOptions)
     return removed
   }
 
-  const { openDetached, removeDetached } = createDetachedWorktrees({ git, worktreesDir, administer, prepare })
+  const { openDetached, removeDetached } = createDetachedWorktrees({ git, worktreesDir, administer, prepare, layers })
   return { open, remove, sweep, pathFor, openDetached, removeDetached }
 }
 

@@ -100,7 +100,7 @@ async function removeTaskWorktrees(store: Store, runId: number, workspaces: Work
       .filter((task) => task.status === 'awaiting_approval' || (leasedStatuses.includes(task.status) && task.owner !== null && !ownerIsGone(task.owner, owner)))
       .map((task) => task.id),
   )
-  await workspaces.sweep((taskId) => kept.has(taskId))
+  await workspaces.sweep((taskId) => kept.has(taskId), { final: true })
 }
 
 /**

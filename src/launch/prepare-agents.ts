@@ -7,6 +7,7 @@ import type { DeepGate } from '../gate/index.ts'
 import { findTaskCommit, worktreeHolding } from '../git/index.ts'
 import { createLanguageModel, modelForRole, priceOf, type ModelOverrides, type Role } from '../model/index.ts'
 import { createSupervisor, type Supervisor } from '../orchestrator/index.ts'
+import { describeWorkspaceKind, workspaceKind, type WorkspaceKind } from '../overlay/index.ts'
 import type { RepositoryLayout } from '../repository/index.ts'
 import { createRoles, type RoleModel } from '../roles/index.ts'
 import type { Sandbox } from '../sandbox/index.ts'
@@ -29,16 +30,17 @@ export interface AgentProcessOptions {
 }
 
 /** What a process runs with: its models, how many agents, and what the sandbox does not cover here. */
-function describeProcess(models: Partial<Record<Role, RoleModel>>, clis: readonly { role: Role; spec: AgentCliSpec }[], workers: number, sandbox: Sandbox): ProcessDescription {
+function describeProcess(models: Partial<Record<Role, RoleModel>>, clis: readonly { role: Role; spec: AgentCliSpec }[], workers: number, sandbox: Sandbox, workspaces: WorkspaceKind): ProcessDescription {
   const missing = sandbox.notCovered
   const specs: Record<string, string> = Object.fromEntries(Object.entries(models).map(([role, model]) => [role, model.spec]))
   for (const { role, spec } of clis) specs[role] = [specs[role], `${spec.cli}/${spec.model}`].filter(Boolean).join(' + ')
   const roles = Object.entries(specs).map(([role, spec]) => `${role} ${spec}`).join(', ')
   return {
-    summary: `${roles}; ${workers} workers; sandbox ${sandbox.mode}${missing.length > 0 ? ` (not covered here: ${missing.join(', ')})` : ''}`,
+    summary: `${roles}; ${workers} workers; sandbox ${sandbox.mode}${missing.length > 0 ? ` (not covered here: ${missing.join(', ')})` : ''}; ${describeWorkspaceKind(workspaces)}`,
     models: specs,
     workers,
     sandbox: { mode: sandbox.mode, processCap: sandbox.processCap, notCovered: missing },
+    workspaces,
   }
 }
 
@@ -91,7 +93,7 @@ export async function prepareAgents(options: AgentProcessOptions, run: Run, role
     policy,
     workspaces,
     /** What this process runs with, for its `run-configured` or `workers-joined` event. */
-    description: describeProcess(models, clis, workers, sandbox),
+    description: describeProcess(models, clis, workers, sandbox, workspaceKind(options.layout.colonyDir, config.workspace.kind)),
 
     /** This process's supervisor, running the real roles; only `colony run` has the deep gate (the judge's), and is told of merges for it. */
     superviseWith({ deepGate, onMerged }: { deepGate: DeepGate | undefined; onMerged?: () => void }): Supervisor {

@@ -1,3 +1,4 @@
+import { newEvent } from '../events/index.ts'
 import { createFinishTool, editFileTool, listFilesTool, noteTool, readFileTool, runCommandTool, searchTool, writeFileTool } from '../agent/index.ts'
 import { buildSystemPrompt, readModelText } from '../agent/index.ts'
 import { LeaseLostError, type TaskHandle } from '../board/index.ts'
@@ -65,7 +66,9 @@ export function createWorker(context: RoleContext) {
     const task = handle.task
     const before = await landedBefore(task)
     if (before) return { merged: true, commit: before }
+    const opening = performance.now()
     const workspace = await context.workspaces.open(task.id, { resume })
+    await context.store.appendEvents([newEvent('workspace-opened', { kind: workspace.overlay ? 'overlay' : 'worktree', ms: performance.now() - opening, resumed: workspace.resumed }, { runId: task.runId, taskId: task.id })])
     let outcome: WorkerOutcome | undefined
     try {
       outcome = await workIn(workspace, handle, signal)

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { resolve } from 'node:path'
+import { hostUid } from '../overlay/namespace.ts'
 import { createRedactor, environmentWithSecrets, type Redactor } from '../secrets/index.ts'
 import { bubblewrapArguments, probeBubblewrap } from './bubblewrap.ts'
 import { BubblewrapUnavailableError } from './errors.ts'
@@ -94,7 +95,7 @@ function detectProcessCap(): ProcessCap {
     probe.dispose()
     return 'cgroup'
   }
-  return process.getuid?.() === 0 ? 'watchdog' : 'rlimit'
+  return hostUid() === 0 ? 'watchdog' : 'rlimit'
 }
 
 let warnedAboutHostMode = false

@@ -19,6 +19,7 @@ import { createMemoryRoutes } from './memory-routes.ts'
 import { maxBodyBytes, maxPatchCharacters } from './request-schemas.ts'
 import { createRunRoutes } from './run-routes.ts'
 import { createTaskRoutes } from './task-routes.ts'
+import { workspaceVia } from '../overlay/index.ts'
 
 export interface ServerOptions {
   store: Store
@@ -30,7 +31,7 @@ export interface ServerOptions {
   /** The built dashboard (npm run build writes it to dist/web). */
   webRoot?: string
   /** The repository's main working tree and where its task worktrees are: tasks' changes are read there. */
-  repository: { root: string; worktreesDir: string }
+  repository: { root: string; worktreesDir: string; colonyDir: string }
 }
 
 const builtDashboard = fileURLToPath(new URL('../../dist/web/', import.meta.url))
@@ -60,6 +61,7 @@ export function createApp(options: ServerOptions) {
     remote: config.remote,
     exclude: [...config.workspace.link, ...config.workspace.copy],
     maxPatchCharacters,
+    worktreeVia: (path: string) => workspaceVia(options.repository.colonyDir, path),
   }
 
   const app = new Hono()

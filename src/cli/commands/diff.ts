@@ -7,6 +7,7 @@ import { formatDiffStat, formatPatch } from '../format-diff.ts'
 import { printJson } from '../format.ts'
 import { withSession } from '../session.ts'
 import { parseTaskId } from '../usage-error.ts'
+import { workspaceVia } from '../../overlay/index.ts'
 
 const short = (commit: string) => commit.slice(0, 10)
 
@@ -44,6 +45,7 @@ export function registerDiff(program: Command): void {
           target: config.target,
           remote: config.remote,
           exclude: [...config.workspace.link, ...config.workspace.copy],
+          worktreeVia: (path) => workspaceVia(layout.colonyDir, path),
         })
         if (options.json) {
           const { patch, truncated, ...rest } = diff

@@ -3,6 +3,7 @@ import { cliRoles } from '../../agents/index.ts'
 import { createGit, targetTip } from '../../git/index.ts'
 import { createAgentWorkspaces } from '../../launch/index.ts'
 import { assertTargetUsable, TargetBranchMissingError } from '../../repository/index.ts'
+import { describeWorkspaceKind, workspaceKind } from '../../overlay/index.ts'
 import { runGuarded, sandboxFromConfig, sandboxPolicy } from '../../sandbox/index.ts'
 import { processesHoldingSecrets, secretsLeftInExecEnvironment } from '../../secrets/index.ts'
 import { printJson } from '../format.ts'
@@ -31,7 +32,8 @@ export function registerSandbox(program: Command): void {
         const keysAtExec = secretsLeftInExecEnvironment()
         // An agent CLI talks to its model itself: its process (and what it runs) has the network and the model's key.
         const agentClis = cliRoles(config).map(({ role, spec }) => `${role} ${spec.cli}`)
-        if (options.json) return printJson({ mode: box.mode, weakness: box.weakness ?? null, processCap: box.processCap, guarantees: box.guarantees, notCovered: missing, credentialsInColonyEnvironment: keysAtExec, credentialHolders: holders, agentClisWithNetwork: agentClis, policy })
+        const workspaces = workspaceKind(layout.colonyDir, config.workspace.kind)
+        if (options.json) return printJson({ workspaces, mode: box.mode, weakness: box.weakness ?? null, processCap: box.processCap, guarantees: box.guarantees, notCovered: missing, credentialsInColonyEnvironment: keysAtExec, credentialHolders: holders, agentClisWithNetwork: agentClis, policy })
         const lines = [
           `mode: ${box.mode}${box.weakness ? ` (${box.weakness})` : ''}`,
           `guarantees: ${box.guarantees.join(', ')}`,
@@ -44,6 +46,7 @@ export function registerSandbox(program: Command): void {
           `process cap: ${box.processCap === 'cgroup' ? 'pids cgroup' : box.processCap === 'rlimit' ? 'RLIMIT_NPROC' : 'watchdog only (root without a writable pids cgroup)'}`,
           `network: ${box.mode === 'host' ? 'not isolated (host mode)' : policy.network ? 'allowed' : 'off'}`,
           ...(agentClis.length > 0 ? [`agent CLIs (${agentClis.join(', ')}): run with the network and their model's key, since they call their model themselves; what they run shares both`] : []),
+          describeWorkspaceKind(workspaces),
           `limits: ${policy.memoryMb} MB memory, ${policy.processes} processes, ${policy.outputBytes} bytes of output kept`,
           `refused: ${policy.refuse.join(' | ') || 'nothing'}`,
           `need approval: ${policy.approve.join(' | ') || 'nothing'}`,

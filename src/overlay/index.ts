@@ -1,0 +1,7 @@
+export { enterWorkspaceNamespace, restartInNamespace, namespaceState, hostUid, type NamespaceState } from './namespace.ts'
+export { probeOverlays, type OverlayProbe } from './probe-overlays.ts'
+export { workspaceKind, describeWorkspaceKind, type WorkspaceKind, type WantedWorkspaceKind } from './workspace-kind.ts'
+export { createOverlayWorktrees, type OverlayWorktrees } from './overlay-worktrees.ts'
+export { mountedOverlays } from './mounts.ts'
+export { OverlayMountError, OverlaysUnavailableError, OverlayNotMountedError } from './errors.ts'
+export { workspaceVia } from './workspace-via.ts'

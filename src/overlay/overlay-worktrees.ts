@@ -1,0 +1,125 @@
+import { existsSync } from 'node:fs'
+import { link, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { basename, isAbsolute, join, relative, resolve } from 'node:path'
+import { createGit, type Git } from '../git/index.ts'
+import { createOverlayBases, type Base } from './bases.ts'
+import { OverlayMountError } from './errors.ts'
+import { isMounted, mountOverlay, unmountOverlay } from './mounts.ts'
+import { mountedElsewhere, ownerFile } from './workspace-via.ts'
+
+export interface OverlayWorktreesOptions {
+  git: Git
+  /** `.colony`: bases and layers live under it, beside the worktrees' mount points. */
+  colonyDir: string
+}
+
+/** Where a git worktree starts: on a branch (made or reset there) or detached. */
+export interface WorktreeStart {
+  commit: string
+  branch?: string
+}
+
+/**
+ * Git worktrees whose files are an overlay: the target's tree checked out
+ * once (a base, shared read-only by every workspace on it) under a writable
+ * layer that holds only what this workspace changes. Git sees an ordinary
+ * worktree (`git worktree add --no-checkout` registers it and its branch; its
+ * `.git` pointer lives in the layer; its index starts as a hard link to the
+ * base's, which git replaces, never rewrites, when it writes one), so staging,
+ * committing, rebasing, the gate and bubblewrap work on it unchanged. Only a
+ * process in Colony's namespace sees the files (see enterWorkspaceNamespace).
+ */
+export function createOverlayWorktrees({ git, colonyDir }: OverlayWorktreesOptions) {
+  const layersDir = join(colonyDir, 'layers')
+  const bases = createOverlayBases(git, join(colonyDir, 'bases'))
+  const layerOf = (path: string) => join(layersDir, basename(path))
+
+  async function mount(path: string, base: Base): Promise<void> {
+    const layer = layerOf(path)
+    await mkdir(path, { recursive: true })
+    await writeFile(ownerFile(colonyDir, path), `${process.pid}\n`)
+    await mountOverlay({ lower: base.tree, upper: join(layer, 'upper'), work: join(layer, 'work') }, path)
+  }
+
+  /** Registers a worktree at `path` and mounts its overlay; like `git worktree add` (run it under the worktree administration). */
+  async function add(path: string, start: WorktreeStart): Promise<void> {
+    const base = await bases.baseFor(start.commit)
+    const layer = layerOf(path)
+    await rm(layer, { recursive: true, force: true })
+    await mkdir(join(layer, 'upper'), { recursive: true })
+    await mkdir(join(layer, 'work'))
+    await writeFile(join(layer, 'base'), `${base.commit}\n`)
+    // Locked: a `git worktree prune` run outside Colony's namespace sees an empty directory and would forget a live worktree.
+    await git.run(['worktree', 'add', '--no-checkout', '--lock', '--quiet', ...(start.branch ? ['-B', start.branch] : ['--detach']), path, start.commit])
+    await rename(join(path, '.git'), join(layer, 'upper', '.git'))
+    await link(base.index, join(await administrationDir(layer), 'index'))
+    await mount(path, base)
+    // The worktree's HEAD is `start`; its files and index are the base's until moved there (only what differs is written).
+    if (base.commit !== start.commit) await createGit(path).run(['read-tree', '-m', '-u', base.commit, start.commit])
+  }
+
+  /** Mounts again the layer a stopped Colony left (its mounts went with its namespace); false when there is none to resume. */
+  async function remount(path: string): Promise<boolean> {
+    if (isMounted(path)) return true
+    const layer = layerOf(path)
+    if (!existsSync(join(layer, 'upper', '.git')) || !existsSync(join(layer, 'base'))) return false
+    // Another live Colony (a `colony worker`) has it mounted in its own namespace: one upper directory in two mounts corrupts both.
+    if (mountedElsewhere(colonyDir, path)) throw new OverlayMountError(path, 'another running Colony process has it mounted')
+    const commit = (await readFile(join(layer, 'base'), 'utf8')).trim()
+    await mount(path, await bases.exactBase(commit))
+    return true
+  }
+
+  /** Unmounts and removes a worktree made by `add` with its layer and git's record of it; like `git worktree remove --force`. */
+  async function remove(path: string): Promise<void> {
+    if (isMounted(path)) await unmountOverlay(path)
+    const layer = layerOf(path)
+    if (existsSync(join(layer, 'upper', '.git'))) {
+      const administration = await administrationDir(layer)
+      // Only ever a directory under .git/worktrees: what `git worktree prune` removes for a worktree that is gone.
+      const worktreesAdministration = resolve(await git.text(['rev-parse', '--path-format=absolute', '--git-common-dir']), 'worktrees')
+      const inside = relative(worktreesAdministration, administration)
+      if (inside && !inside.startsWith('..') && !isAbsolute(inside)) await rm(administration, { recursive: true, force: true })
+    }
+    await rm(layer, { recursive: true, force: true })
+    await rm(path, { recursive: true, force: true })
+  }
+
+  /** Whether `path` is (or was, before a restart) an overlay worktree. */
+  function isOverlay(path: string): boolean {
+    return isMounted(path) || existsSync(join(layerOf(path), 'upper', '.git'))
+  }
+
+  /** Mounts again every layer a stopped Colony left, so that git sees those worktrees whole. */
+  async function remountAll(worktreesDir: string): Promise<void> {
+    if (!existsSync(layersDir)) return
+    for (const name of await readdir(layersDir)) {
+      const path = join(worktreesDir, name)
+      if (!mountedElsewhere(colonyDir, path)) await remount(path)
+    }
+  }
+
+  /** Removes bases no layer uses. */
+  async function sweep({ final = false }: { final?: boolean } = {}): Promise<void> {
+    const inUse = new Set<string>()
+    if (existsSync(layersDir)) {
+      for (const name of await readdir(layersDir)) {
+        const commit = await readFile(join(layersDir, name, 'base'), 'utf8').catch(() => undefined)
+        if (commit) inUse.add(commit.trim())
+      }
+    }
+    await bases.removeUnused(inUse, final ? { keepNewest: false, graceMs: 0 } : {})
+  }
+
+  return { add, remount, remountAll, remove, isOverlay, sweep }
+}
+
+/** The worktree's directory under `.git/worktrees`, from the `.git` pointer kept in its layer. */
+async function administrationDir(layer: string): Promise<string> {
+  const pointer = await readFile(join(layer, 'upper', '.git'), 'utf8')
+  const match = /^gitdir: (.+)$/m.exec(pointer)
+  if (!match) throw new Error(`${join(layer, 'upper', '.git')} is not a git worktree pointer`)
+  return match[1]!.trim()
+}
+
+export type OverlayWorktrees = ReturnType<typeof createOverlayWorktrees>

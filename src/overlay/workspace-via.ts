@@ -1,0 +1,33 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { basename, join } from 'node:path'
+import { OverlayNotMountedError } from './errors.ts'
+
+/** The file in a workspace's layer naming the Colony process whose namespace mounts it. */
+export function ownerFile(colonyDir: string, path: string): string {
+  return join(colonyDir, 'layers', basename(path), 'owner')
+}
+
+/** Whether a live Colony process other than this one mounts the overlay at `path` (in its own namespace). */
+export function mountedElsewhere(colonyDir: string, path: string): boolean {
+  const owner = ownerFile(colonyDir, path)
+  if (!existsSync(owner)) return false
+  const pid = readFileSync(owner, 'utf8').trim()
+  return /^\d+$/.test(pid) && Number(pid) !== process.pid && existsSync(`/proc/${pid}/ns/mnt`)
+}
+
+/**
+ * How to reach a workspace from a process outside the namespace that mounts
+ * it (`colony diff` and the dashboard, started by a person): undefined when
+ * this process sees it already (a git worktree, or an overlay it mounted);
+ * else `nsenter` into its owner's user and mount namespaces, which the same
+ * user may join without privilege. An overlay whose owner has ended is
+ * mounted nowhere: its files wait in the layer for the run to resume.
+ */
+export function workspaceVia(colonyDir: string, path: string): readonly string[] | undefined {
+  if (existsSync(join(path, '.git'))) return undefined
+  const owner = ownerFile(colonyDir, path)
+  if (!existsSync(owner)) return undefined
+  const pid = readFileSync(owner, 'utf8').trim()
+  if (!/^\d+$/.test(pid) || !existsSync(`/proc/${pid}/ns/mnt`)) throw new OverlayNotMountedError(path)
+  return ['nsenter', `--target=${pid}`, '--user', '--mount', '--']
+}
