@@ -58,7 +58,7 @@ export function sourceLines(random: Random): string[] {
   return Array.from({ length: 4_000 }, () => random.pick(templates)())
 }
 
-function fileBody(random: Random, lines: string[], path: string, size: number): string {
+export function fileBody(random: Random, lines: string[], path: string, size: number): string {
   const parts = [`// ${path}`]
   let length = parts[0]!.length
   while (length < size) {

@@ -1,7 +1,7 @@
 import type { Script, ScriptedReply } from '../src/model/scripted/index.ts'
 
 /** A deterministic pseudo-random number in [0, 1) from a seed and a key (stateless: the same request always waits as long). */
-function seeded(seed: number, key: string): number {
+export function seeded(seed: number, key: string): number {
   let hash = seed >>> 0
   for (const char of key) hash = Math.imul(hash ^ char.charCodeAt(0), 2654435761) >>> 0
   hash = Math.imul(hash ^ (hash >>> 16), 2246822507) >>> 0

@@ -36,14 +36,13 @@
 // with the upper directory as work tree (modes and symlinks as on disk),
 // write-tree, commit-tree.
 import { execFile, execFileSync, spawn } from 'node:child_process'
-import { mkdirSync, writeFileSync } from 'node:fs'
 import { chmod, copyFile, lstat, mkdir, mkdtemp, readdir, readFile, rename, rm, statfs, symlink, writeFile } from 'node:fs/promises'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { parseArgs, promisify } from 'node:util'
 import { createGit } from '../src/git/index.ts'
-import { createRandom, generateRepository, sourceLines, type Random, type Repository } from './generated-repository.ts'
+import { createRandom, fileBody, generateRepository, sourceLines, type Random, type Repository } from './generated-repository.ts'
 import { percentile, sorted } from './percentile.ts'
 
 const run = promisify(execFile)

@@ -7,9 +7,10 @@ import { unsupportedChanges } from './unsupported-changes.ts'
  * Refuses a task's commit (`base..HEAD`, touching `files`) that reaches outside
  * the task's scope, holds what Colony cannot land, or is over the diff limit:
  * the commit is undone, its changes left in the worktree, and the outcome tells
- * the worker what to fix. Undefined when the change may go on to land.
+ * the worker what to fix (`within`: the only paths the worker can have
+ * written, when its workspace knows). Undefined when the change may go on to land.
  */
-export async function refuseChange(git: Git, options: IntegrateOptions, base: string, files: string[], emit: IntegrationEmit): Promise<IntegrationOutcome | undefined> {
+export async function refuseChange(git: Git, options: IntegrateOptions, base: string, files: string[], emit: IntegrationEmit, within?: readonly string[]): Promise<IntegrationOutcome | undefined> {
   const { task } = options
   const stray = outsideScope(files, task.scope)
   if (stray.length > 0) {
@@ -24,7 +25,7 @@ export async function refuseChange(git: Git, options: IntegrateOptions, base: st
         'or note in finish.concerns that the scope is wrong; then call finish again.',
     }
   }
-  const unsupported = await unsupportedChanges(git, base, 'HEAD')
+  const unsupported = await unsupportedChanges(git, base, 'HEAD', within)
   if (unsupported.length > 0) {
     await git.run(['reset', '--mixed', '--quiet', base])
     await emit('change-refused', { files: unsupported.map((change) => change.path) })

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { mkdir, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import { createGit, type Git } from './git.ts'
-import type { WorktreeLayers } from './workspaces.ts'
+import type { WorktreeLayers } from './worktree-layers.ts'
 import { registeredWorktrees, type Administer } from './worktree-administration.ts'
 
 export interface DetachedWorktreesOptions {

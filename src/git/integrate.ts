@@ -32,12 +32,13 @@ export async function integrate(options: IntegrateOptions): Promise<IntegrationO
   }
 
   const tip = await requireTargetTip(git, options)
-  const base = await squashTaskCommit(git, task, tip, excluded, authorEnv)
+  const within = await options.changedPaths?.()
+  const base = await squashTaskCommit(git, task, tip, excluded, authorEnv, within)
   if (base === undefined) {
     return { status: 'nothing-to-commit', message: 'There are no changes to integrate: the worktree matches the target. Make the change the task asks for, then call finish.' }
   }
   const files = await changedFiles(git, base, 'HEAD')
-  const refused = await refuseChange(git, options, base, files, emit)
+  const refused = await refuseChange(git, options, base, files, emit, within)
   if (refused) return refused
 
   const candidate = await createLandingCandidate({ git, options, authorEnv, emit, base, tip })

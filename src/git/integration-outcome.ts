@@ -46,6 +46,8 @@ export interface IntegrateOptions {
   diffLimit: number
   /** Paths that are never committed: linked or copied into the worktree by `workspace`. */
   exclude?: string[]
+  /** Where the worker can have changed files (an overlay's layer knows); git looks only there. Undefined: everywhere. */
+  changedPaths?: (() => Promise<string[] | undefined>) | undefined
   /** The fast gate: the task's acceptance commands plus `checks.fast`, run in the worktree. */
   gate: (cwd: string) => Promise<GateOutcome>
   emit?: EmitEvent

@@ -6,7 +6,8 @@ function nulSeparated(paths: readonly string[]): string {
 }
 
 /**
- * Stages everything a worker changed in its worktree (edits, new files,
+ * Stages everything a worker changed in its worktree (looking only at
+ * `within`, when the workspace knows where changes can be) (edits, new files,
  * deletions, mode changes, symlinks) except what workspace preparation put
  * there: `excluded` are workspace.link and workspace.copy entries, plain paths
  * or globs. Whether those paths are ignored, hidden by .git/info/exclude, not
@@ -17,12 +18,12 @@ function nulSeparated(paths: readonly string[]): string {
  * which exits 1 as soon as PATH is ignored ("The following paths are ignored
  * by one of your .gitignore files").
  */
-export async function stageChanges(git: Git, excludedEntries: readonly string[]): Promise<void> {
+export async function stageChanges(git: Git, excludedEntries: readonly string[], within?: readonly string[]): Promise<void> {
   const excluded = excludedEntries.map(insideRoot)
   const literal = { env: { GIT_LITERAL_PATHSPECS: '1' } }
   // --modified lists unmerged paths too, so a rebase the worker resolved is staged as well.
-  const changed = await git.run(['ls-files', '-z', '--modified', '--deleted', '--others', '--exclude-standard'])
-  const toStage = [...new Set(changed.stdout.split('\0').filter((path) => path !== '' && !isUnderAny(path, excluded)))]
+  const changed = within?.length === 0 ? '' : (await git.run(['ls-files', '-z', '--modified', '--deleted', '--others', '--exclude-standard', ...(within ? ['--', ...within] : [])], within ? literal : {})).stdout
+  const toStage = [...new Set(changed.split('\0').filter((path) => path !== '' && !isUnderAny(path, excluded)))]
   if (toStage.length > 0) await git.run(['add', '-A', '--pathspec-from-file=-', '--pathspec-file-nul'], { ...literal, input: nulSeparated(toStage) })
   if (excluded.length === 0) return
   const staged = await git.run(['diff', '--cached', '--name-only', '--no-renames', '-z', 'HEAD'])

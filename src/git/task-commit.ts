@@ -12,15 +12,19 @@ function commitMessage(task: IntegrationTask): string {
 /**
  * One commit per task: folds whatever the worker committed or left in the tree
  * into a single commit, carrying `Colony-Task: <id>`, on its merge base with
- * `tip`. Returns that base, or undefined when the worktree matches it (nothing
+ * `tip` (`within`: the only paths the worker can have changed, when known).
+ * Returns that base, or undefined when the worktree matches it (nothing
  * to commit).
  */
-export async function squashTaskCommit(git: Git, task: IntegrationTask, tip: string, excluded: string[], authorEnv: Record<string, string>): Promise<string | undefined> {
+export async function squashTaskCommit(git: Git, task: IntegrationTask, tip: string, excluded: string[], authorEnv: Record<string, string>, within?: readonly string[]): Promise<string | undefined> {
   const base = await git.text(['merge-base', 'HEAD', tip])
   await git.run(['reset', '--soft', base])
-  await stageChanges(git, excluded)
-  const staged = await git.run(['diff', '--cached', '--quiet'], { okExitCodes: [1] })
-  if (staged.exitCode === 0) return undefined
-  await git.run(['commit', '--quiet', '--no-verify', '-F', '-'], { input: commitMessage(task), env: authorEnv })
+  await stageChanges(git, excluded, within)
+  // PERF: `git commit` refreshes the whole index first (an lstat of every tracked file: half a second at
+  // 50,000 files through an overlay); writing the tree and the commit object needs none of that.
+  const tree = await git.text(['write-tree'])
+  if (tree === (await git.text(['rev-parse', `${base}^{tree}`]))) return undefined
+  const commit = await git.text(['commit-tree', tree, '-p', base, '-F', '-'], { input: commitMessage(task), env: authorEnv })
+  await git.run(['update-ref', '-m', 'colony: task commit', 'HEAD', commit])
   return base
 }

@@ -12,6 +12,8 @@ export interface Workspace {
   resumed: boolean
   /** Its files are an overlay over a shared checkout (src/overlay), not a checkout of their own. */
   overlay: boolean
+  /** Where the worker can have changed files, when the workspace knows (an overlay's layer); undefined: anywhere. */
+  changedPaths?: (() => Promise<string[] | undefined>) | undefined
 }
 
 export const taskBranchPrefix = 'colony/task/'

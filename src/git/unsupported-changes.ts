@@ -24,10 +24,27 @@ async function changedGitlinks(git: Git, from: string, to: string): Promise<Unsu
   return changes
 }
 
-/** Files written inside a submodule's directory: git sees no change there, so they would silently not land. */
-async function filesInSubmodules(git: Git, at: string): Promise<UnsupportedChange[]> {
+/** The paths `written` and every directory above them: where a submodule holding a written file would be. */
+function withParents(written: readonly string[]): string[] {
+  const paths = new Set<string>()
+  for (const path of written) {
+    const parts = path.split('/')
+    for (let length = 1; length <= parts.length; length++) paths.add(parts.slice(0, length).join('/'))
+  }
+  return [...paths]
+}
+
+/**
+ * Files written inside a submodule's directory: git sees no change there, so
+ * they would silently not land. With `within` (where the worker can have
+ * written) only those paths and their parents are looked up, instead of
+ * listing the whole tree, which costs the repository on every landing.
+ */
+async function filesInSubmodules(git: Git, at: string, within?: readonly string[]): Promise<UnsupportedChange[]> {
   const changes: UnsupportedChange[] = []
-  for (const entry of (await git.run(['ls-tree', '-r', '-z', at])).stdout.split('\0')) {
+  if (within?.length === 0) return changes
+  const listing = within ? git.run(['ls-tree', '-z', at, '--', ...withParents(within)], { env: { GIT_LITERAL_PATHSPECS: '1' } }) : git.run(['ls-tree', '-r', '-z', at])
+  for (const entry of (await listing).stdout.split('\0')) {
     if (!entry.startsWith(`${gitlinkMode} `)) continue
     const path = entry.slice(entry.indexOf('\t') + 1)
     const written = await readdir(join(git.cwd, path)).catch((error: NodeJS.ErrnoException): string[] => {
@@ -65,6 +82,6 @@ async function lfsContent(git: Git, from: string, to: string): Promise<Unsupport
  * pointers, files written inside a submodule's directory, and new content for
  * Git LFS paths. Empty when the change can land.
  */
-export async function unsupportedChanges(git: Git, from: string, to: string): Promise<UnsupportedChange[]> {
-  return [...(await changedGitlinks(git, from, to)), ...(await filesInSubmodules(git, to)), ...(await lfsContent(git, from, to))]
+export async function unsupportedChanges(git: Git, from: string, to: string, within?: readonly string[]): Promise<UnsupportedChange[]> {
+  return [...(await changedGitlinks(git, from, to)), ...(await filesInSubmodules(git, to, within)), ...(await lfsContent(git, from, to))]
 }

@@ -7,22 +7,13 @@ import { resumeWorkspace } from './resume-workspace.ts'
 import { targetTip } from './target-branch.ts'
 import { taskIdsOnDisk } from './task-ids-on-disk.ts'
 import { taskBranch, taskWorktreePath, type Workspace } from './task-workspace.ts'
+import type { WorktreeLayers } from './worktree-layers.ts'
 import { prepareWorktree, type SetupRunner, type WorkspacePreparation } from './workspace-preparation.ts'
-import { createWorktreeAdministration, registeredWorktrees } from './worktree-administration.ts'
+import { createWorktreeAdministration, registeredWorktrees, retryingGitFailures } from './worktree-administration.ts'
 
 export { taskBranch, taskBranchPrefix, type Workspace } from './task-workspace.ts'
+export type { WorktreeLayers } from './worktree-layers.ts'
 export type { SetupRunner, WorkspacePreparation } from './workspace-preparation.ts'
-
-/** Worktrees whose files are layered over a shared checkout (src/overlay): how they are made, mounted again and removed. */
-export interface WorktreeLayers {
-  add(path: string, start: { commit: string; branch?: string }): Promise<void>
-  remount(path: string): Promise<boolean>
-  remountAll(worktreesDir: string): Promise<void>
-  remove(path: string): Promise<void>
-  isOverlay(path: string): boolean
-  /** `final`: the run is over, so bases no layer uses go too, the newest and the just-made included. */
-  sweep(options?: { final?: boolean }): Promise<void>
-}
 
 export interface WorkspacesOptions {
   /** Git at the repository's main working tree (read-only use: Colony never changes that tree). */
@@ -50,6 +41,9 @@ export function createWorkspaces(options: WorkspacesOptions) {
 
   const pathFor = (taskId: number) => taskWorktreePath(worktreesDir, taskId)
   const administer = createWorktreeAdministration()
+  // An overlay touches only its own names in git's administration (no checkout, its own branch), so
+  // hundreds are made and removed at once; full worktrees are made one at a time.
+  const administerTask = <T>(work: () => Promise<T>) => (layers ? retryingGitFailures(work) : administer(work))
   const prepare = (path: string) => prepareWorktree(path, { root, preparation: options.preparation, runSetup: options.runSetup })
 
   async function removeNow(taskId: number): Promise<void> {
@@ -70,7 +64,7 @@ export function createWorkspaces(options: WorkspacesOptions) {
 
   /** Removes a task's worktree and branch (after it merged, or was cancelled). */
   function remove(taskId: number): Promise<void> {
-    return administer(() => removeNow(taskId))
+    return administerTask(() => removeNow(taskId))
   }
 
   /**
@@ -84,13 +78,14 @@ export function createWorkspaces(options: WorkspacesOptions) {
     if (openOptions.resume && existsSync(path)) {
       await layers?.remount(path)
       const resumed = await resumeWorkspace(git, options, taskId, path)
-      if (resumed) return { ...resumed, overlay: layers?.isOverlay(path) ?? false }
+      if (resumed) return { ...resumed, overlay: layers?.isOverlay(path) ?? false, changedPaths: layers && (() => layers.changedPaths(path)) }
     }
     const tip = await targetTip(git, options)
     if (!tip) throw new WorkspaceLinkError(options.target, `the target branch ${options.target} does not exist (run \`colony init\`)`)
     const start = openOptions.at ?? tip
-    await administer(async () => {
-      await removeNow(taskId)
+    await administerTask(async () => {
+      // What an earlier attempt left (an overlay's branch is reset by `-B` anyway).
+      if (!layers || existsSync(path) || layers.isOverlay(path)) await removeNow(taskId)
       await mkdir(worktreesDir, { recursive: true })
       if (layers) await layers.add(path, { commit: start, branch: taskBranch(taskId) })
       else await git.run(['worktree', 'add', '--quiet', '-B', taskBranch(taskId), path, start])
@@ -101,7 +96,7 @@ export function createWorkspaces(options: WorkspacesOptions) {
       await remove(taskId)
       throw error
     }
-    return { taskId, path, branch: taskBranch(taskId), git: createGit(path), base: start, resumed: false, overlay: layers !== undefined }
+    return { taskId, path, branch: taskBranch(taskId), git: createGit(path), base: start, resumed: false, overlay: layers !== undefined, changedPaths: layers && (() => layers.changedPaths(path)) }
   }
 
   /** Removes every task worktree and branch whose task `keep` does not claim; returns the task ids removed. */

@@ -10,19 +10,22 @@ import type { Git } from './git.ts'
 export function createWorktreeAdministration() {
   let administration: Promise<unknown> = Promise.resolve()
   return function administer<T>(work: () => Promise<T>): Promise<T> {
-    const next = administration.then(async () => {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          return await work()
-        } catch (error) {
-          if (attempt >= 4 || !(error instanceof GitError)) throw error
-          await delay(50 * attempt + Math.random() * 50)
-        }
-      }
-    })
+    const next = administration.then(() => retryingGitFailures(work))
     // The queue only orders worktree administration; the caller receives the failure from `next`.
     administration = next.catch(() => undefined)
     return next
+  }
+}
+
+/** Runs `work`, again up to three times after a git failure (another process administering worktrees at the same moment). */
+export async function retryingGitFailures<T>(work: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work()
+    } catch (error) {
+      if (attempt >= 4 || !(error instanceof GitError)) throw error
+      await delay(50 * attempt + Math.random() * 50)
+    }
   }
 }
 

@@ -1,61 +1,79 @@
 import { existsSync } from 'node:fs'
-import { mkdir, readdir, rename, rm, stat, utimes } from 'node:fs/promises'
-import { join } from 'node:path'
-import type { Git } from '../git/index.ts'
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { isAbsolute, join, relative } from 'node:path'
+import { setTimeout as delay } from 'node:timers/promises'
+import { createGit, type Git } from '../git/index.ts'
 
 /** One checkout of a target commit, shared read-only by every overlay workspace started from it. */
 export interface Base {
   commit: string
   /** The files: an overlay's lower directory. */
   tree: string
-  /** Its index, refreshed in the namespace: each workspace starts with a hard link to it. */
-  index: string
+  /** Its index files (the split index and its shared part), refreshed in the namespace: each workspace starts with hard links to them. */
+  indexFiles: string[]
 }
+
+/** The least time between two base builds (five times the last build's length when that is longer). */
+const minimumBuildIntervalMs = 30_000
 
 /** How long a base no workspace uses is kept after a newer one is ready (another Colony process may be about to mount it). */
 const unusedBaseGraceMs = 60_000
 
 /**
- * The shared lower trees of overlay workspaces, under `.colony/bases/<commit>`.
- * A workspace asked for at a commit gets that commit's base when it is ready;
- * otherwise the newest ready base (the workspace then moves itself to the
- * commit, writing only the files that differ into its own layer) while the
- * commit's base is built in the background, one build at a time. A checkout
- * costs the repository (seconds and hundreds of MB at 50,000 files), so it is
- * paid once per target commit at most, never per agent.
+ * The shared lower trees of overlay workspaces: `.colony/bases/<commit>`, each
+ * a locked git worktree of its own (so that its index is a split index:
+ * a small file over a `sharedindex.*` that every workspace hard-links, and a
+ * workspace moved to another commit writes only the entries that differ).
+ * A workspace asked for at a commit gets that commit's base when it is
+ * ready; otherwise the newest ready base (the workspace then moves itself to
+ * the commit, writing only the files that differ into its own layer) while
+ * the commit's base is built in the background, one build at a time. A
+ * checkout costs the repository (seconds and hundreds of MB at 50,000
+ * files), so it is paid once per target commit at most, never per agent.
  */
 export function createOverlayBases(git: Git, basesDir: string) {
   const builds = new Map<string, Promise<Base>>()
   let queue: Promise<unknown> = Promise.resolve()
+  let lastBuild = { endedAt: 0, ms: 0 }
 
-  const baseAt = (commit: string): Base => {
-    const directory = join(basesDir, commit)
-    return { commit, tree: join(directory, 'tree'), index: join(directory, 'index') }
+  const treeOf = (commit: string) => join(basesDir, commit)
+  const readyMarker = (commit: string) => join(basesDir, `${commit}.ready`)
+  const builderMarker = (commit: string) => join(basesDir, `${commit}.building`)
+  const isReady = (commit: string) => existsSync(readyMarker(commit))
+
+  async function baseAt(commit: string): Promise<Base> {
+    const administration = await administrationOf(treeOf(commit))
+    const indexFiles = (await readdir(administration)).filter((name) => name === 'index' || name.startsWith('sharedindex.')).map((name) => join(administration, name))
+    return { commit, tree: treeOf(commit), indexFiles }
   }
-  const isReady = (commit: string) => existsSync(join(basesDir, commit, 'ready'))
 
   async function build(commit: string): Promise<Base> {
-    const final = baseAt(commit)
-    if (isReady(commit)) return final
-    const directory = join(basesDir, `.build-${commit}-${process.pid}`)
-    await rm(directory, { recursive: true, force: true })
-    await mkdir(join(directory, 'tree'), { recursive: true })
-    const env = { GIT_INDEX_FILE: join(directory, 'index') }
-    await git.run(['read-tree', commit], { env })
-    await git.run(['--work-tree', join(directory, 'tree'), 'checkout-index', '--all', '--force', '--quiet'], { env })
-    // Stat data recorded here, in the namespace, is what every workspace's git compares with: without it each `git status` re-reads files.
-    await git.run(['--work-tree', join(directory, 'tree'), 'update-index', '-q', '--refresh'], { env, okExitCodes: [1] })
-    await mkdir(join(directory, 'ready'))
-    try {
-      await rename(directory, join(basesDir, commit))
-    } catch (error) {
-      // Another Colony process built the same commit first: its base is as good.
-      if (!isReady(commit)) throw error
-      await rm(directory, { recursive: true, force: true })
+    if (isReady(commit)) return baseAt(commit)
+    const tree = treeOf(commit)
+    const builder = await readFile(builderMarker(commit), 'utf8').catch(() => undefined)
+    if (builder && Number(builder) !== process.pid && processAlive(Number(builder))) {
+      // Another Colony process on this repository is building it.
+      while (!isReady(commit) && processAlive(Number(builder))) await delay(200)
+      if (isReady(commit)) return baseAt(commit)
     }
-    const now = new Date()
-    await utimes(join(basesDir, commit), now, now)
-    return final
+    const started = performance.now()
+    await removeBase(commit)
+    await mkdir(basesDir, { recursive: true })
+    await writeFile(builderMarker(commit), `${process.pid}\n`)
+    // Locked: a `git worktree prune` outside Colony's namespace must not take it for a worktree that is gone.
+    await git.run(['worktree', 'add', '--no-checkout', '--lock', '--detach', '--quiet', tree, commit])
+    const base = createGit(tree)
+    await base.run(['read-tree', commit])
+    await base.run(['checkout-index', '--all', '--force', '--quiet'])
+    // Files written in the second the index is written are "racily clean" and would be re-read by every `git status`.
+    await delay(1_100)
+    // Stat data recorded here, in the namespace, is what every workspace's git compares with.
+    await base.run(['update-index', '-q', '--refresh'], { okExitCodes: [1] })
+    await base.run(['update-index', '--split-index'])
+    await writeFile(readyMarker(commit), `${new Date().toISOString()}\n`)
+    await rm(builderMarker(commit), { force: true })
+    lastBuild = { endedAt: Date.now(), ms: performance.now() - started }
+    return baseAt(commit)
   }
 
   function buildInTurn(commit: string): Promise<Base> {
@@ -76,48 +94,92 @@ export function createOverlayBases(git: Git, basesDir: string) {
     if (!existsSync(basesDir)) return []
     const found: { commit: string; readyAt: number }[] = []
     for (const name of await readdir(basesDir)) {
-      if (!/^[0-9a-f]{40,64}$/.test(name) || !isReady(name)) continue
-      found.push({ commit: name, readyAt: (await stat(join(basesDir, name))).mtimeMs })
+      const match = /^([0-9a-f]{40,64})\.ready$/.exec(name)
+      if (match) found.push({ commit: match[1]!, readyAt: (await stat(join(basesDir, name))).mtimeMs })
     }
     return found.sort((a, b) => b.readyAt - a.readyAt)
   }
 
-  /** The base to start a workspace at `commit` from: that commit's own, or the newest while it is built. */
+  /**
+   * The base to start a workspace at `commit` from: that commit's own when it
+   * is ready, else the newest (the workspace moves itself to `commit`). A
+   * base for `commit` is built meanwhile, unless one is being built or the
+   * last one finished less than a minimum interval ago: a checkout of a
+   * large repository for every landing would keep the disk busy, while
+   * moving a workspace over a few landings' changes costs only those files.
+   */
   async function baseFor(commit: string): Promise<Base> {
     if (isReady(commit)) return baseAt(commit)
-    const building = buildInTurn(commit)
     const newest = (await readyBases())[0]
-    return newest ? baseAt(newest.commit) : building
+    if (!newest) return buildInTurn(commit)
+    if (builds.size === 0 && Date.now() - lastBuild.endedAt >= Math.max(minimumBuildIntervalMs, 5 * lastBuild.ms)) buildInTurn(commit).catch(() => undefined)
+    return baseAt(newest.commit)
   }
 
   /** The base a stopped workspace was mounted on, made again if it is gone (resuming needs the very same lower tree). */
   function exactBase(commit: string): Promise<Base> {
-    return isReady(commit) ? Promise.resolve(baseAt(commit)) : buildInTurn(commit)
+    return isReady(commit) ? baseAt(commit) : buildInTurn(commit)
+  }
+
+  async function removeBase(commit: string): Promise<void> {
+    const tree = treeOf(commit)
+    if (existsSync(join(tree, '.git'))) await forgetWorktree(git, tree)
+    await rm(readyMarker(commit), { force: true })
+    await rm(tree, { recursive: true, force: true })
+    await rm(builderMarker(commit), { force: true })
   }
 
   /** Removes the bases no workspace uses (`inUse`: their commits), except (unless told) the newest and any made ready within the last minute. */
   async function removeUnused(inUse: ReadonlySet<string>, { keepNewest = true, graceMs = unusedBaseGraceMs } = {}): Promise<string[]> {
+    // At a run's end a build started for a later landing may still be writing its base.
+    if (!keepNewest) await Promise.allSettled([...builds.values()])
     const older = (await readyBases()).slice(keepNewest ? 1 : 0)
     const removed: string[] = []
     for (const base of older) {
       if (inUse.has(base.commit) || builds.has(base.commit) || Date.now() - base.readyAt < graceMs) continue
-      await rm(join(basesDir, base.commit), { recursive: true, force: true })
+      await removeBase(base.commit)
       removed.push(base.commit)
     }
     if (existsSync(basesDir)) {
       // A build a crashed Colony left half done.
       for (const name of await readdir(basesDir)) {
-        const match = /^\.build-[0-9a-f]+-(\d+)$/.exec(name)
-        if (match && !processAlive(Number(match[1]))) await rm(join(basesDir, name), { recursive: true, force: true })
+        const match = /^([0-9a-f]{40,64})\.building$/.exec(name)
+        if (!match || builds.has(match[1]!)) continue
+        const builder = Number((await readFile(join(basesDir, name), 'utf8').catch(() => '')).trim())
+        if (!processAlive(builder)) await removeBase(match[1]!)
       }
     }
     return removed
   }
 
-  return { baseFor, exactBase, removeUnused }
+  return { baseFor, exactBase, removeUnused, treeOf }
+}
+
+/** A worktree's directory under `.git/worktrees`, from the `.git` pointer at its root. */
+export async function administrationOf(tree: string): Promise<string> {
+  const pointer = await readFile(join(tree, '.git'), 'utf8')
+  const match = /^gitdir: (.+)$/m.exec(pointer)
+  if (!match) throw new Error(`${join(tree, '.git')} is not a git worktree pointer`)
+  return match[1]!.trim()
+}
+
+const commonDirs = new Map<string, Promise<string>>()
+
+/**
+ * Removes git's record of the worktree whose `.git` pointer is in `directory`:
+ * its directory under .git/worktrees, and never anything else, which is what
+ * `git worktree prune` does for a worktree that is gone.
+ */
+export async function forgetWorktree(git: Git, directory: string): Promise<void> {
+  const administration = await administrationOf(directory)
+  let common = commonDirs.get(git.cwd)
+  if (!common) commonDirs.set(git.cwd, (common = git.text(['rev-parse', '--path-format=absolute', '--git-common-dir'])))
+  const inside = relative(join(await common, 'worktrees'), administration)
+  if (inside && !inside.startsWith('..') && !isAbsolute(inside)) await rm(administration, { recursive: true, force: true })
 }
 
 function processAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false
   try {
     process.kill(pid, 0)
     return true

@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs'
 import { link, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
-import { basename, isAbsolute, join, relative, resolve } from 'node:path'
+import { basename, join } from 'node:path'
 import { createGit, type Git } from '../git/index.ts'
-import { createOverlayBases, type Base } from './bases.ts'
+import { administrationOf, createOverlayBases, forgetWorktree, type Base } from './bases.ts'
 import { OverlayMountError } from './errors.ts'
+import { layerChanges } from './layer-changes.ts'
 import { isMounted, mountOverlay, unmountOverlay } from './mounts.ts'
 import { mountedElsewhere, ownerFile } from './workspace-via.ts'
 
@@ -43,6 +44,16 @@ export function createOverlayWorktrees({ git, colonyDir }: OverlayWorktreesOptio
 
   /** Registers a worktree at `path` and mounts its overlay; like `git worktree add` (run it under the worktree administration). */
   async function add(path: string, start: WorktreeStart): Promise<void> {
+    try {
+      await addOnce(path, start)
+    } catch (error) {
+      // Nothing half made stays behind for the next attempt to trip over.
+      await remove(path).catch(() => undefined)
+      throw error
+    }
+  }
+
+  async function addOnce(path: string, start: WorktreeStart): Promise<void> {
     const base = await bases.baseFor(start.commit)
     const layer = layerOf(path)
     await rm(layer, { recursive: true, force: true })
@@ -52,7 +63,8 @@ export function createOverlayWorktrees({ git, colonyDir }: OverlayWorktreesOptio
     // Locked: a `git worktree prune` run outside Colony's namespace sees an empty directory and would forget a live worktree.
     await git.run(['worktree', 'add', '--no-checkout', '--lock', '--quiet', ...(start.branch ? ['-B', start.branch] : ['--detach']), path, start.commit])
     await rename(join(path, '.git'), join(layer, 'upper', '.git'))
-    await link(base.index, join(await administrationDir(layer), 'index'))
+    const administration = await administrationOf(join(layer, 'upper'))
+    for (const file of base.indexFiles) await link(file, join(administration, basename(file)))
     await mount(path, base)
     // The worktree's HEAD is `start`; its files and index are the base's until moved there (only what differs is written).
     if (base.commit !== start.commit) await createGit(path).run(['read-tree', '-m', '-u', base.commit, start.commit])
@@ -74,15 +86,19 @@ export function createOverlayWorktrees({ git, colonyDir }: OverlayWorktreesOptio
   async function remove(path: string): Promise<void> {
     if (isMounted(path)) await unmountOverlay(path)
     const layer = layerOf(path)
-    if (existsSync(join(layer, 'upper', '.git'))) {
-      const administration = await administrationDir(layer)
-      // Only ever a directory under .git/worktrees: what `git worktree prune` removes for a worktree that is gone.
-      const worktreesAdministration = resolve(await git.text(['rev-parse', '--path-format=absolute', '--git-common-dir']), 'worktrees')
-      const inside = relative(worktreesAdministration, administration)
-      if (inside && !inside.startsWith('..') && !isAbsolute(inside)) await rm(administration, { recursive: true, force: true })
-    }
+    // The pointer is in the layer, or still in the directory when an add stopped before moving it.
+    const pointerAt = [join(layer, 'upper'), path].find((directory) => existsSync(join(directory, '.git')))
+    if (pointerAt) await forgetWorktree(git, pointerAt)
     await rm(layer, { recursive: true, force: true })
     await rm(path, { recursive: true, force: true })
+  }
+
+  /** Where the worker can have changed the overlay worktree at `path` (see layerChanges); undefined when git should look everywhere. */
+  async function changedPaths(path: string): Promise<string[] | undefined> {
+    const layer = layerOf(path)
+    const commit = (await readFile(join(layer, 'base'), 'utf8').catch(() => '')).trim()
+    if (!commit || !isMounted(path)) return undefined
+    return layerChanges({ upper: join(layer, 'upper'), lower: bases.treeOf(commit), merged: path })
   }
 
   /** Whether `path` is (or was, before a restart) an overlay worktree. */
@@ -111,15 +127,7 @@ export function createOverlayWorktrees({ git, colonyDir }: OverlayWorktreesOptio
     await bases.removeUnused(inUse, final ? { keepNewest: false, graceMs: 0 } : {})
   }
 
-  return { add, remount, remountAll, remove, isOverlay, sweep }
-}
-
-/** The worktree's directory under `.git/worktrees`, from the `.git` pointer kept in its layer. */
-async function administrationDir(layer: string): Promise<string> {
-  const pointer = await readFile(join(layer, 'upper', '.git'), 'utf8')
-  const match = /^gitdir: (.+)$/m.exec(pointer)
-  if (!match) throw new Error(`${join(layer, 'upper', '.git')} is not a git worktree pointer`)
-  return match[1]!.trim()
+  return { add, remount, remountAll, remove, isOverlay, changedPaths, sweep }
 }
 
 export type OverlayWorktrees = ReturnType<typeof createOverlayWorktrees>

@@ -18,6 +18,7 @@ export function integrateTask(context: RoleContext, task: Task, workspace: Works
     author: { name: `colony-worker-${agentId}`, email: `worker-${agentId}@colony.local` },
     diffLimit: config.limits.diffLines,
     exclude: [...config.workspace.link, ...config.workspace.copy],
+    changedPaths: workspace.changedPaths,
     gate: fastGate(context, task, signal),
     emit: async (type, data) => void (await store.appendEvents([newEvent(type, data, { runId: task.runId, taskId: task.id, agentId: agentId || null })])),
     signal,

@@ -7,6 +7,8 @@ import { createServer, type Server } from 'node:net'
 import { networkInterfaces, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createGit } from '../../src/git/index.ts'
+import { createOverlayWorktrees, mountedOverlays, probeOverlays, type OverlayWorktrees } from '../../src/overlay/index.ts'
 import { createSandbox, probeBubblewrap, type CommandResult, type Guarantee, type SandboxMode, type SandboxPolicy } from '../../src/sandbox/index.ts'
 import { createTempRepository, git } from '../support/cli.ts'
 
@@ -706,6 +708,8 @@ function sandboxEnvironmentFor(world: World, path = process.env.PATH): Record<st
 
 const world = {} as World
 const servers: Server[] = []
+/** Set when the worktrees are to be overlay workspaces: this file then runs in Colony's namespace (see sandbox-escape-overlay.test.ts). */
+let overlays: OverlayWorktrees | undefined
 let base: string
 const cleanups: string[] = []
 
@@ -714,6 +718,11 @@ beforeAll(async () => {
   const repository = await createTempRepository({ 'README.md': '# sample\n', 'src/app.ts': 'export {}\n', '.gitignore': 'node_modules/\n.env\n' })
   world.repository = realpathSync(repository.root)
   cleanups.push(world.repository)
+  if (process.env.COLONY_ESCAPE_WORKSPACES === 'overlay') {
+    const probe = probeOverlays(join(world.repository, '.colony'))
+    if (!probe.available) throw new Error(`overlay workspaces were asked for, and cannot be made here: ${probe.reason}`)
+    overlays = createOverlayWorktrees({ git: createGit(world.repository), colonyDir: join(world.repository, '.colony') })
+  }
   await writeFile(join(world.repository, '.env'), `${marker('REPO')}\n`)
   await writeFile(join(world.repository, 'README.md'), `# sample\n${marker('UNCOMMITTED')}\n`)
   await writeFile(join(world.repository, `tool-${token}`), '#!/bin/sh\necho tool ran\n', { mode: 0o755 })
@@ -729,9 +738,15 @@ beforeAll(async () => {
   await git(world.repository, ['config', 'http.https://example.com/.extraheader', `AUTHORIZATION: basic ${marker('GIT-HEADER')}`])
 
   world.worktree = join(world.repository, '.colony', 'worktrees', 'task-1')
-  await git(world.repository, ['worktree', 'add', '-q', '-b', 'colony/task/1', world.worktree])
   world.sibling = join(world.repository, '.colony', 'worktrees', 'task-2')
-  await git(world.repository, ['worktree', 'add', '-q', '-b', 'colony/task/2', world.sibling])
+  if (overlays) {
+    // Colony's own overlay workspaces (test/hostile/sandbox-escape-overlay.test.ts runs this file in a user and mount namespace).
+    const head = (await git(world.repository, ['rev-parse', 'HEAD'])).trim()
+    for (const [path, branch] of [[world.worktree, 'colony/task/1'], [world.sibling, 'colony/task/2']] as const) await overlays.add(path, { commit: head, branch })
+  } else {
+    await git(world.repository, ['worktree', 'add', '-q', '-b', 'colony/task/1', world.worktree])
+    await git(world.repository, ['worktree', 'add', '-q', '-b', 'colony/task/2', world.sibling])
+  }
   await writeFile(join(world.sibling, 'notes.txt'), `${marker('SIBLING')}\n`)
 
   // Outside /tmp when possible, so HOME is hidden for being HOME and not only for being in /tmp.
@@ -793,6 +808,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   world.host?.kill('SIGKILL')
+  if (overlays) for (const path of [world.worktree, world.sibling]) await overlays.remove(path)
   for (const server of servers) server.close()
   expect(survivors()).toEqual([])
   for (const path of cleanups) await rm(path, { recursive: true, force: true })
@@ -827,6 +843,10 @@ describe.each<SandboxMode>(['bubblewrap', 'host'])('an agent trying to escape th
       await attempt.attempt(context)
     }, 30_000)
   }
+
+  it.runIf(mode === 'bubblewrap' && process.env.COLONY_ESCAPE_WORKSPACES === 'overlay')('attacks from overlay workspaces: the worktree and its sibling are overlays mounted here', () => {
+    expect(mountedOverlays()).toEqual(new Set([world.worktree, world.sibling]))
+  })
 
   it.runIf(mode === 'bubblewrap' && available)('makes at least 26 attempts in bubblewrap mode, each on a guarantee the mode claims', () => {
     const made = attempts.filter((attempt) => claimed.includes(attempt.guarantee) && !attempt.unavailable?.(world, mode))
