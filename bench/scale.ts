@@ -18,7 +18,7 @@
 // live agent at the sample with the most live workspaces (its layer, or its
 // worktree, plus its directory under .git/worktrees; and that less the bytes
 // of the files it wrote), orchestrator CPU per agent step (this process's
-// CPU, git/bubblewrap/mount children apart), peak RSS, merges per minute, and
+// CPU; what it starts, through its spawn helper or not, apart), peak RSS, merges per minute, and
 // checks that every task merged exactly once and no workspace is left.
 import { execFile, execFileSync, spawn } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
@@ -32,6 +32,7 @@ import { createBoard } from '../src/board/index.ts'
 import { loadConfig } from '../src/config/index.ts'
 import { launchRun } from '../src/launch/index.ts'
 import { mountedOverlays, restartInNamespace } from '../src/overlay/index.ts'
+import { spawnHelperPid } from '../src/spawner/index.ts'
 import { ensureTargetBranch, findRepository, prepareColonyDirectory } from '../src/repository/index.ts'
 import { openStore } from '../src/store/index.ts'
 import { createRandom, generateRepository } from './generated-repository.ts'
@@ -77,11 +78,22 @@ interface KindResult {
   leftovers: string[]
 }
 
-/** CPU time of this process's waited-for children (git, bubblewrap, mount, the sandboxed commands), from /proc. */
+/** CPU time of `pid` (its own with `self`) and of its waited-for children, from /proc, in ms. */
+function processCpuMs(pid: number | 'self', self: boolean): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+    // Fields 14–17 of stat (utime, stime, cutime, cstime), counted from the state field (3).
+    const [utime, stime, cutime, cstime] = [11, 12, 13, 14].map((index) => Number(fields[index]))
+    return ((self ? utime! + stime! : 0) + cutime! + cstime!) * 10
+  } catch {
+    return 0
+  }
+}
+
+/** The CPU of what Colony starts: git, bubblewrap, mount and the sandboxed commands, whether it waited for them or its spawn helper did (and the helper itself). */
 function childCpuMs(): number {
-  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ')
-  // Fields 16 and 17 of stat (cutime, cstime), counted from the state field (3).
-  return ((Number(fields[13]) + Number(fields[14])) * 1000) / 100
+  const helper = spawnHelperPid()
+  return processCpuMs('self', false) + (helper ? processCpuMs(helper, true) : 0)
 }
 
 async function kilobytes(paths: string[]): Promise<number[]> {

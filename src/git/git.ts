@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process'
 import { environmentWithSecrets } from '../secrets/index.ts'
+import { runProcess } from '../spawner/index.ts'
 import { GitError } from './errors.ts'
 
 export interface GitResult {
@@ -83,28 +83,13 @@ const remoteCommands = new Set(['fetch', 'push', 'ls-remote'])
 export function createGit(cwd: string, defaults: { env?: Record<string, string>; via?: readonly string[] } = {}) {
   // `via`: a command git runs under, e.g. nsenter into the namespace where a workspace's overlay is mounted.
   const [program, ...programArgs] = defaults.via && defaults.via.length > 0 ? [...defaults.via, 'git'] : ['git']
-  function run(args: string[], options: GitRunOptions = {}): Promise<GitResult> {
-    return new Promise((resolve, reject) => {
-      const input = options.input
-      const environment = remoteCommands.has(args[0] ?? '') ? environmentWithSecrets() : process.env
-      const settings = options.asPerson ? personEnvironment : { ...quietEnvironment, ...colonyGitConfig(environment) }
-      const child = spawn(program, [...programArgs, ...args], { cwd, env: { ...environment, ...settings, ...defaults.env, ...options.env }, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] })
-      const stdout: Buffer[] = []
-      const stderr: Buffer[] = []
-      child.stdout?.on('data', (chunk: Buffer) => stdout.push(chunk))
-      child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk))
-      child.on('error', reject)
-      child.on('close', (exitCode) => {
-        const result = { stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8'), exitCode }
-        if (exitCode === 0 || (exitCode !== null && options.okExitCodes?.includes(exitCode))) resolve(result)
-        else reject(new GitError(args, exitCode, result.stderr || result.stdout))
-      })
-      if (input !== undefined && child.stdin) {
-        // git may exit before reading all of its input; its exit status tells what happened.
-        child.stdin.on('error', () => undefined)
-        child.stdin.end(input)
-      }
-    })
+  async function run(args: string[], options: GitRunOptions = {}): Promise<GitResult> {
+    const environment = remoteCommands.has(args[0] ?? '') ? environmentWithSecrets() : process.env
+    const settings = options.asPerson ? personEnvironment : { ...quietEnvironment, ...colonyGitConfig(environment) }
+    const result = await runProcess({ file: program, args: [...programArgs, ...args], cwd, env: { ...environment, ...settings, ...defaults.env, ...options.env }, input: options.input })
+    const { exitCode } = result
+    if (exitCode === 0 || (exitCode !== null && options.okExitCodes?.includes(exitCode))) return result
+    throw new GitError(args, exitCode, result.stderr || result.stdout)
   }
 
   return {

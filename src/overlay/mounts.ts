@@ -1,10 +1,13 @@
-import { execFile } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { setTimeout as delay } from 'node:timers/promises'
-import { promisify } from 'node:util'
+import { runProcess } from '../spawner/index.ts'
 import { OverlayMountError } from './errors.ts'
 
-const run = promisify(execFile)
+/** Runs a mount command through Colony's spawn helper; rejects with its stderr when it fails. */
+async function run(file: string, args: string[]): Promise<void> {
+  const result = await runProcess({ file, args, cwd: '/', env: process.env })
+  if (result.exitCode !== 0) throw Object.assign(new Error(`${file} exited ${result.exitCode}`), { stderr: result.stderr })
+}
 
 export interface OverlayLayers {
   /** The shared, read-only tree. */

@@ -4,6 +4,8 @@ import { join } from 'node:path'
 export interface ProcessCgroup {
   /** Where a process writes its pid to join (and bring all its descendants). */
   procsFile: string
+  /** Its members now: every process of the tree, setsid daemons included (a process cannot leave it from the sandbox). */
+  pids(): number[]
   dispose(): void
 }
 
@@ -55,6 +57,15 @@ export function sweepStaleCgroups(options: { olderThanMs?: number; prefix?: stri
   return removed
 }
 
+/** The processes in a cgroup now (none once it is gone). */
+function readMembers(procsFile: string): number[] {
+  try {
+    return readFileSync(procsFile, 'utf8').split('\n').filter(Boolean).map(Number)
+  } catch {
+    return []
+  }
+}
+
 function removeWhenEmpty(directory: string, attempt = 0): void {
   try {
     rmdirSync(directory)
@@ -84,8 +95,10 @@ export function createProcessCgroup(name: string, maxProcesses: number): Process
     }
     try {
       writeFileSync(join(directory, 'pids.max'), String(maxProcesses))
+      const procsFile = join(directory, 'cgroup.procs')
       return {
-        procsFile: join(directory, 'cgroup.procs'),
+        procsFile,
+        pids: () => readMembers(procsFile),
         dispose: () => removeWhenEmpty(directory),
       }
     } catch {

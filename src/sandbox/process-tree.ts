@@ -68,22 +68,25 @@ function signalEach(pids: readonly number[], signal: NodeJS.Signals): void {
   }
 }
 
-/** Signals the process group and every marked process. */
-export function signalTree(groupId: number | undefined, marker: string, signal: NodeJS.Signals): void {
+/** A command tree's processes now: its pids cgroup's members, or the processes carrying its marker. */
+export type TreeListing = () => number[]
+
+/** Signals the process group and every process of the tree. */
+export function signalTree(groupId: number | undefined, tree: TreeListing, signal: NodeJS.Signals): void {
   if (groupId !== undefined) signalEach([-groupId], signal)
-  signalEach(processesWithMarker(marker), signal)
+  signalEach(tree(), signal)
 }
 
 /**
- * Kills the group and every marked process until none is left. A fork bomb
+ * Kills the group and every process of the tree until none is left. A fork bomb
  * makes new processes while we kill, so the tree is first frozen with SIGSTOP
  * (a stopped process cannot fork) until a scan finds nothing new, then killed.
  */
-export async function killTree(groupId: number | undefined, marker: string): Promise<number> {
+export async function killTree(groupId: number | undefined, tree: TreeListing): Promise<number> {
   if (groupId !== undefined) signalEach([-groupId], 'SIGKILL')
   const frozen = new Set<number>()
   for (let round = 0; round < 10; round++) {
-    const fresh = processesWithMarker(marker).filter((pid) => !frozen.has(pid))
+    const fresh = tree().filter((pid) => !frozen.has(pid))
     if (fresh.length === 0) break
     signalEach(fresh, 'SIGSTOP')
     for (const pid of fresh) frozen.add(pid)
@@ -91,7 +94,7 @@ export async function killTree(groupId: number | undefined, marker: string): Pro
   signalEach([...frozen], 'SIGKILL')
   let survivors: number[] = []
   for (let round = 0; round < 100; round++) {
-    survivors = processesWithMarker(marker)
+    survivors = tree()
     if (survivors.length === 0) return 0
     signalEach(survivors, 'SIGKILL')
     await new Promise((resolve) => setTimeout(resolve, 10))

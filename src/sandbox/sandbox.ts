@@ -149,6 +149,9 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     // bwrap and everything under it join the cgroup before anything can fork.
     const cgroup = processCap === 'cgroup' ? createProcessCgroup(marker, policy.processes + 3) : undefined
     const argv = cgroup ? ['bash', '-c', 'echo $$ > "$0" && exec "$@"', cgroup.procsFile, ...sandboxed] : sandboxed
+    // PERF: a cgroup lists its members; finding marked processes reads every process's environment in /proc,
+    // which with hundreds of agents' commands running costs more than the command.
+    const tree = cgroup ? () => cgroup.pids() : () => processesWithMarker(marker)
 
     const child = spawn(argv[0]!, argv.slice(1), { cwd: workspace, env: environment, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
     const capture = new OutputCapture(policy.outputBytes)
@@ -159,8 +162,8 @@ export function createSandbox(options: SandboxOptions): Sandbox {
       if (killing) return
       limit = reason
       const graceful = reason === 'time' || reason === 'aborted'
-      signalTree(child.pid, marker, graceful ? 'SIGTERM' : 'SIGKILL')
-      killing = new Promise((done) => setTimeout(done, graceful ? graceMs : 0)).then(() => killTree(child.pid, marker))
+      signalTree(child.pid, tree, graceful ? 'SIGTERM' : 'SIGKILL')
+      killing = new Promise((done) => setTimeout(done, graceful ? graceMs : 0)).then(() => killTree(child.pid, tree))
     }
     const floodBytes = runOptions.floodBytes ?? policy.outputBytes * 64
     const onData = (from: 'stdout' | 'stderr') => (chunk: Buffer) => {
@@ -172,7 +175,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     child.stderr.on('data', onData('stderr'))
     const timer = setTimeout(() => stop('time'), runOptions.timeoutMs)
     const watcher = setInterval(() => {
-      const pids = processesWithMarker(marker)
+      const pids = tree()
       if (pids.length > policy.processes) stop('processes')
       else if (residentBytes(pids) > policy.memoryMb * 1024 * 1024) stop('memory')
     }, watchMs)
@@ -188,7 +191,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
       clearInterval(watcher)
       await killing
       // Whatever the command left behind (a daemon, a background job) ends with it.
-      await killTree(child.pid, marker)
+      await killTree(child.pid, tree)
       await new Promise<void>((done) => (child.stdout.closed && child.stderr.closed ? done() : child.once('close', () => done())))
       const note = limit ? `\n[colony: the command was stopped: ${describeLimit(limit, runOptions.timeoutMs, policy, floodBytes)}]` : ''
       return { exitCode: limit ? null : exitCode, output: redact(capture.text()) + note, timedOut: limit === 'time', limit, durationMs: Date.now() - started, mode }

@@ -1,0 +1,1 @@
+export { runProcess, spawnHelperPid, type ProcessRequest, type ProcessResult } from './spawner.ts'
