@@ -102,5 +102,9 @@ describe('agent workspaces: overlays, and git worktrees where overlays cannot be
     await execFileAsync('sh', ['-c', `printf '%s' '${JSON.stringify(config)}' > colony.json`], { cwd: fixture.root })
     const status = await colony(fixture.root, ['sandbox', 'status'])
     expect(status.stdout).toContain('workspaces: git worktrees (colony.json sets workspace.kind to "worktree")')
+    config.workspace = { kind: 'auto' }
+    await execFileAsync('sh', ['-c', `printf '%s' '${JSON.stringify(config)}' > colony.json`], { cwd: fixture.root })
+    expect((await colony(fixture.root, ['sandbox', 'status'], { COLONY_WORKSPACES: 'worktree' })).stdout).toContain('workspaces: git worktrees (COLONY_WORKSPACES=worktree)')
+    expect((await colony(fixture.root, ['sandbox', 'status'])).stdout).toContain('workspaces: overlays over one shared checkout per target commit')
   }, 60_000)
 })

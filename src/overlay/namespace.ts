@@ -5,12 +5,15 @@ const namespaceVariable = 'COLONY_WORKSPACE_NAMESPACE'
 /** The person's uid outside the namespace, where Colony is uid 0. */
 const hostUidVariable = 'COLONY_HOST_UID'
 
-/** The commands that make agents' workspaces; only they need overlay mounts. */
-const workspaceCommands = new Set(['run', 'worker', 'demo', 'sandbox', 'mcp'])
+/** The commands that make agents' workspaces; only they need overlay mounts. (`sandbox status` probes from a child instead: see probeOverlays.) */
+const workspaceCommands = new Set(['run', 'worker', 'demo', 'sandbox exec', 'mcp'])
 
 export type NamespaceState = { inside: true } | { inside: false; reason: string }
 
-let state: NamespaceState = { inside: false, reason: 'this command makes no workspaces' }
+/** Why a process is outside the namespace when it never asked to be in it. */
+export const commandMakesNoWorkspaces = 'this command makes no workspaces'
+
+let state: NamespaceState = { inside: false, reason: commandMakesNoWorkspaces }
 
 /**
  * Overlay mounts made without privilege exist only in a user and mount
@@ -31,15 +34,15 @@ export function enterWorkspaceNamespace(argv: readonly string[]): NamespaceState
 
 function enter(argv: readonly string[]): NamespaceState {
   if (process.env[namespaceVariable] === '1') return { inside: true }
-  const command = argv.slice(2).find((word) => !word.startsWith('-'))
-  if (!command || !workspaceCommands.has(command)) return { inside: false, reason: 'this command makes no workspaces' }
-  if (process.env.COLONY_WORKSPACES === 'worktree') return { inside: false, reason: 'COLONY_WORKSPACES=worktree' }
+  const [command, subcommand] = argv.slice(2).filter((word) => !word.startsWith('-'))
+  if (!command || !(workspaceCommands.has(command) || workspaceCommands.has(`${command} ${subcommand}`))) return { inside: false, reason: commandMakesNoWorkspaces }
   return restartInNamespace(argv)
 }
 
 /** Replaces this process with a copy of itself (same pid, same arguments) in a new user and mount namespace; returns why not where it cannot. */
 export function restartInNamespace(argv: readonly string[]): NamespaceState {
   if (process.env[namespaceVariable] === '1') return { inside: true }
+  if (process.env.COLONY_WORKSPACES === 'worktree') return { inside: false, reason: 'COLONY_WORKSPACES=worktree' }
   if (process.platform !== 'linux') return { inside: false, reason: 'overlay workspaces need Linux' }
   if (typeof process.execve !== 'function') return { inside: false, reason: 'this Node.js cannot replace itself (process.execve needs 23.11 or newer)' }
   const unshare = ['--user', '--map-root-user', '--mount', '--propagation', 'private']

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { overlayOptions } from './mounts.ts'
-import { namespaceState } from './namespace.ts'
+import { commandMakesNoWorkspaces, namespaceState, restartInNamespace } from './namespace.ts'
 
 export type OverlayProbe = { available: true } | { available: false; reason: string }
 
@@ -28,7 +28,7 @@ export function probeOverlays(colonyDir: string): OverlayProbe {
 
 function probeOnce(colonyDir: string): OverlayProbe {
   const namespace = namespaceState()
-  if (!namespace.inside) return { available: false, reason: namespace.reason }
+  if (!namespace.inside) return namespace.reason === commandMakesNoWorkspaces ? probeInChild(colonyDir) : { available: false, reason: namespace.reason }
   const directory = join(colonyDir, `overlay-probe-${process.pid}`)
   const [lower, upper, work, merged] = ['lower', 'upper', 'work', 'merged'].map((name) => join(directory, name)) as [string, string, string, string]
   try {
@@ -67,4 +67,26 @@ function probeOnce(colonyDir: string): OverlayProbe {
   } finally {
     rmSync(directory, { recursive: true, force: true })
   }
+}
+
+/**
+ * The probe from a command that stays outside the namespace (`colony sandbox
+ * status`, which must see the person's other processes as an agent in host
+ * mode would): the same probe in a child process that restarts into one.
+ */
+function probeInChild(colonyDir: string): OverlayProbe {
+  const child = spawnSync(process.execPath, [...process.execArgv, probeScript.pathname, colonyDir], { encoding: 'utf8', timeout: 30_000 })
+  try {
+    return JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '') as OverlayProbe
+  } catch {
+    return { available: false, reason: `the overlay probe did not answer: ${child.stderr.trim() || child.error?.message || `exit ${child.status}`}` }
+  }
+}
+
+const probeScript = new URL(import.meta.url)
+
+// Run as a script (probeInChild): restart in the namespace, probe, print the answer.
+if (process.argv[1] === probeScript.pathname) {
+  const entered = restartInNamespace(process.argv)
+  process.stdout.write(`${JSON.stringify(entered.inside ? probeOverlays(process.argv[2]!) : { available: false, reason: entered.reason })}\n`)
 }
