@@ -4,30 +4,9 @@
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import type { Random } from './random.ts'
 
 const identity = { GIT_AUTHOR_NAME: 'Bench', GIT_AUTHOR_EMAIL: 'bench@colony.local', GIT_COMMITTER_NAME: 'Bench', GIT_COMMITTER_EMAIL: 'bench@colony.local' }
-
-// --- Deterministic randomness --------------------------------------------------------------
-
-export interface Random {
-  next(): number
-  int(min: number, max: number): number
-  pick<T>(items: readonly T[]): T
-}
-
-/** mulberry32: the same seed gives the same repository and edits on every machine. */
-export function createRandom(start: number): Random {
-  let state = start >>> 0
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-  const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1))
-  return { next, int, pick: (items) => items[Math.floor(next() * items.length)] as never }
-}
 
 // --- The repository ------------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ import { memoryForPlanner, memoryForTask } from '../src/memory/index.ts'
 import { openStore, type MemoryFilter, type MemoryKind, type NewMemory, type Store, type Task } from '../src/store/index.ts'
 import { createTestDatabase, postgresAdminUrl, postgresUnreachable } from '../test/support/postgres.ts'
 import { percentile, sorted } from './percentile.ts'
+import { createRandom, type Random } from './random.ts'
 
 const { values } = parseArgs({
   options: {
@@ -41,29 +42,6 @@ const budget = Number(values.tokens)
 const fileCount = Number(values.files)
 const seed = Number(values.seed)
 const root = new URL('..', import.meta.url).pathname
-
-// --- Deterministic randomness --------------------------------------------------------------
-
-interface Random {
-  next(): number
-  int(min: number, max: number): number
-  pick<T>(items: readonly T[]): T
-  chance(share: number): boolean
-}
-
-/** mulberry32: the same seed gives the same store on every machine. */
-function createRandom(start: number): Random {
-  let state = start >>> 0
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-  const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1))
-  return { next, int, pick: (items) => items[Math.floor(next() * items.length)] as never, chance: (share) => next() < share }
-}
 
 // --- Vocabulary and repository layout ------------------------------------------------------
 

@@ -35,8 +35,9 @@ import { mountedOverlays, restartInNamespace } from '../src/overlay/index.ts'
 import { spawnHelperPid } from '../src/spawner/index.ts'
 import { ensureTargetBranch, findRepository, prepareColonyDirectory } from '../src/repository/index.ts'
 import { openStore } from '../src/store/index.ts'
-import { createRandom, generateRepository } from './generated-repository.ts'
+import { generateRepository } from './generated-repository.ts'
 import { percentile, sorted } from './percentile.ts'
+import { createRandom } from './random.ts'
 import type { ScaleTaskPlan } from './scale-script.ts'
 
 const { values } = parseArgs({

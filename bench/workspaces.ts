@@ -42,7 +42,8 @@ import { dirname, join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { parseArgs, promisify } from 'node:util'
 import { createGit } from '../src/git/index.ts'
-import { createRandom, fileBody, generateRepository, sourceLines, type Random, type Repository } from './generated-repository.ts'
+import { fileBody, generateRepository, sourceLines, type Repository } from './generated-repository.ts'
+import { createRandom, type Random } from './random.ts'
 import { percentile, sorted } from './percentile.ts'
 
 const run = promisify(execFile)
