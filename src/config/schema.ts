@@ -184,6 +184,8 @@ export const configSchema = z.strictObject({
       attemptMinutes: z.number().positive().default(30),
       cycleMinutes: z.number().positive().default(240),
       leaseSeconds: z.int().min(5).default(60),
+      /** Fast gates one process runs at once (the others wait their turn); the number of CPU cores when unset. */
+      gatesAtOnce: z.int().min(1).optional(),
       steps: z.int().min(1).default(100),
       diffLines: z.int().min(1).default(2000),
     })

@@ -1,3 +1,5 @@
+import { availableParallelism } from 'node:os'
+import pLimit from 'p-limit'
 import type { Board } from '../board/index.ts'
 import type { ColonyConfig } from '../config/index.ts'
 import { createMcpEndpoint } from '../agents/index.ts'
@@ -26,6 +28,7 @@ export function createSharedRoleContext({ layout, config, store, board }: { layo
     policy: sandboxPolicy(config.sandbox, layout.root),
     mcp: createMcpEndpoint(),
     landing: createLandingLock(sharedLandingTurn(store, layout.root, config)),
+    gates: pLimit(config.limits.gatesAtOnce ?? Math.max(2, availableParallelism())),
     context: { windowTokens: config.context.windowTokens, compactAt: config.context.compactAt, maskToolResultsAfter: config.context.maskToolResultsAfter },
   }
 }

@@ -33,6 +33,8 @@ export interface RoleContext {
   deepGate: DeepGate | undefined
   /** One landing at a time among this process's workers (IntegrateOptions.landing). */
   landing: <T>(work: () => Promise<T>) => Promise<T>
+  /** At most limits.gatesAtOnce fast gates of this process's workers run at once; the others wait their turn. */
+  gates: <T>(work: () => Promise<T>) => Promise<T>
   /** Where agent CLIs reach Colony's tools (MCP over HTTP on 127.0.0.1). */
   mcp: McpEndpoint
   /** Holds agents while the run is paused; throws when it is stopping. */

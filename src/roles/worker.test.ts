@@ -48,6 +48,7 @@ async function setup(script: Script) {
     deepGate: undefined,
     mcp: createMcpEndpoint(),
     landing: (work) => work(),
+    gates: (work) => work(),
     gate: async () => undefined,
   })
   const run = await store.createRun({ goal: 'worker tests', target })
