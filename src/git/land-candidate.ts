@@ -45,7 +45,6 @@ export async function landCandidate({ git, options, emit, candidate, gate }: Lan
     const key = { runId: task.runId ?? 0, id: task.id }
     const swapped = await swapTargetForTask(git, options, key, commit, tip, `colony: task ${task.id}`)
     if (swapped === 'swapped') {
-      await candidate.syncWorktree()
       return { status: 'merged', commit, races: race, gateRuns: gate.runs, message: `Merged into ${options.target} as ${commit.slice(0, 12)}.` }
     }
     if (swapped === 'target-moved') return 'lost'
@@ -67,7 +66,11 @@ export async function landCandidate({ git, options, emit, candidate, gate }: Lan
       return { status: 'gated', commit: candidate.commit, tip: candidate.tip, message: `Your change passed its gate on ${options.target} at ${candidate.tip.slice(0, 12)}; it lands when a person approves it (approval.merge).` }
     }
     const landed = await landing(swap)
-    if (typeof landed === 'object') return landed
+    if (typeof landed === 'object') {
+      // Outside the landing turn: the others need not wait while this worktree catches up with its own commit.
+      if (landed.status === 'merged') await candidate.syncWorktree()
+      return landed
+    }
     if (landed === 'lost') {
       // Another integrator moved the target between our read and our swap.
       race++

@@ -108,8 +108,11 @@ export function createPlannerTurns(options: PlannerTurnsOptions) {
     async wake(capacity: number) {
       for (const [planId, plan] of waiting) {
         if (slots.size >= capacity) return
-        const handoffs = await childHandoffs(planId, plan.lastHandoffId)
         const settled = await childrenSettled(planId)
+        // PERF: a complete plan waits for its tasks to settle, whatever they hand off: reading the run's
+        // handoffs on every loop for it grew with the run (a thousand tasks made each landing wait on it).
+        if (plan.complete && !settled) continue
+        const handoffs = await childHandoffs(planId, plan.lastHandoffId)
         if (handoffs.length > 0 && (!plan.complete || settled)) {
           await turn(plan.handle, plan)
         } else if (plan.complete && settled && plan.handle.task.parentId !== null) {
