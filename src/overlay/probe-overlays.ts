@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { overlayOptions } from './mounts.ts'
 import { commandMakesNoWorkspaces, namespaceState, restartInNamespace } from './namespace.ts'
 
@@ -75,7 +76,7 @@ function probeOnce(colonyDir: string): OverlayProbe {
  * mode would): the same probe in a child process that restarts into one.
  */
 function probeInChild(colonyDir: string): OverlayProbe {
-  const child = spawnSync(process.execPath, [...process.execArgv, probeScript.pathname, colonyDir], { encoding: 'utf8', timeout: 30_000 })
+  const child = spawnSync(process.execPath, [...process.execArgv, probeScript, colonyDir], { encoding: 'utf8', timeout: 30_000 })
   try {
     return JSON.parse(child.stdout.trim().split('\n').at(-1) ?? '') as OverlayProbe
   } catch {
@@ -83,10 +84,10 @@ function probeInChild(colonyDir: string): OverlayProbe {
   }
 }
 
-const probeScript = new URL(import.meta.url)
+const probeScript = fileURLToPath(import.meta.url)
 
 // Run as a script (probeInChild): restart in the namespace, probe, print the answer.
-if (process.argv[1] === probeScript.pathname) {
+if (process.argv[1] === probeScript) {
   const entered = restartInNamespace(process.argv)
   process.stdout.write(`${JSON.stringify(entered.inside ? probeOverlays(process.argv[2]!) : { available: false, reason: entered.reason })}\n`)
 }

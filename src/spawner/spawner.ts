@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { createInterface } from 'node:readline'
 import type { Readable, Writable } from 'node:stream'
+import { fileURLToPath } from 'node:url'
 
 export interface ProcessRequest {
   file: string
@@ -22,13 +23,13 @@ interface Pending {
 }
 
 // Compiled to .js in dist/, run as .ts from a clone: the helper sits beside this file either way.
-const helperPath = new URL(import.meta.url.endsWith('.ts') ? './spawner-child.ts' : './spawner-child.js', import.meta.url)
+const helperPath = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? './spawner-child.ts' : './spawner-child.js', import.meta.url))
 
 let helper: { process: ChildProcess; stdin: Writable; pending: Map<number, Pending> } | undefined
 let nextId = 1
 
 function startHelper(): NonNullable<typeof helper> {
-  const child = spawn(process.execPath, [helperPath.pathname], { stdio: ['pipe', 'pipe', 'inherit'], env: { PATH: process.env.PATH ?? '' } })
+  const child = spawn(process.execPath, [helperPath], { stdio: ['pipe', 'pipe', 'inherit'], env: { PATH: process.env.PATH ?? '' } })
   const pending = new Map<number, Pending>()
   const started = { process: child, stdin: child.stdin, pending }
   createInterface({ input: child.stdout }).on('line', (line) => {
