@@ -79,7 +79,13 @@ export function createOverlayBases(git: Git, basesDir: string) {
   function buildInTurn(commit: string): Promise<Base> {
     const known = builds.get(commit)
     if (known) return known
-    const next = queue.then(() => build(commit))
+    const next = queue.then(() =>
+      build(commit).catch(async (error: unknown) => {
+        // A build that failed half way leaves no registered worktree and no marker naming this (live) process.
+        await removeBase(commit).catch(() => undefined)
+        throw error
+      }),
+    )
     builds.set(commit, next)
     queue = next.catch(() => undefined)
     void next.then(

@@ -6,7 +6,7 @@ import { administrationOf, createOverlayBases, forgetWorktree, type Base } from 
 import { OverlayMountError } from './errors.ts'
 import { layerChanges } from './layer-changes.ts'
 import { isMounted, mountOverlay, unmountOverlay } from './mounts.ts'
-import { mountedElsewhere, ownerFile } from './workspace-via.ts'
+import { mountedElsewhere, ownerAlive, ownerFile } from './workspace-via.ts'
 
 export interface OverlayWorktreesOptions {
   git: Git
@@ -59,6 +59,8 @@ export function createOverlayWorktrees({ git, colonyDir }: OverlayWorktreesOptio
     await rm(layer, { recursive: true, force: true })
     await mkdir(join(layer, 'upper'), { recursive: true })
     await mkdir(join(layer, 'work'))
+    // The owner first: a layer whose owner is gone and that git never registered is debris sweep removes.
+    await writeFile(ownerFile(colonyDir, path), `${process.pid}\n`)
     await writeFile(join(layer, 'base'), `${base.commit}\n`)
     // Locked: a `git worktree prune` run outside Colony's namespace sees an empty directory and would forget a live worktree.
     await git.run(['worktree', 'add', '--no-checkout', '--lock', '--quiet', ...(start.branch ? ['-B', start.branch] : ['--detach']), path, start.commit])
@@ -120,7 +122,13 @@ export function createOverlayWorktrees({ git, colonyDir }: OverlayWorktreesOptio
     const inUse = new Set<string>()
     if (existsSync(layersDir)) {
       for (const name of await readdir(layersDir)) {
-        const commit = await readFile(join(layersDir, name, 'base'), 'utf8').catch(() => undefined)
+        const layer = join(layersDir, name)
+        // An add that stopped (a crash) before git registered the worktree left only this directory.
+        if (!existsSync(join(layer, 'upper', '.git')) && !ownerAlive(join(layer, 'owner'))) {
+          await rm(layer, { recursive: true, force: true })
+          continue
+        }
+        const commit = await readFile(join(layer, 'base'), 'utf8').catch(() => undefined)
         if (commit) inUse.add(commit.trim())
       }
     }

@@ -7,6 +7,12 @@ export function ownerFile(colonyDir: string, path: string): string {
   return join(colonyDir, 'layers', basename(path), 'owner')
 }
 
+/** Whether the Colony process an owner file names is alive (this one included). */
+export function ownerAlive(owner: string): boolean {
+  const pid = existsSync(owner) ? readFileSync(owner, 'utf8').trim() : ''
+  return /^\d+$/.test(pid) && existsSync(`/proc/${pid}/ns/mnt`)
+}
+
 /** Whether a live Colony process other than this one mounts the overlay at `path` (in its own namespace). */
 export function mountedElsewhere(colonyDir: string, path: string): boolean {
   const owner = ownerFile(colonyDir, path)
