@@ -3,6 +3,7 @@ import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { isAbsolute, join, relative } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
 import { createGit, type Git } from '../git/index.ts'
+import { processAlive } from './process-alive.ts'
 
 /** One checkout of a target commit, shared read-only by every overlay workspace started from it. */
 export interface Base {
@@ -182,16 +183,6 @@ export async function forgetWorktree(git: Git, directory: string): Promise<void>
   if (!common) commonDirs.set(git.cwd, (common = git.text(['rev-parse', '--path-format=absolute', '--git-common-dir'])))
   const inside = relative(join(await common, 'worktrees'), administration)
   if (inside && !inside.startsWith('..') && !isAbsolute(inside)) await rm(administration, { recursive: true, force: true })
-}
-
-function processAlive(pid: number): boolean {
-  if (!Number.isInteger(pid) || pid <= 0) return false
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'
-  }
 }
 
 export type OverlayBases = ReturnType<typeof createOverlayBases>

@@ -1,24 +1,28 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { OverlayNotMountedError } from './errors.ts'
+import { processAlive } from './process-alive.ts'
 
 /** The file in a workspace's layer naming the Colony process whose namespace mounts it. */
 export function ownerFile(colonyDir: string, path: string): string {
   return join(colonyDir, 'layers', basename(path), 'owner')
 }
 
+/** The pid an owner file names, when that process still runs (this one included). */
+function livingOwner(owner: string): number | undefined {
+  const pid = Number(existsSync(owner) ? readFileSync(owner, 'utf8').trim() : '')
+  return processAlive(pid) ? pid : undefined
+}
+
 /** Whether the Colony process an owner file names is alive (this one included). */
 export function ownerAlive(owner: string): boolean {
-  const pid = existsSync(owner) ? readFileSync(owner, 'utf8').trim() : ''
-  return /^\d+$/.test(pid) && existsSync(`/proc/${pid}/ns/mnt`)
+  return livingOwner(owner) !== undefined
 }
 
 /** Whether a live Colony process other than this one mounts the overlay at `path` (in its own namespace). */
 export function mountedElsewhere(colonyDir: string, path: string): boolean {
-  const owner = ownerFile(colonyDir, path)
-  if (!existsSync(owner)) return false
-  const pid = readFileSync(owner, 'utf8').trim()
-  return /^\d+$/.test(pid) && Number(pid) !== process.pid && existsSync(`/proc/${pid}/ns/mnt`)
+  const pid = livingOwner(ownerFile(colonyDir, path))
+  return pid !== undefined && pid !== process.pid
 }
 
 /**
@@ -33,7 +37,7 @@ export function workspaceVia(colonyDir: string, path: string): readonly string[]
   if (existsSync(join(path, '.git'))) return undefined
   const owner = ownerFile(colonyDir, path)
   if (!existsSync(owner)) return undefined
-  const pid = readFileSync(owner, 'utf8').trim()
-  if (!/^\d+$/.test(pid) || !existsSync(`/proc/${pid}/ns/mnt`)) throw new OverlayNotMountedError(path)
+  const pid = livingOwner(owner)
+  if (pid === undefined) throw new OverlayNotMountedError(path)
   return ['nsenter', `--target=${pid}`, '--user', '--mount', '--']
 }
