@@ -13,12 +13,9 @@ import { createInterface } from 'node:readline'
 import { Writable } from 'node:stream'
 import { parseArgs } from 'node:util'
 import { execFileSync } from 'node:child_process'
-import { createBoard } from '../src/board/index.ts'
-import { loadConfig } from '../src/config/index.ts'
 import { demoProject } from '../src/demo/index.ts'
 import { launchRun } from '../src/launch/index.ts'
-import { ensureTargetBranch, findRepository, prepareColonyDirectory } from '../src/repository/index.ts'
-import { openStore } from '../src/store/index.ts'
+import { openRunSetting } from './run-setting.ts'
 
 const { values } = parseArgs({ options: { tasks: { type: 'string', default: '200' }, workers: { type: 'string', default: '50' }, seed: { type: 'string', default: '42' }, min: { type: 'string', default: '500' }, max: { type: 'string', default: '3000' } } })
 const tasks = Number(values.tasks)
@@ -39,12 +36,7 @@ try {
     join(root, 'colony.json'),
     JSON.stringify({ models: { default: 'scripted:bench' }, providers: { scripted: { type: 'openai-compatible', baseURL: url } }, workers, limits: { attemptMinutes: 10, leaseSeconds: 60, diffLines: 100 }, context: { repoMapTokens: 0 } }),
   )
-  const layout = await findRepository(root)
-  const config = await loadConfig(root)
-  await ensureTargetBranch(layout, config.target)
-  await prepareColonyDirectory(layout)
-  const store = await openStore(layout.databasePath)
-  const board = createBoard({ store, leaseMs: 60_000 })
+  const { layout, config, store, board } = await openRunSetting(root, 60_000)
 
   let peakRss = process.memoryUsage().rss
   const baselineRss = peakRss

@@ -28,15 +28,12 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { Writable } from 'node:stream'
 import { parseArgs, promisify } from 'node:util'
-import { createBoard } from '../src/board/index.ts'
-import { loadConfig } from '../src/config/index.ts'
 import { launchRun } from '../src/launch/index.ts'
 import { mountedOverlays, restartInNamespace } from '../src/overlay/index.ts'
 import { spawnHelperPid } from '../src/spawner/index.ts'
-import { ensureTargetBranch, findRepository, prepareColonyDirectory } from '../src/repository/index.ts'
-import { openStore } from '../src/store/index.ts'
 import { generateRepository } from './generated-repository.ts'
 import { percentile, sorted } from './percentile.ts'
+import { openRunSetting } from './run-setting.ts'
 import { createRandom } from './random.ts'
 import type { ScaleTaskPlan } from './scale-script.ts'
 
@@ -171,12 +168,7 @@ async function runKind(root: string, kind: 'overlay' | 'worktree', plans: ScaleT
         context: { repoMapTokens: 0 },
       }),
     )
-    const layout = await findRepository(root)
-    const config = await loadConfig(root)
-    await ensureTargetBranch(layout, config.target)
-    await prepareColonyDirectory(layout)
-    const store = await openStore(layout.databasePath)
-    const board = createBoard({ store, leaseMs: 300_000 })
+    const { layout, config, store, board } = await openRunSetting(root, 300_000)
 
     let peakRss = process.memoryUsage().rss
     const rssSampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200)
