@@ -56,7 +56,7 @@ export function repositoryState(root: string, databasePath = join(root, '.colony
 
 /** Every row of every table, in a stable order, as text. */
 export function storeRows(databasePath: string): string {
-  const database = new DatabaseSync(databasePath, { readOnly: true })
+  const database = new DatabaseSync(databasePath, { readOnly: true, timeout: 10_000 })
   try {
     const tables = database.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]
     return tables
