@@ -1,8 +1,9 @@
-import { spawn } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
 import { resolve } from 'node:path'
+import { setTimeout as delay } from 'node:timers/promises'
 import { hostUid } from '../overlay/namespace.ts'
 import { createRedactor, environmentWithSecrets, type Redactor } from '../secrets/index.ts'
+import { startProcess } from '../spawner/index.ts'
 import { bubblewrapArguments, probeBubblewrap } from './bubblewrap.ts'
 import { BubblewrapUnavailableError } from './errors.ts'
 import { sandboxEnvironment } from './environment.ts'
@@ -153,26 +154,33 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     // which with hundreds of agents' commands running costs more than the command.
     const tree = cgroup ? () => cgroup.pids() : () => processesWithMarker(marker)
 
-    const child = spawn(argv[0]!, argv.slice(1), { cwd: workspace, env: environment, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })
     const capture = new OutputCapture(policy.outputBytes)
     let limit: LimitReached | undefined
     let killing: Promise<unknown> | undefined
+    let groupId: Promise<number> | undefined
 
     const stop = (reason: LimitReached) => {
-      if (killing) return
+      if (killing || !groupId) return
       limit = reason
       const graceful = reason === 'time' || reason === 'aborted'
-      signalTree(child.pid, tree, graceful ? 'SIGTERM' : 'SIGKILL')
-      killing = new Promise((done) => setTimeout(done, graceful ? graceMs : 0)).then(() => killTree(child.pid, tree))
+      killing = groupId.then(
+        async (group) => {
+          signalTree(group, tree, graceful ? 'SIGTERM' : 'SIGKILL')
+          if (graceful) await delay(graceMs)
+          await killTree(group, tree)
+        },
+        () => undefined,
+      )
     }
     const floodBytes = runOptions.floodBytes ?? policy.outputBytes * 64
-    const onData = (from: 'stdout' | 'stderr') => (chunk: Buffer) => {
+    const onOutput = (chunk: Buffer, from: 'stdout' | 'stderr') => {
       capture.add(chunk)
       runOptions.onOutput?.(chunk, from)
       if (capture.total > floodBytes) stop('output')
     }
-    child.stdout.on('data', onData('stdout'))
-    child.stderr.on('data', onData('stderr'))
+    // Started by the spawn helper: forking Colony itself costs its whole memory's page tables (see startProcess).
+    const child = startProcess({ file: argv[0]!, args: argv.slice(1), cwd: workspace, env: environment, detached: true, onOutput })
+    groupId = child.started
     const timer = setTimeout(() => stop('time'), runOptions.timeoutMs)
     const watcher = setInterval(() => {
       const pids = tree()
@@ -183,16 +191,13 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     runOptions.signal?.addEventListener('abort', onAbort, { once: true })
 
     try {
-      const exitCode = await new Promise<number | null>((done, fail) => {
-        child.once('error', fail)
-        child.once('exit', (code) => done(code))
-      })
+      const exitCode = await child.exited
       clearTimeout(timer)
       clearInterval(watcher)
       await killing
       // Whatever the command left behind (a daemon, a background job) ends with it.
-      await killTree(child.pid, tree)
-      await new Promise<void>((done) => (child.stdout.closed && child.stderr.closed ? done() : child.once('close', () => done())))
+      await killTree(await child.started, tree)
+      await child.closed
       const note = limit ? `\n[colony: the command was stopped: ${describeLimit(limit, runOptions.timeoutMs, policy, floodBytes)}]` : ''
       return { exitCode: limit ? null : exitCode, output: redact(capture.text()) + note, timedOut: limit === 'time', limit, durationMs: Date.now() - started, mode }
     } finally {

@@ -1,1 +1,1 @@
-export { runProcess, spawnHelperPid, type ProcessRequest, type ProcessResult } from './spawner.ts'
+export { runProcess, spawnHelperPid, startProcess, type ProcessRequest, type ProcessResult, type StartedProcess, type StreamingRequest } from './spawner.ts'
