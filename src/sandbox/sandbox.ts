@@ -157,13 +157,13 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     const capture = new OutputCapture(policy.outputBytes)
     let limit: LimitReached | undefined
     let killing: Promise<unknown> | undefined
-    let groupId: Promise<number> | undefined
 
     const stop = (reason: LimitReached) => {
-      if (killing || !groupId) return
+      if (killing) return
       limit = reason
       const graceful = reason === 'time' || reason === 'aborted'
-      killing = groupId.then(
+      // Only called back once `child` is there: output, timers and the abort all come after it started.
+      killing = child.started.then(
         async (group) => {
           signalTree(group, tree, graceful ? 'SIGTERM' : 'SIGKILL')
           if (graceful) await delay(graceMs)
@@ -180,7 +180,6 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     }
     // Started by the spawn helper: forking Colony itself costs its whole memory's page tables (see startProcess).
     const child = startProcess({ file: argv[0]!, args: argv.slice(1), cwd: workspace, env: environment, detached: true, onOutput })
-    groupId = child.started
     const timer = setTimeout(() => stop('time'), runOptions.timeoutMs)
     const watcher = setInterval(() => {
       const pids = tree()
