@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, utimes, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createTempRepository } from '../../test/support/cli.ts'
@@ -32,5 +32,26 @@ describe('worktreeHolding', () => {
 
     await writeFile(join(repository.root, '.git', 'BISECT_START'), 'colony/main\n')
     expect(await worktreeHolding(git, 'colony/main')).toBe(repository.root)
+  })
+
+  it('sees a branch checked out in a worktree whose git directory it read before, while it was idle', async () => {
+    repository = await createTempRepository()
+    const git = createGit(repository.root)
+    await git.run(['branch', 'colony/main'])
+    const linked = join(repository.root, '..', `${repository.root.split('/').at(-1)}-idle`)
+    await git.run(['worktree', 'add', '-q', '--detach', linked])
+    const admin = join(repository.root, '.git', 'worktrees', linked.split('/').at(-1)!)
+    // Idle for an hour: what it holds is remembered by the directory's modification time.
+    const hourAgo = new Date(Date.now() - 3_600_000)
+    await utimes(admin, hourAgo, hourAgo)
+    expect(await worktreeHolding(git, 'colony/main')).toBeUndefined()
+    expect(await worktreeHolding(git, 'colony/main')).toBeUndefined()
+    await git.run(['-C', linked, 'checkout', '-q', 'colony/main'])
+    expect(await worktreeHolding(git, 'colony/main')).toBe(linked)
+    await utimes(admin, hourAgo, hourAgo)
+    expect(await worktreeHolding(git, 'colony/main')).toBe(linked)
+    await git.run(['-C', linked, 'checkout', '-q', '--detach'])
+    expect(await worktreeHolding(git, 'colony/main')).toBeUndefined()
+    await git.run(['worktree', 'remove', '--force', linked])
   })
 })

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { TargetCheckedOutError } from './errors.ts'
 import { branchRef, type Git } from './git.ts'
@@ -40,6 +40,40 @@ function refsHeldBy(gitDir: string): string[] {
   return refs
 }
 
+/** How long after a change a directory's refs are read again every time. */
+const racyMs = 2_000
+
+/** What refsHeldBy found in a git directory, and the directory's identity and last change when it did. */
+const heldRefs = new Map<string, { stamp: string; refs: string[] }>()
+
+/**
+ * refsHeldBy, read again only when the directory changed: git moves HEAD by
+ * renaming HEAD.lock over it and starts a rebase or bisect by creating entries,
+ * each of which changes the directory's modification time. One stat per
+ * worktree instead of a listing and reads: with a thousand worktrees, reading
+ * them all on every loop and landing was a tenth of Colony's CPU.
+ */
+function refsHeldByCached(gitDir: string): string[] {
+  let stamp: string
+  let changedMs: number
+  try {
+    const stat = statSync(gitDir, { bigint: true })
+    stamp = `${stat.ino}:${stat.mtimeNs}`
+    changedMs = Number(stat.mtimeNs / 1_000_000n)
+  } catch {
+    heldRefs.delete(gitDir)
+    return []
+  }
+  const known = heldRefs.get(gitDir)
+  if (known?.stamp === stamp) return known.refs
+  const refs = refsHeldBy(gitDir)
+  // The kernel stamps times at its clock tick: a second change within the tick of the first leaves the same time, so a
+  // directory changed just now is read again next time (git's "racily clean" index entries have the same answer).
+  if (Date.now() - changedMs > racyMs) heldRefs.set(gitDir, { stamp, refs })
+  else heldRefs.delete(gitDir)
+  return refs
+}
+
 /**
  * The worktree (the person's, or any other) that has `branch` checked out,
  * or undefined. It reads the worktrees' HEAD files directly, as git does,
@@ -60,13 +94,17 @@ export async function worktreeHolding(git: Git, branch: string): Promise<string 
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
     throw error
   }
+  const listed = new Set<string>()
+  let holder: string | undefined
   for (const name of names) {
     const gitDir = join(commonDir, 'worktrees', name)
-    if (!refsHeldBy(gitDir).includes(ref)) continue
+    listed.add(gitDir)
+    if (holder !== undefined || !refsHeldByCached(gitDir).includes(ref)) continue
     const pointer = readText(join(gitDir, 'gitdir'))
-    return pointer ? dirname(pointer) : gitDir
+    holder = pointer ? dirname(pointer) : gitDir
   }
-  return undefined
+  for (const gitDir of heldRefs.keys()) if (gitDir.startsWith(join(commonDir, 'worktrees')) && !listed.has(gitDir)) heldRefs.delete(gitDir)
+  return holder
 }
 
 /** Throws TargetCheckedOutError when any worktree of the repository has `branch` checked out. */
