@@ -5,7 +5,7 @@ export interface ClaimOptions {
   owner: string
   kinds?: readonly Task['kind'][]
   /** Skip tasks this claimer must not take now (e.g. their scope overlaps running work). */
-  accept?: (task: Task) => boolean
+  accept?: (task: Task) => boolean | Promise<boolean>
 }
 
 const claimPageSize = 64
@@ -31,7 +31,7 @@ export async function claimReady(store: Store, { runId, owner, kinds, accept }: 
     const page = await store.listTasks({ runId, statuses: ['ready'], dependenciesMerged: true, limit: claimPageSize, offset })
     for (const task of spreadEqualPriorities(page)) {
       if (kinds && !kinds.includes(task.kind)) continue
-      if (accept && !accept(task)) continue
+      if (accept && !(await accept(task))) continue
       const leaseUntil = leaseUntilFromNow()
       try {
         return await store.updateTask(task.id, task.version, { status: 'claimed', owner, leaseUntil }, [

@@ -38,19 +38,26 @@ export function createClaims(options: ClaimsOptions) {
   return {
     /** Claims ready tasks of `kinds` until the slots are full; work whose scope overlaps work in flight waits (unless allowOverlap). */
     async fill(capacity: number, kinds: readonly Task['kind'][] = ['plan', 'work']) {
-      const inFlight = await store.listTasks({ runId, statuses: leasedStatuses })
-      const busyScopes = inFlight.filter((task) => task.kind === 'work' && !planners.isWaiting(task.id)).map((task) => task.scope)
+      // Read only once a ready task is there to compare: the slots are full or nothing is ready on most loops.
+      let busyScopes: (readonly string[])[] | undefined
+      const overlapsBusy = async (candidate: Task) => {
+        if (!busyScopes) {
+          const inFlight = await store.listTasks({ runId, statuses: leasedStatuses })
+          busyScopes = inFlight.filter((task) => task.kind === 'work' && !planners.isWaiting(task.id)).map((task) => task.scope)
+        }
+        return busyScopes.some((scope) => scopesOverlap(scope, candidate.scope))
+      }
       while (slots.size < capacity) {
         const owner = slots.nextOwner()
         const task = await board.claim({
           runId,
           owner,
           kinds,
-          accept: (candidate) => candidate.kind === 'plan' || options.allowOverlap === true || !busyScopes.some((scope) => scopesOverlap(scope, candidate.scope)),
+          accept: async (candidate) => candidate.kind === 'plan' || options.allowOverlap === true || !(await overlapsBusy(candidate)),
         })
         if (!task) return
         if (task.kind === 'work') {
-          busyScopes.push(task.scope)
+          busyScopes?.push(task.scope)
           startWorker(task, owner)
         } else {
           await planners.first(task)
@@ -61,7 +68,7 @@ export function createClaims(options: ClaimsOptions) {
     /** Approved merges (integrating, no owner): adopted by compare-and-swap and landed. */
     async landApproved(capacity: number) {
       if (!roles.land) return
-      for (const task of await store.listTasks({ runId, statuses: ['integrating'] })) {
+      for (const task of await store.listTasks({ runId, statuses: ['integrating'], unowned: true })) {
         if (slots.size >= capacity) return
         if (task.owner !== null || slots.has(task.id)) continue
         let adopted: Task

@@ -203,8 +203,9 @@ export function createSupervisor(options: SupervisorOptions) {
   const pollMs = options.pollMs ?? 250
   const attemptMs = (options.attemptMinutes ?? 30) * 60_000
   const instanceId = createInstanceId()
-  const slots = createSlotPool({ store, runId, instanceId, attemptMs, leaseMs: options.leaseMs ?? 60_000, pollMs })
-  const planners = createPlannerTurns({ store, board, runId, roles, slots })
+  const leaseMs = options.leaseMs ?? 60_000
+  const slots = createSlotPool({ store, runId, instanceId, attemptMs, leaseMs, pollMs })
+  const planners = createPlannerTurns({ store, board, runId, roles, slots, leaseMs, now })
   const parts: Parts = {
     options,
     instanceId,

@@ -37,6 +37,8 @@ export interface TaskFilter {
   /** Only tasks that depend on this task. */
   dependsOn?: number
   parentId?: number
+  /** Only tasks nobody holds (no owner). */
+  unowned?: boolean
   /** At most this many, in priority order (highest first, then oldest). */
   limit?: number
   offset?: number

@@ -49,6 +49,8 @@ export function describeStoreContract(backend: StoreBackend) {
       expect((await store.listTasks({ runId: run.id, dependenciesMerged: true })).map((task) => task.title)).toEqual(['first'])
       expect((await store.listTasks({ dependsOn: first.id })).map((task) => task.id)).toEqual([second.id])
       expect(await store.countTasksByStatus(run.id)).toEqual({ ready: 2 })
+      await store.updateTask(first.id, 1, { status: 'claimed', owner: 'worker-1', leaseUntil: now() + 60_000 })
+      expect((await store.listTasks({ runId: run.id, unowned: true })).map((task) => task.title)).toEqual(['second'])
     })
 
     it('holds a named lock for one owner until it lets go or its time runs out', async () => {

@@ -74,6 +74,7 @@ export async function listTasks(context: StoreContext, filter: TaskFilter = {}):
   if (filter.runId !== undefined) query = query.where('tasks.run_id', '=', filter.runId)
   if (filter.statuses) query = query.where('tasks.status', 'in', filter.statuses.length > 0 ? [...filter.statuses] : ['-'])
   if (filter.parentId !== undefined) query = query.where('tasks.parent_id', '=', filter.parentId)
+  if (filter.unowned) query = query.where('tasks.owner', 'is', null)
   if (filter.leaseExpiredBefore !== undefined) query = query.where('tasks.lease_until', '<', filter.leaseExpiredBefore)
   if (filter.dependsOn !== undefined) {
     const dependsOn = filter.dependsOn
