@@ -14,15 +14,17 @@
 // Worktrees get --worktree-agents (default 20) agents: each is a full checkout,
 // and N of them do not fit a shared disk at 50,000 files.
 //
-// Prints per kind: workspace ready p50/p99 (workspace-opened events), disk per
-// live agent at the sample with the most live workspaces (its layer, or its
+// Prints per kind: workspace ready p50/p99 (workspace-opened events: from
+// asking to ready) and made p50/p99 (the same less the wait for a turn: Colony
+// makes workspaces a few at a time), disk per live agent at the sample with the most live workspaces (its layer, or its
 // worktree, plus its directory under .git/worktrees; and that less the bytes
 // of the files it wrote), orchestrator CPU per agent step (this process's
-// CPU; what it starts, through its spawn helper or not, apart), peak RSS, merges per minute, and
+// CPU; what it starts, through its spawn helper or not, apart; the disk
+// samples run in processes of their own, left out), peak RSS, merges per minute, and
 // checks that every task merged exactly once and no workspace is left.
 import { execFile, execFileSync, spawn } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
-import { lstat, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
@@ -63,7 +65,10 @@ const target = 'colony/main'
 interface KindResult {
   kind: string
   agents: number
+  /** From asking for the workspace to its being ready. */
   readyMs: number[]
+  /** Of that, the making alone (workspaces are made a few at a time; the rest is waiting for a turn). */
+  madeMs: number[]
   disk?: { live: number; perAgentKb: number; beyondChangesKb: number; sharedKb: number }
   cpuMs: number
   childCpuMs: number
@@ -94,22 +99,34 @@ function childCpuMs(): number {
   return processCpuMs('self', false) + (helper ? processCpuMs(helper, true) : 0)
 }
 
-async function kilobytes(paths: string[]): Promise<number[]> {
-  if (paths.length === 0) return []
-  // One du over all of them: a hard-linked file (a shared index) counts once, for the first path holding it.
-  const { stdout } = await run('du', ['-sk', ...paths], { maxBuffer: 64 << 20 })
-  return stdout.trim().split('\n').map((line) => Number(line.split('\t')[0]))
+/** CPU of the disk samples' processes, taken out of the orchestrator's children's CPU: they are the bench's, not Colony's. */
+let samplingCpuMs = 0
+
+/** `times`'s two lines (the shell's CPU, its children's) in ms. */
+function shellTimesMs(lines: string[]): number {
+  let total = 0
+  for (const line of lines) for (const match of line.matchAll(/(\d+)m([\d.]+)s/g)) total += (Number(match[1]) * 60 + Number(match[2])) * 1000
+  return total
 }
 
-/** Bytes of the regular files an agent wrote into its layer (its changes), its `.git` pointer aside. */
-async function writtenBytes(directory: string): Promise<number> {
-  let total = 0
-  for (const entry of await readdir(directory, { withFileTypes: true }).catch(() => [])) {
-    const path = join(directory, entry.name)
-    if (entry.isDirectory()) total += await writtenBytes(path)
-    else if (entry.isFile() && !(entry.name === '.git' && directory.endsWith('upper'))) total += (await lstat(path)).size
-  }
-  return total
+/**
+ * One process per sample (its CPU not Colony's, see samplingCpuMs): `du` over
+ * `paths` (one du: a hard-linked file, a shared index, counts once, for the
+ * first path holding it), and the bytes of the regular files in `layers`
+ * (what the agents wrote; each layer's `.git` pointer aside).
+ */
+async function measureDisk(paths: string[], layers: string[]): Promise<{ kilobytes: number[]; writtenBytes: number }> {
+  const script = [
+    'paths=(); layers=(); into=paths',
+    'for arg in "$@"; do if [ "$arg" = "--layers" ]; then into=layers; elif [ $into = paths ]; then paths+=("$arg"); else layers+=("$arg"); fi; done',
+    'du -sk -- "${paths[@]}"; echo "#"',
+    'if [ ${#layers[@]} -gt 0 ]; then find "${layers[@]}" -type f ! -path "*/upper/.git" -printf "%s\\n" 2>/dev/null | awk "{ total += \\$1 } END { print total + 0 }"; else echo 0; fi; echo "#"',
+    'times',
+  ].join('\n')
+  const { stdout } = await run('bash', ['-c', script, 'sample', ...paths, '--layers', ...layers], { maxBuffer: 64 << 20 })
+  const [sizes = '', written = '0', times = ''] = stdout.split('#\n')
+  samplingCpuMs += shellTimesMs(times.trim().split('\n'))
+  return { kilobytes: sizes.trim().split('\n').map((line) => Number(line.split('\t')[0])), writtenBytes: Number(written.trim()) }
 }
 
 /** Disk of the live workspaces now: per agent (its layer or worktree, and its git administration), and the shared bases. */
@@ -122,11 +139,11 @@ async function sampleDisk(root: string, kind: string): Promise<KindResult['disk'
   const bases = kind === 'overlay' && existsSync(join(colony, 'bases')) ? (await readdir(join(colony, 'bases'))).filter((name) => /^[0-9a-f]{40}$/.test(name)) : []
   const sharedPaths = bases.flatMap((commit) => [join(colony, 'bases', commit), join(administration, commit)])
   const agentPaths = live.flatMap((name) => [kind === 'overlay' ? join(colony, 'layers', name) : join(colony, 'worktrees', name), join(administration, name)])
-  const sizes = await kilobytes([...sharedPaths, ...agentPaths])
+  const layers = kind === 'overlay' ? live.map((name) => join(colony, 'layers', name, 'upper')) : []
+  const { kilobytes: sizes, writtenBytes } = await measureDisk([...sharedPaths, ...agentPaths], layers)
   const sharedKb = sizes.slice(0, sharedPaths.length).reduce((sum, size) => sum + size, 0)
   const agentKb = sizes.slice(sharedPaths.length).reduce((sum, size) => sum + size, 0)
-  let changesKb = 0
-  if (kind === 'overlay') for (const name of live) changesKb += (await writtenBytes(join(colony, 'layers', name, 'upper'))) / 1024
+  const changesKb = writtenBytes / 1024
   return { live: live.length, perAgentKb: agentKb / live.length, beyondChangesKb: (agentKb - changesKb) / live.length, sharedKb }
 }
 
@@ -170,8 +187,9 @@ async function runKind(root: string, kind: 'overlay' | 'worktree', plans: ScaleT
     )
     const { layout, config, store, board } = await openRunSetting(root, 300_000)
 
-    let peakRss = process.memoryUsage().rss
-    const rssSampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200)
+    let peakRss = process.memoryUsage.rss()
+    // rss() alone: memoryUsage() walks the heap's spaces, a cost the orchestrator would be charged for.
+    const rssSampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage.rss())), 200)
     let disk: KindResult['disk']
     let sampling = false
     const diskSampler = setInterval(() => {
@@ -195,17 +213,19 @@ async function runKind(root: string, kind: 'overlay' | 'worktree', plans: ScaleT
     }, 15_000)
     const cpuBefore = process.cpuUsage()
     const childBefore = childCpuMs()
+    const samplingBefore = samplingCpuMs
     const quiet = new Writable({ write: (_chunk, _encoding, done) => done() })
     const result = await launchRun({ layout, config, store, board, goal: `scale: ${agents} agents`, output: quiet })
     const wallMs = performance.now() - started
     const cpu = process.cpuUsage(cpuBefore)
-    const childMs = childCpuMs() - childBefore
+    const childMs = childCpuMs() - childBefore - (samplingCpuMs - samplingBefore)
     clearInterval(rssSampler)
     clearInterval(diskSampler)
     clearInterval(progress)
     while (sampling) await new Promise((resolve) => setTimeout(resolve, 100))
 
     const events = await store.listEvents({ types: ['workspace-opened', 'agent-step', 'task-claimed', 'task-merged'] })
+    const opened = events.filter((event) => event.type === 'workspace-opened').map((event) => event.data as { ms: number; waitedMs?: number })
     const work = new Set((await store.listTasks({})).filter((task) => task.kind === 'work').map((task) => task.id))
     const merges = events.filter((event) => event.type === 'task-merged' && event.taskId !== null && work.has(event.taskId))
     const firstClaim = events.find((event) => event.type === 'task-claimed' && event.taskId !== null && work.has(event.taskId))?.createdAt ?? 0
@@ -215,7 +235,8 @@ async function runKind(root: string, kind: 'overlay' | 'worktree', plans: ScaleT
     return {
       kind,
       agents,
-      readyMs: sorted(events.filter((event) => event.type === 'workspace-opened').map((event) => Number((event.data as { ms: number }).ms))),
+      readyMs: sorted(opened.map((data) => data.ms)),
+      madeMs: sorted(opened.map((data) => data.ms - (data.waitedMs ?? 0))),
       disk,
       cpuMs: (cpu.user + cpu.system) / 1000,
       childCpuMs: childMs,
@@ -261,13 +282,13 @@ try {
 }
 
 const mb = (kb: number) => `${(kb / 1024).toFixed(2)} MB`
-console.log('\n| kind | agents | ready p50 ms | p99 ms | disk per agent | beyond its changes | shared (bases) | orchestrator CPU per step | children CPU per step | steps | peak RSS | merged | merged per min | every task once | left afterwards |')
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|')
+console.log('\n| kind | agents | ready p50 ms | p99 ms | made p50 ms | p99 ms | disk per agent | beyond its changes | shared (bases) | orchestrator CPU per step | children CPU per step | steps | peak RSS | merged | merged per min | every task once | left afterwards |')
+console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|')
 for (const result of results) {
   const disk = result.disk
   const perMinute = result.merged / (result.mergeWindowMs / 60_000)
   console.log(
-    `| ${result.kind} | ${result.agents} | ${percentile(result.readyMs, 0.5).toFixed(0)} | ${percentile(result.readyMs, 0.99).toFixed(0)} | ${disk ? `${mb(disk.perAgentKb)} (${disk.live} live)` : '–'} | ${disk && result.kind === 'overlay' ? mb(disk.beyondChangesKb) : '–'} | ${disk ? mb(disk.sharedKb) : '–'} | ${(result.cpuMs / result.steps).toFixed(1)} ms | ${(result.childCpuMs / result.steps).toFixed(1)} ms | ${result.steps} | ${result.peakRssMb.toFixed(0)} MB | ${result.merged} of ${result.agents} | ${perMinute.toFixed(1)} | ${result.mergedOnce ? 'yes' : 'NO'} | ${result.leftovers.length === 0 ? 'nothing' : result.leftovers.slice(0, 5).join(', ')} |`,
+    `| ${result.kind} | ${result.agents} | ${percentile(result.readyMs, 0.5).toFixed(0)} | ${percentile(result.readyMs, 0.99).toFixed(0)} | ${percentile(result.madeMs, 0.5).toFixed(0)} | ${percentile(result.madeMs, 0.99).toFixed(0)} | ${disk ? `${mb(disk.perAgentKb)} (${disk.live} live)` : '–'} | ${disk && result.kind === 'overlay' ? mb(disk.beyondChangesKb) : '–'} | ${disk ? mb(disk.sharedKb) : '–'} | ${(result.cpuMs / result.steps).toFixed(1)} ms | ${(result.childCpuMs / result.steps).toFixed(1)} ms | ${result.steps} | ${result.peakRssMb.toFixed(0)} MB | ${result.merged} of ${result.agents} | ${perMinute.toFixed(1)} | ${result.mergedOnce ? 'yes' : 'NO'} | ${result.leftovers.length === 0 ? 'nothing' : result.leftovers.slice(0, 5).join(', ')} |`,
   )
 }
 console.log(`wall: ${results.map((result) => `${result.kind} ${(result.wallMs / 1000).toFixed(0)} s`).join(', ')}; load average now ${loadavg().map((load) => load.toFixed(2)).join(' ')}`)

@@ -127,7 +127,8 @@ export const eventSchemas = {
   'task-proposed': taskMove,
   'task-awaiting-approval': taskMove,
   'task-ready': taskMove,
-  'workspace-opened': z.object({ kind: z.enum(['overlay', 'worktree']), ms: z.number(), resumed: z.boolean() }),
+  // ms: from asking to ready; waitedMs (absent before it was recorded): of that, waiting for other workspaces to be made first.
+  'workspace-opened': z.object({ kind: z.enum(['overlay', 'worktree']), ms: z.number(), waitedMs: z.number().optional(), resumed: z.boolean() }),
   'task-claimed': z.union([z.object({ owner: z.string(), attempt: z.number(), leaseUntil: z.number() }), taskMove]),
   'task-started': taskMove,
   'task-integrating': taskMove,

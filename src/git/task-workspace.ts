@@ -12,6 +12,8 @@ export interface Workspace {
   resumed: boolean
   /** Its files are an overlay over a shared checkout (src/overlay), not a checkout of their own. */
   overlay: boolean
+  /** How long its opening waited for others' to end (workspaces are made a few at a time). */
+  waitedMs?: number
   /** Where the worker can have changed files, when the workspace knows (an overlay's layer); undefined: anywhere. */
   changedPaths?: (() => Promise<string[] | undefined>) | undefined
 }

@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs'
 import { mkdir, rm } from 'node:fs/promises'
+import { availableParallelism } from 'node:os'
+import pLimit from 'p-limit'
 import { createDetachedWorktrees } from './detached-worktrees.ts'
 import { WorkspaceLinkError } from './errors.ts'
 import { createGit, type Git } from './git.ts'
@@ -44,6 +46,9 @@ export function createWorkspaces(options: WorkspacesOptions) {
   // An overlay touches only its own names in git's administration (no checkout, its own branch), so
   // hundreds are made and removed at once; full worktrees are made one at a time.
   const administerTask = <T>(work: () => Promise<T>) => (layers ? retryingGitFailures(work) : administer(work))
+  // PERF: a burst of agents asking at once (a planner's 250 tasks claimed together) made each wait for all of them,
+  // every open's processes sharing the cores; taking turns, the first are ready at once and the rest in order.
+  const openTurn = pLimit(Math.max(2, availableParallelism() * 2))
   const prepare = (path: string) => prepareWorktree(path, { root, preparation: options.preparation, runSetup: options.runSetup })
 
   async function removeNow(taskId: number): Promise<void> {
@@ -68,12 +73,20 @@ export function createWorkspaces(options: WorkspacesOptions) {
   }
 
   /**
-   * The worktree for a task's attempt: a fresh one at the target's tip (or at
+   * The worktree for a task's attempt (opened a few at a time): a fresh one at the target's tip (or at
    * `at`, e.g. an approved change's commit), replacing whatever an earlier
    * attempt left. With `resume`, a worktree a crashed attempt left is kept
    * with its files and work goes on there (`resumed` says whether one was).
    */
   async function open(taskId: number, openOptions: { resume?: boolean; at?: string } = {}): Promise<Workspace> {
+    const asked = performance.now()
+    return openTurn(async () => {
+      const waitedMs = performance.now() - asked
+      return { ...(await openNow(taskId, openOptions)), waitedMs }
+    })
+  }
+
+  async function openNow(taskId: number, openOptions: { resume?: boolean; at?: string }): Promise<Workspace> {
     const path = pathFor(taskId)
     if (openOptions.resume && existsSync(path)) {
       await layers?.remount(path)

@@ -214,7 +214,7 @@ export function createSupervisor(options: SupervisorOptions) {
     planners,
     claims: createClaims({ store, board, runId, roles, slots, planners, allowOverlap: options.allowOverlap }),
     cycles: createJudgeCycles({ store, board, runId, roles, attemptMs, cycleMs: (options.cycleMinutes ?? 240) * 60_000, maxIdleCycles: options.maxIdleCycles ?? 2, now }),
-    guardTarget: createTargetGuard(store, options.targetProblem),
+    guardTarget: createTargetGuard(store, options.targetProblem, now),
     modelFailures: createModelFailures(store, runId),
     event: (type, data) => store.appendEvents([newEvent(type, data, { runId })]),
   }

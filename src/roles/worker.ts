@@ -68,7 +68,7 @@ export function createWorker(context: RoleContext) {
     if (before) return { merged: true, commit: before }
     const opening = performance.now()
     const workspace = await context.workspaces.open(task.id, { resume })
-    await context.store.appendEvents([newEvent('workspace-opened', { kind: workspace.overlay ? 'overlay' : 'worktree', ms: performance.now() - opening, resumed: workspace.resumed }, { runId: task.runId, taskId: task.id })])
+    await context.store.appendEvents([newEvent('workspace-opened', { kind: workspace.overlay ? 'overlay' : 'worktree', ms: performance.now() - opening, waitedMs: workspace.waitedMs ?? 0, resumed: workspace.resumed }, { runId: task.runId, taskId: task.id })])
     let outcome: WorkerOutcome | undefined
     try {
       outcome = await workIn(workspace, handle, signal)
