@@ -50,6 +50,7 @@ describe('agent workspaces: overlays, and git worktrees where overlays cannot be
     const before = await userTreeSnapshot(fixture.root)
     const status = JSON.parse((await colony(fixture.root, ['sandbox', 'status', '--json'])).stdout) as { workspaces: { kind: string } }
     expect(status.workspaces).toEqual({ kind: 'overlay' })
+    const startTip = await git(fixture.root, ['rev-parse', 'colony/main'])
 
     const run = await colony(fixture.root, ['run', '--goal', demoGoal])
     expect(run.code, run.stderr + run.stdout).toBe(0)
@@ -58,7 +59,9 @@ describe('agent workspaces: overlays, and git worktrees where overlays cannot be
     expect(seen.find((event) => event.type === 'run-configured')?.data.workspaces).toEqual({ kind: 'overlay' })
     const opened = seen.filter((event) => event.type === 'workspace-opened')
     expect(opened.length).toBeGreaterThanOrEqual(4)
-    expect(opened.every((event) => event.data.kind === 'overlay')).toBe(true)
+    expect(opened.every((event) => event.data.kind === 'overlay' && typeof event.data.waitedMs === 'number')).toBe(true)
+    // The shared checkout of the target's tip is made at the run's start, not by the first workspace asked for.
+    expect(seen.filter((event) => event.type === 'workspace-base-ready').map((event) => event.data.commit)).toContain(startTip.trim())
     const log = JSON.parse((await colony(fixture.root, ['log', '--json'])).stdout) as { taskId: number | null }[]
     expect(log.map((commit) => commit.taskId).filter((id) => id !== null).sort()).toEqual([2, 3, 5, 6])
     expect(await fixture.targetTestsPass()).toBe(true)

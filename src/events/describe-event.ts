@@ -56,6 +56,7 @@ const describers: Describers = {
   'task-proposed': taskMove,
   'task-awaiting-approval': taskMove,
   'task-ready': taskMove,
+  'workspace-base-ready': (data) => `shared checkout of ${data.commit.slice(0, 12)} for overlay workspaces made in ${(data.ms / 1000).toFixed(1)} s`,
   'workspace-opened': (data) => `${data.resumed ? 'resumed' : 'new'} ${data.kind === 'overlay' ? 'overlay' : 'git worktree'} ready in ${Math.round(data.ms)} ms${data.waitedMs ? ` (${Math.round(data.waitedMs)} ms of it waiting for others to be made)` : ''}`,
   'task-claimed': (data) => ('leaseUntil' in data ? `by ${data.owner}, attempt ${data.attempt}` : taskMove(data)),
   'task-started': taskMove,

@@ -127,6 +127,7 @@ export const eventSchemas = {
   'task-proposed': taskMove,
   'task-awaiting-approval': taskMove,
   'task-ready': taskMove,
+  'workspace-base-ready': z.object({ commit: z.string(), ms: z.number() }),
   // ms: from asking to ready; waitedMs (absent before it was recorded): of that, waiting for other workspaces to be made first.
   'workspace-opened': z.object({ kind: z.enum(['overlay', 'worktree']), ms: z.number(), waitedMs: z.number().optional(), resumed: z.boolean() }),
   'task-claimed': z.union([z.object({ owner: z.string(), attempt: z.number(), leaseUntil: z.number() }), taskMove]),

@@ -112,6 +112,17 @@ export function createWorkspaces(options: WorkspacesOptions) {
     return { taskId, path, branch: taskBranch(taskId), git: createGit(path), base: start, resumed: false, overlay: layers !== undefined, changedPaths: layers && (() => layers.changedPaths(path)) }
   }
 
+  /**
+   * Makes the shared checkout overlays start from at the target's tip, if
+   * there is none (undefined for full worktrees): at a run's start, so that
+   * the first workspaces need not wait for a checkout of the whole tree.
+   */
+  async function warm(): Promise<{ commit: string; made: boolean } | undefined> {
+    if (!layers) return undefined
+    const tip = await targetTip(git, options)
+    return tip ? { commit: tip, made: await layers.warm(tip) } : undefined
+  }
+
   /** Removes every task worktree and branch whose task `keep` does not claim; returns the task ids removed. */
   async function sweep(keep: (taskId: number) => boolean, sweepOptions: { final?: boolean } = {}): Promise<number[]> {
     // Mounted again first: prune would take an unmounted overlay worktree for one whose directory is gone.
@@ -128,7 +139,7 @@ export function createWorkspaces(options: WorkspacesOptions) {
   }
 
   const { openDetached, removeDetached } = createDetachedWorktrees({ git, worktreesDir, administer, prepare, layers })
-  return { open, remove, sweep, pathFor, openDetached, removeDetached }
+  return { open, warm, remove, sweep, pathFor, openDetached, removeDetached }
 }
 
 export type Workspaces = ReturnType<typeof createWorkspaces>

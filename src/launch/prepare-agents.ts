@@ -1,10 +1,10 @@
-import type { ProcessDescription } from '../events/index.ts'
+import { newEvent, type ProcessDescription } from '../events/index.ts'
 import type { Writable } from 'node:stream'
 import { settledStatuses, type Board } from '../board/index.ts'
 import { cliRoles } from '../agents/index.ts'
 import type { AgentCliSpec, ColonyConfig } from '../config/index.ts'
 import type { DeepGate } from '../gate/index.ts'
-import { findTaskCommit, worktreeHolding } from '../git/index.ts'
+import { findTaskCommit, worktreeHolding, type Workspaces } from '../git/index.ts'
 import { createLanguageModel, modelForRole, priceOf, type ModelOverrides, type Role } from '../model/index.ts'
 import { createSupervisor, type Supervisor } from '../orchestrator/index.ts'
 import { describeWorkspaceKind, workspaceKind, type WorkspaceKind } from '../overlay/index.ts'
@@ -56,6 +56,19 @@ export async function roleModels(options: AgentProcessOptions, roles: readonly R
 }
 
 /**
+ * Starts making the shared checkout overlay workspaces start from, while the
+ * planner plans (a large repository's takes seconds); recorded once made. A
+ * failure is left for the first workspace to meet and report.
+ */
+function warmWorkspaces(store: Store, run: Run, workspaces: Workspaces): void {
+  const started = performance.now()
+  void workspaces
+    .warm()
+    .then((warmed) => (warmed?.made ? store.appendEvents([newEvent('workspace-base-ready', { commit: warmed.commit, ms: performance.now() - started }, { runId: run.id })]) : undefined))
+    .catch(() => undefined)
+}
+
+/**
  * What a process that runs agents sets up, given the models of the roles it
  * runs (roleModels): the sandbox, the worktrees (those of settled tasks swept away), and its
  * supervisor with the real roles wired in (`superviseWith`).
@@ -70,6 +83,7 @@ export async function prepareAgents(options: AgentProcessOptions, run: Run, role
   const tasks = await store.listTasks({ runId: run.id })
   const unsettled = new Set(tasks.filter((task) => !settledStatuses.includes(task.status)).map((task) => task.id))
   await workspaces.sweep((taskId) => unsettled.has(taskId))
+  warmWorkspaces(store, run, workspaces)
   const workers = options.workers ?? config.workers
   const supervisorOptions = {
     store,

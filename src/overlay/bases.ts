@@ -159,7 +159,7 @@ export function createOverlayBases(git: Git, basesDir: string) {
     return removed
   }
 
-  return { baseFor, exactBase, removeUnused, treeOf }
+  return { baseFor, exactBase, isReady, removeUnused, treeOf }
 }
 
 /** A worktree's directory under `.git/worktrees`, from the `.git` pointer at its root. */

@@ -72,6 +72,13 @@ export function createOverlayWorktrees({ git, colonyDir }: OverlayWorktreesOptio
     if (base.commit !== start.commit) await createGit(path).run(['read-tree', '-m', '-u', base.commit, start.commit])
   }
 
+  /** Makes the base of `commit` now, unless it is ready: the first workspaces of a run need not wait for a checkout. */
+  async function warm(commit: string): Promise<boolean> {
+    if (bases.isReady(commit)) return false
+    await bases.exactBase(commit)
+    return true
+  }
+
   /** Mounts again the layer a stopped Colony left (its mounts went with its namespace); false when there is none to resume. */
   async function remount(path: string): Promise<boolean> {
     if (isMounted(path)) return true
@@ -135,7 +142,7 @@ export function createOverlayWorktrees({ git, colonyDir }: OverlayWorktreesOptio
     await bases.removeUnused(inUse, final ? { keepNewest: false, graceMs: 0 } : {})
   }
 
-  return { add, remount, remountAll, remove, isOverlay, changedPaths, sweep }
+  return { add, warm, remount, remountAll, remove, isOverlay, changedPaths, sweep }
 }
 
 export type OverlayWorktrees = ReturnType<typeof createOverlayWorktrees>
