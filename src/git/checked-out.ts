@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { TargetCheckedOutError } from './errors.ts'
+import { commonDirOf } from './common-dir.ts'
 import { branchRef, type Git } from './git.ts'
 
 function readText(path: string): string | undefined {
@@ -111,16 +112,4 @@ export async function worktreeHolding(git: Git, branch: string): Promise<string 
 export async function assertNotCheckedOut(git: Git, branch: string): Promise<void> {
   const holder = await worktreeHolding(git, branch)
   if (holder !== undefined) throw new TargetCheckedOutError(branch, holder)
-}
-
-const commonDirs = new Map<string, Promise<string>>()
-
-function commonDirOf(git: Git): Promise<string> {
-  let found = commonDirs.get(git.cwd)
-  if (!found) {
-    found = git.text(['rev-parse', '--path-format=absolute', '--git-common-dir'])
-    commonDirs.set(git.cwd, found)
-    found.catch(() => commonDirs.delete(git.cwd))
-  }
-  return found
 }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { isAbsolute, join, relative } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
-import { createGit, type Git } from '../git/index.ts'
+import { commonDirOf, createGit, type Git } from '../git/index.ts'
 import { processAlive } from './process-alive.ts'
 
 /** One checkout of a target commit, shared read-only by every overlay workspace started from it. */
@@ -170,8 +170,6 @@ export async function administrationOf(tree: string): Promise<string> {
   return match[1]!.trim()
 }
 
-const commonDirs = new Map<string, Promise<string>>()
-
 /**
  * Removes git's record of the worktree whose `.git` pointer is in `directory`:
  * its directory under .git/worktrees, and never anything else, which is what
@@ -179,9 +177,7 @@ const commonDirs = new Map<string, Promise<string>>()
  */
 export async function forgetWorktree(git: Git, directory: string): Promise<void> {
   const administration = await administrationOf(directory)
-  let common = commonDirs.get(git.cwd)
-  if (!common) commonDirs.set(git.cwd, (common = git.text(['rev-parse', '--path-format=absolute', '--git-common-dir'])))
-  const inside = relative(join(await common, 'worktrees'), administration)
+  const inside = relative(join(await commonDirOf(git), 'worktrees'), administration)
   if (inside && !inside.startsWith('..') && !isAbsolute(inside)) await rm(administration, { recursive: true, force: true })
 }
 

@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs'
-import { link, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { link, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { createGit, type Git } from '../git/index.ts'
-import { administrationOf, createOverlayBases, forgetWorktree, type Base } from './bases.ts'
+import { createOverlayBases, forgetWorktree, type Base } from './bases.ts'
 import { OverlayMountError } from './errors.ts'
 import { layerChanges } from './layer-changes.ts'
 import { isMounted, mountOverlay, unmountOverlay } from './mounts.ts'
 import { mountedElsewhere, ownerAlive, ownerFile } from './workspace-via.ts'
+import { registerWorktree } from './worktree-registration.ts'
 
 export interface OverlayWorktreesOptions {
   git: Git
@@ -24,8 +25,8 @@ export interface WorktreeStart {
  * Git worktrees whose files are an overlay: the target's tree checked out
  * once (a base, shared read-only by every workspace on it) under a writable
  * layer that holds only what this workspace changes. Git sees an ordinary
- * worktree (`git worktree add --no-checkout` registers it and its branch; its
- * `.git` pointer lives in the layer; its index starts as a hard link to the
+ * worktree (registered with its branch as `git worktree add --no-checkout`
+ * would, see registerWorktree; its `.git` pointer lives in the layer; its index starts as a hard link to the
  * base's, which git replaces, never rewrites, when it writes one), so staging,
  * committing, rebasing, the gate and bubblewrap work on it unchanged. Only a
  * process in Colony's namespace sees the files (see enterWorkspaceNamespace).
@@ -63,9 +64,7 @@ export function createOverlayWorktrees({ git, colonyDir }: OverlayWorktreesOptio
     await writeFile(ownerFile(colonyDir, path), `${process.pid}\n`)
     await writeFile(join(layer, 'base'), `${base.commit}\n`)
     // Locked: a `git worktree prune` run outside Colony's namespace sees an empty directory and would forget a live worktree.
-    await git.run(['worktree', 'add', '--no-checkout', '--lock', '--quiet', ...(start.branch ? ['-B', start.branch] : ['--detach']), path, start.commit])
-    await rename(join(path, '.git'), join(layer, 'upper', '.git'))
-    const administration = await administrationOf(join(layer, 'upper'))
+    const administration = await registerWorktree(git, { path, pointerAt: join(layer, 'upper'), commit: start.commit, branch: start.branch })
     for (const file of base.indexFiles) await link(file, join(administration, basename(file)))
     await mount(path, base)
     // The worktree's HEAD is `start`; its files and index are the base's until moved there (only what differs is written).
