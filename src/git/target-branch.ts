@@ -1,6 +1,8 @@
 import { assertNotCheckedOut } from './checked-out.ts'
+import { commonDirOf } from './common-dir.ts'
 import { GitError } from './errors.ts'
 import { branchRef, type Git } from './git.ts'
+import { readLooseRef } from './loose-ref.ts'
 
 /**
  * Where the target branch lives. Locally, `refs/heads/<target>` is the branch
@@ -20,7 +22,8 @@ export interface TargetLocation {
 export async function targetTip(git: Git, location: TargetLocation): Promise<string | undefined> {
   const ref = branchRef(location.target)
   if (location.remote !== undefined) await fetchTarget(git, location.remote, ref)
-  return git.resolveRef(ref)
+  // PERF: read on every workspace opened and every landing; a loose ref is a file, not a process.
+  return (await readLooseRef(await commonDirOf(git), ref)) ?? git.resolveRef(ref)
 }
 
 /** Moves the target from `expected` to `next`; false when someone else moved it first. Never while a worktree has it checked out. */

@@ -29,6 +29,8 @@ export interface WorkspacesOptions {
   runSetup?: SetupRunner
   /** When given, worktrees are overlays instead of full checkouts. */
   layers?: WorktreeLayers | undefined
+  /** How many are made at once (the rest wait their turn). */
+  opensAtOnce?: number
 }
 
 /**
@@ -48,7 +50,7 @@ export function createWorkspaces(options: WorkspacesOptions) {
   const administerTask = <T>(work: () => Promise<T>) => (layers ? retryingGitFailures(work) : administer(work))
   // PERF: a burst of agents asking at once (a planner's 250 tasks claimed together) made each wait for all of them,
   // every open's processes sharing the cores; taking turns, the first are ready at once and the rest in order.
-  const openTurn = pLimit(Math.max(2, availableParallelism() * 2))
+  const openTurn = pLimit(options.opensAtOnce ?? Math.max(2, availableParallelism() * 2))
   const prepare = (path: string) => prepareWorktree(path, { root, preparation: options.preparation, runSetup: options.runSetup })
 
   async function removeNow(taskId: number): Promise<void> {
