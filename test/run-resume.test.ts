@@ -32,28 +32,35 @@ describe('colony run killed with SIGKILL and resumed', () => {
   })
 
   it('ends with the same board and target tree as an uninterrupted run, nothing lost, duplicated or left behind', async () => {
-    const reference = await createRunFixture(steadyScript())
-    fixtures.push(reference)
-    const straight = startColonyRun(reference.root, ['--goal', goal])
-    expect(await straight.exited, straight.output()).toBe(0)
-    const expected = await finalState(reference)
+    // PERF: the uninterrupted run and the interrupted one share nothing, so they run at once (each mostly waits on its scripted model and gates).
+    const uninterrupted = async () => {
+      const reference = await createRunFixture(steadyScript())
+      fixtures.push(reference)
+      const straight = startColonyRun(reference.root, ['--goal', goal])
+      expect(await straight.exited, straight.output()).toBe(0)
+      return finalState(reference)
+    }
+    const interrupted = async () => {
+      const fixture = await createRunFixture(steadyScript())
+      fixtures.push(fixture)
+      const kills: { when: string; condition: (store: Store) => Promise<boolean>; afterMs: number }[] = [
+        { when: 'during planning', condition: async (store) => (await store.listEvents({ types: ['planner-turn-started'] })).length > 0, afterMs: 300 },
+        { when: 'mid worker step', condition: async (store) => (await store.listEvents({ types: ['agent-step'] })).some((event) => event.taskId !== null && event.taskId > 1), afterMs: 100 },
+        { when: 'mid integration', condition: async (store) => (await store.listEvents({ types: ['task-integrating'] })).length > 0, afterMs: 400 },
+      ]
+      for (const [index, kill] of kills.entries()) {
+        const run = startColonyRun(fixture.root, index === 0 ? ['--goal', goal] : [])
+        await fixture.waitFor(kill.when, kill.condition, { context: run.output })
+        await new Promise((resolve) => setTimeout(resolve, kill.afterMs))
+        run.child.kill('SIGKILL')
+        await run.exited
+      }
+      return fixture
+    }
+    const [expected, fixture] = await Promise.all([uninterrupted(), interrupted()])
     expect(expected.commits).toEqual([2, 3, 5, 6])
     expect(expected.board).toHaveLength(6)
 
-    const fixture = await createRunFixture(steadyScript())
-    fixtures.push(fixture)
-    const kills: { when: string; condition: (store: Store) => Promise<boolean>; afterMs: number }[] = [
-      { when: 'during planning', condition: async (store) => (await store.listEvents({ types: ['planner-turn-started'] })).length > 0, afterMs: 300 },
-      { when: 'mid worker step', condition: async (store) => (await store.listEvents({ types: ['agent-step'] })).some((event) => event.taskId !== null && event.taskId > 1), afterMs: 100 },
-      { when: 'mid integration', condition: async (store) => (await store.listEvents({ types: ['task-integrating'] })).length > 0, afterMs: 400 },
-    ]
-    for (const [index, kill] of kills.entries()) {
-      const run = startColonyRun(fixture.root, index === 0 ? ['--goal', goal] : [])
-      await fixture.waitFor(kill.when, kill.condition, { context: run.output })
-      await new Promise((resolve) => setTimeout(resolve, kill.afterMs))
-      run.child.kill('SIGKILL')
-      await run.exited
-    }
     const resumed = startColonyRun(fixture.root, [])
     expect(await resumed.exited, resumed.output()).toBe(0)
     expect(resumed.output()).toContain('done: npm test passes')
