@@ -1,10 +1,10 @@
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { demoProject } from '../src/demo/index.ts'
 import { createGit, targetLog } from '../src/git/index.ts'
-import { startScriptedServer, type ScriptedServer } from '../src/model/scripted/index.ts'
+import { startScriptedServer } from '../src/model/scripted/index.ts'
 import { openStore } from '../src/store/index.ts'
 import { colony, git } from './support/cli.ts'
 import { createTestDatabase, postgresUnreachable } from './support/postgres.ts'
@@ -17,17 +17,9 @@ const stores = [
 ]
 
 describe('a run across clones with the target on a git remote', () => {
-  let base: string | undefined
-  let server: ScriptedServer | undefined
-  const cleanups: (() => Promise<unknown>)[] = []
-  afterEach(async () => {
-    await server?.close()
-    if (base) await rm(base, { recursive: true, force: true })
-    for (const cleanup of cleanups.splice(0)) await cleanup()
-  })
-
-  it('refuses a remote the repository does not have, saying how to add it', async () => {
-    base = await mkdtemp(join(tmpdir(), 'colony-remote-'))
+  it('refuses a remote the repository does not have, saying how to add it', async ({ onTestFinished }) => {
+    const base = await mkdtemp(join(tmpdir(), 'colony-remote-'))
+    onTestFinished(() => rm(base, { recursive: true, force: true }))
     await git(base, ['init', '-q', '-b', 'main', 'repo'])
     const repo = join(base, 'repo')
     await writeFile(join(repo, 'README.md'), 'hi\n')
@@ -46,11 +38,14 @@ describe('a run across clones with the target on a git remote', () => {
       it.skip(`${title} [not covered: ${unreachable}; run scripts/start-test-postgres.sh]`, () => undefined)
       continue
     }
-    it(title, async () => {
+    // PERF: the SQLite and the PostgreSQL runs share nothing, and each mostly waits on its scripted model and gates: they run at once.
+    it.concurrent(title, async ({ onTestFinished }) => {
       const database = name.startsWith('PostgreSQL') ? await createTestDatabase() : undefined
-      cleanups.push(async () => database?.dispose())
-      base = await mkdtemp(join(tmpdir(), 'colony-remote-'))
-      server = await startScriptedServer({ script: steadyScript({ planner: 300, worker: 300 }) })
+      onTestFinished(async () => database?.dispose())
+      const base = await mkdtemp(join(tmpdir(), 'colony-remote-'))
+      onTestFinished(() => rm(base, { recursive: true, force: true }))
+      const server = await startScriptedServer({ script: steadyScript({ planner: 300, worker: 300 }) })
+      onTestFinished(() => server.close())
       const remote = join(base, 'remote.git')
       const [a, b] = [join(base, 'a'), join(base, 'b')]
       await git(base, ['init', '-q', '--bare', '-b', 'main', remote])
@@ -63,7 +58,7 @@ describe('a run across clones with the target on a git remote', () => {
       const config = (workers: number) =>
         JSON.stringify({
           models: { default: 'scripted:agent' },
-          providers: { scripted: { type: 'openai-compatible', baseURL: server!.url } },
+          providers: { scripted: { type: 'openai-compatible', baseURL: server.url } },
           prices: { 'scripted:agent': { input: 3, output: 15 } },
           workers,
           remote: 'origin',
