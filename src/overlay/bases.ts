@@ -3,6 +3,7 @@ import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { isAbsolute, join, relative } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
 import { commonDirOf, createGit, type Git } from '../git/index.ts'
+import { runProcess } from '../spawner/index.ts'
 import { processAlive } from './process-alive.ts'
 
 /** One checkout of a target commit, shared read-only by every overlay workspace started from it. */
@@ -132,7 +133,9 @@ export function createOverlayBases(git: Git, basesDir: string) {
     const tree = treeOf(commit)
     if (existsSync(join(tree, '.git'))) await forgetWorktree(git, tree)
     await rm(readyMarker(commit), { force: true })
-    await rm(tree, { recursive: true, force: true })
+    // PERF: by `rm` through the spawn helper: removing a checkout of 50,000 files here took seconds of Colony's event loop.
+    const removed = await runProcess({ file: 'rm', args: ['-rf', '--', tree], cwd: '/', env: process.env }).catch(() => undefined)
+    if (removed?.exitCode !== 0) await rm(tree, { recursive: true, force: true })
     await rm(builderMarker(commit), { force: true })
   }
 
