@@ -2,10 +2,10 @@ import { execFile } from 'node:child_process'
 import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { demoGoal, demoScript } from '../src/demo/index.ts'
 import { cliEntry, colony, git } from './support/cli.ts'
-import { createRunFixture, userTreeSnapshot, type RunFixture } from './support/run-fixture.ts'
+import { createRunFixture, userTreeSnapshot } from './support/run-fixture.ts'
 
 const execFileAsync = promisify(execFile)
 
@@ -41,12 +41,11 @@ function colonyWithoutUserNamespaces(root: string, args: string[]): Promise<{ co
   )
 }
 
-describe('agent workspaces: overlays, and git worktrees where overlays cannot be made', () => {
-  let fixture: RunFixture | undefined
-  afterEach(async () => fixture?.dispose())
-
-  it('runs on overlay workspaces by default: says so, every task merges once, the target passes, nothing is left', async () => {
-    fixture = await createRunFixture(demoScript, { scheduling: { allowOverlap: true } })
+// PERF: each test has its own repository and run, and a run mostly waits on its scripted model and gates: they run at once.
+describe.concurrent('agent workspaces: overlays, and git worktrees where overlays cannot be made', () => {
+  it('runs on overlay workspaces by default: says so, every task merges once, the target passes, nothing is left', async ({ onTestFinished }) => {
+    const fixture = await createRunFixture(demoScript, { scheduling: { allowOverlap: true } })
+    onTestFinished(() => fixture.dispose())
     const before = await userTreeSnapshot(fixture.root)
     const status = JSON.parse((await colony(fixture.root, ['sandbox', 'status', '--json'])).stdout) as { workspaces: { kind: string } }
     expect(status.workspaces).toEqual({ kind: 'overlay' })
@@ -69,8 +68,9 @@ describe('agent workspaces: overlays, and git worktrees where overlays cannot be
     expect(await userTreeSnapshot(fixture.root)).toBe(before)
   }, 120_000)
 
-  it('falls back to git worktrees where user namespaces are refused, reports why, and the run is as correct', async () => {
-    fixture = await createRunFixture(demoScript, { scheduling: { allowOverlap: true }, sandbox: { mode: 'host' } })
+  it('falls back to git worktrees where user namespaces are refused, reports why, and the run is as correct', async ({ onTestFinished }) => {
+    const fixture = await createRunFixture(demoScript, { scheduling: { allowOverlap: true }, sandbox: { mode: 'host' } })
+    onTestFinished(() => fixture.dispose())
     const before = await userTreeSnapshot(fixture.root)
     const status = await colonyWithoutUserNamespaces(fixture.root, ['sandbox', 'status'])
     expect(status.code, status.stderr).toBe(0)
@@ -92,8 +92,9 @@ describe('agent workspaces: overlays, and git worktrees where overlays cannot be
     expect(await userTreeSnapshot(fixture.root)).toBe(before)
   }, 180_000)
 
-  it('refuses colony.json\'s workspace.kind "overlay" where overlays cannot be made, and says "worktree" when asked', async () => {
-    fixture = await createRunFixture(demoScript, { sandbox: { mode: 'host' }, workspace: { kind: 'overlay' } })
+  it('refuses colony.json\'s workspace.kind "overlay" where overlays cannot be made, and says "worktree" when asked', async ({ onTestFinished }) => {
+    const fixture = await createRunFixture(demoScript, { sandbox: { mode: 'host' }, workspace: { kind: 'overlay' } })
+    onTestFinished(() => fixture.dispose())
     const refused = await colonyWithoutUserNamespaces(fixture.root, ['run', '--goal', demoGoal])
     expect(refused.code).toBe(1)
     expect(refused.stderr).toContain('colony.json asks for overlay workspaces, which cannot be made here: user namespaces are not allowed here')
