@@ -16,11 +16,11 @@ describe('the target tip read from its loose ref', () => {
     const commit = await git.text(['rev-parse', 'HEAD'])
     const common = join(repository.root, '.git')
     await git.run(['branch', 'colony/main'])
-    expect(await readLooseRef(common, 'refs/heads/colony/main')).toBe(commit)
+    expect(readLooseRef(common, 'refs/heads/colony/main')).toBe(commit)
     expect(await targetTip(git, { target: 'colony/main' })).toBe(commit)
 
     await git.run(['pack-refs', '--all'])
-    expect(await readLooseRef(common, 'refs/heads/colony/main')).toBeUndefined()
+    expect(readLooseRef(common, 'refs/heads/colony/main')).toBeUndefined()
     expect(await targetTip(git, { target: 'colony/main' })).toBe(commit)
 
     await git.run(['commit', '--allow-empty', '-qm', 'next'])
@@ -29,7 +29,7 @@ describe('the target tip read from its loose ref', () => {
     expect(await targetTip(git, { target: 'colony/main' })).toBe(next)
 
     await writeFile(join(common, 'refs', 'heads', 'pointer'), 'ref: refs/heads/colony/main\n')
-    expect(await readLooseRef(common, 'refs/heads/pointer')).toBeUndefined()
+    expect(readLooseRef(common, 'refs/heads/pointer')).toBeUndefined()
     expect(await targetTip(git, { target: 'pointer' })).toBe(next)
     expect(await targetTip(git, { target: 'missing' })).toBeUndefined()
   })

@@ -23,7 +23,7 @@ export async function targetTip(git: Git, location: TargetLocation): Promise<str
   const ref = branchRef(location.target)
   if (location.remote !== undefined) await fetchTarget(git, location.remote, ref)
   // PERF: read on every workspace opened and every landing; a loose ref is a file, not a process.
-  return (await readLooseRef(await commonDirOf(git), ref)) ?? git.resolveRef(ref)
+  return readLooseRef(await commonDirOf(git), ref) ?? git.resolveRef(ref)
 }
 
 /** Moves the target from `expected` to `next`; false when someone else moved it first. Never while a worktree has it checked out. */
