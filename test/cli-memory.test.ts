@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest'
 import { memoryForTask } from '../src/memory/index.ts'
 import { openStore, type MemoryJson } from '../src/store/index.ts'
 import { colony, createTempRepository } from './support/cli.ts'
@@ -11,10 +11,19 @@ type MemoryHitJson = MemoryJson & { score: number }
 /** The ids of the memories in `colony memory` text output, in the order shown. */
 const shownIds = (stdout: string) => [...stdout.matchAll(/^\[memory (\d+)\]/gm)].map((match) => Number(match[1]))
 
-describe('colony memory', () => {
-  let repo: { root: string; dispose(): Promise<void> }
-  // PERF: each step starts a CLI process; Node's compile cache halves the start-up of each.
-  let compileCache: string
+// PERF: each step starts a CLI process; Node's compile cache halves the start-up of each.
+let compileCache: string
+beforeAll(async () => {
+  compileCache = await mkdtemp(join(tmpdir(), 'colony-memory-cache-'))
+})
+afterAll(async () => {
+  await rm(compileCache, { recursive: true, force: true })
+})
+
+/** A repository with Colony set up, removed when the test ends, and how a test works in it. */
+async function memoryRepository(onTestFinished: TestContext['onTestFinished']) {
+  const repo = await createTempRepository({ 'README.md': '# sample\n', 'src/config/loader.ts': 'export {}\n', 'src/parse.ts': 'export {}\n' })
+  onTestFinished(() => repo.dispose())
   const run = (args: string[]) => colony(repo.root, args, { NODE_COMPILE_CACHE: compileCache })
   const json = async <T>(args: string[]): Promise<T> => {
     const result = await run([...args, '--json'])
@@ -31,20 +40,6 @@ describe('colony memory', () => {
     }
   }
 
-  beforeAll(async () => {
-    compileCache = await mkdtemp(join(tmpdir(), 'colony-memory-cache-'))
-  })
-  afterAll(async () => {
-    await rm(compileCache, { recursive: true, force: true })
-  })
-  beforeEach(async () => {
-    repo = await createTempRepository({ 'README.md': '# sample\n', 'src/config/loader.ts': 'export {}\n', 'src/parse.ts': 'export {}\n' })
-    expect((await run(['init'])).code).toBe(0)
-  })
-  afterEach(async () => {
-    await repo.dispose()
-  })
-
   /** Memory 1 and 2: a person's standing instructions; memory 3: a worker's note on task 1. */
   async function remember(): Promise<void> {
     const first = await run(['memory', 'add', 'The configuration loader must reject unknown keys', '--file', 'src/config/'])
@@ -55,7 +50,14 @@ describe('colony memory', () => {
     await withStore((store) => store.addMemory({ kind: 'note', role: 'worker', runId: 1, taskId: 1, files: ['src/parse.ts'], text: 'The parser trims whitespace before reading a date' }))
   }
 
-  it('adds standing instructions, lists memories newest first and filters them by kind, task, file and limit', async () => {
+  expect((await run(['init'])).code).toBe(0)
+  return { run, json, withStore, remember }
+}
+
+// PERF: each test has its own repository, and mostly waits on CLI processes: they run at once.
+describe.concurrent('colony memory', () => {
+  it('adds standing instructions, lists memories newest first and filters them by kind, task, file and limit', async ({ onTestFinished }) => {
+    const { run, json, remember } = await memoryRepository(onTestFinished)
     const nothing = await run(['memory'])
     expect(nothing.code).toBe(0)
     expect(nothing.stdout).toContain('Colony remembers nothing yet; add a standing instruction with `colony memory add TEXT`')
@@ -113,7 +115,8 @@ describe('colony memory', () => {
     expect(events).toMatch(/memory-added memory=4 kind=steer actor=person/)
   })
 
-  it('searches by other forms of the same words, best first, and says so when nothing matches', async () => {
+  it('searches by other forms of the same words, best first, and says so when nothing matches', async ({ onTestFinished }) => {
+    const { run, json, remember } = await memoryRepository(onTestFinished)
     await remember()
     const found = await run(['memory', 'search', 'configured'])
     expect(found.code).toBe(0)
@@ -142,7 +145,8 @@ describe('colony memory', () => {
     expect(await json<MemoryHitJson[]>(['memory', 'search', 'zebra'])).toEqual([])
   })
 
-  it('shows one memory whole, with its provenance', async () => {
+  it('shows one memory whole, with its provenance', async ({ onTestFinished }) => {
+    const { run, json, withStore, remember } = await memoryRepository(onTestFinished)
     await remember()
     const long = `Never edit generated files. ${'The generator owns them. '.repeat(80)}`.trim()
     expect((await run(['memory', 'add', long])).code).toBe(0)
@@ -163,7 +167,8 @@ describe('colony memory', () => {
     expect(memory).toEqual((await json<MemoryJson[]>(['memory', '--kind', 'steer'])).find((listed) => listed.id === 1))
   })
 
-  it('forgets a memory: gone from list, search and what workers are given, kept with --all, and forgetting it twice says by whom', async () => {
+  it('forgets a memory: gone from list, search and what workers are given, kept with --all, and forgetting it twice says by whom', async ({ onTestFinished }) => {
+    const { run, json, withStore, remember } = await memoryRepository(onTestFinished)
     await remember()
     const task = await withStore((store) => store.getTask(1))
     expect(await withStore((store) => memoryForTask(store, task, 4_000))).toContain('The configuration loader must reject unknown keys')
@@ -189,7 +194,8 @@ describe('colony memory', () => {
     expect(events.match(/memory-forgotten memory=1 actor=person/g)).toHaveLength(1)
   })
 
-  it('refuses bad arguments with exit 2 and unknown memories with exit 1, saving nothing', async () => {
+  it('refuses bad arguments with exit 2 and unknown memories with exit 1, saving nothing', async ({ onTestFinished }) => {
+    const { run, json, remember } = await memoryRepository(onTestFinished)
     await remember()
     const before = await json<MemoryJson[]>(['memory', '--all'])
     const cases: { args: string[]; code: number; mentions: string[] }[] = [
