@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it, type TestContext } from 'vitest'
 import { colony, createTempRepository, git } from './support/cli.ts'
 import { landTask, recordGoalAndVerdict } from './support/landed-task.ts'
 
@@ -18,21 +18,22 @@ async function personState(root: string, files: string[]): Promise<string> {
   ].join('\n---\n')
 }
 
-describe('colony adopt: the target into the branch the person has checked out', () => {
-  let repo: { root: string; dispose(): Promise<void> }
+// PERF: each test has its own repository, and mostly waits on CLI and git processes: they run at once.
+describe.concurrent('colony adopt: the target into the branch the person has checked out', () => {
   const files = ['README.md', 'src/a.ts', 'src/b.ts', 'notes.md']
 
-  beforeEach(async () => {
-    repo = await createTempRepository({ 'README.md': '# sample\n', 'src/a.ts': 'export const a = 1\n' })
+  /** A repository with Colony set up and a person's name for commits, removed when the test ends. */
+  async function setUp(onTestFinished: TestContext['onTestFinished']) {
+    const repo = await createTempRepository({ 'README.md': '# sample\n', 'src/a.ts': 'export const a = 1\n' })
+    onTestFinished(() => repo.dispose())
     await git(repo.root, ['config', 'user.name', 'Person'])
     await git(repo.root, ['config', 'user.email', 'person@example.com'])
     expect((await colony(repo.root, ['init'])).code).toBe(0)
-  })
-  afterEach(async () => {
-    await repo.dispose()
-  })
+    return repo
+  }
 
-  it('fast-forwards a branch that has nothing of its own, and says from which commit to which', async () => {
+  it('fast-forwards a branch that has nothing of its own, and says from which commit to which', async ({ onTestFinished }) => {
+    const repo = await setUp(onTestFinished)
     const before = await git(repo.root, ['rev-parse', 'main'])
     const first = await landTask(repo.root, { title: 'Bump a', files: { 'src/a.ts': 'export const a = 2\n' } })
     const second = await landTask(repo.root, { title: 'Add b', files: { 'src/b.ts': 'export const b = 1\n' } })
@@ -52,7 +53,8 @@ describe('colony adopt: the target into the branch the person has checked out', 
     expect(again).toEqual({ action: 'up-to-date', branch: 'main', target: 'colony/main', tip: second.commit, from: second.commit, head: second.commit, mergeCommit: null, tasks: [] })
   })
 
-  it("makes a merge commit naming the goal and the tasks when the person committed meanwhile, and the person's commit hooks run", async () => {
+  it("makes a merge commit naming the goal and the tasks when the person committed meanwhile, and the person's commit hooks run", async ({ onTestFinished }) => {
+    const repo = await setUp(onTestFinished)
     const landed = await landTask(repo.root, { title: 'Bump a', files: { 'src/a.ts': 'export const a = 2\n' } })
     await recordGoalAndVerdict(repo.root, 'Make a bigger\n\nIt should be 2.', { decision: 'done', reason: 'a is 2' })
     await writeFile(join(repo.root, 'notes.md'), 'my notes\n')
@@ -80,7 +82,8 @@ describe('colony adopt: the target into the branch the person has checked out', 
     expect(await git(repo.root, ['status', '--porcelain'])).toBe('?? colony.json')
   })
 
-  it('refuses over uncommitted changes, naming each file and how to go on, and moves nothing', async () => {
+  it('refuses over uncommitted changes, naming each file and how to go on, and moves nothing', async ({ onTestFinished }) => {
+    const repo = await setUp(onTestFinished)
     await landTask(repo.root, { title: 'Add b', files: { 'src/b.ts': 'export const b = 1\n' } })
     await writeFile(join(repo.root, 'README.md'), '# sample\n\nhalf-written paragraph')
     await writeFile(join(repo.root, 'src/a.ts'), 'export const a = 10\n')
@@ -96,7 +99,8 @@ describe('colony adopt: the target into the branch the person has checked out', 
     }
   })
 
-  it('refuses a conflict before touching anything: nothing merged, the tree as it was, what to do by hand', async () => {
+  it('refuses a conflict before touching anything: nothing merged, the tree as it was, what to do by hand', async ({ onTestFinished }) => {
+    const repo = await setUp(onTestFinished)
     await landTask(repo.root, { title: 'Bump a', files: { 'src/a.ts': 'export const a = 2\n' } })
     await writeFile(join(repo.root, 'src/a.ts'), 'export const a = 3\n')
     await git(repo.root, ['commit', '-q', '-am', 'Mine is 3'])
@@ -110,7 +114,8 @@ describe('colony adopt: the target into the branch the person has checked out', 
     expect(await readFile(join(repo.root, 'src/a.ts'), 'utf8')).toBe('export const a = 3\n')
   })
 
-  it('aborts a merge a commit hook refuses, leaving the branch exactly as it was, with what git said', async () => {
+  it('aborts a merge a commit hook refuses, leaving the branch exactly as it was, with what git said', async ({ onTestFinished }) => {
+    const repo = await setUp(onTestFinished)
     await landTask(repo.root, { title: 'Add b', files: { 'src/b.ts': 'export const b = 1\n' } })
     await git(repo.root, ['commit', '-q', '--allow-empty', '-m', 'Mine'])
     const hook = join(repo.root, '.git', 'hooks', 'pre-merge-commit')
@@ -125,7 +130,8 @@ describe('colony adopt: the target into the branch the person has checked out', 
     expect(await personState(repo.root, files)).toBe(before)
   })
 
-  it('refuses to run hooks an agent wrote: the target changes the hooks directory the working tree holds (husky style)', async () => {
+  it('refuses to run hooks an agent wrote: the target changes the hooks directory the working tree holds (husky style)', async ({ onTestFinished }) => {
+    const repo = await setUp(onTestFinished)
     await mkdir(join(repo.root, '.githooks'))
     await writeFile(join(repo.root, '.githooks', 'commit-msg'), '#!/bin/sh\nexit 0\n')
     await chmod(join(repo.root, '.githooks', 'commit-msg'), 0o755)
@@ -144,7 +150,8 @@ describe('colony adopt: the target into the branch the person has checked out', 
     expect(existsSync(join(repo.root, '.git', 'agent-hook-ran'))).toBe(false)
   })
 
-  it('refuses a detached HEAD and the target checked out, and --ff-only on a branch with commits of its own', async () => {
+  it('refuses a detached HEAD and the target checked out, and --ff-only on a branch with commits of its own', async ({ onTestFinished }) => {
+    const repo = await setUp(onTestFinished)
     await landTask(repo.root, { title: 'Add b', files: { 'src/b.ts': 'export const b = 1\n' } })
     await git(repo.root, ['switch', '-q', '--detach', 'main'])
     let before = await personState(repo.root, files)
@@ -169,7 +176,8 @@ describe('colony adopt: the target into the branch the person has checked out', 
     expect(await personState(repo.root, files)).toBe(before)
   })
 
-  it('--no-commit merges into the index and working tree and leaves the commit, with the message prepared, to the person', async () => {
+  it('--no-commit merges into the index and working tree and leaves the commit, with the message prepared, to the person', async ({ onTestFinished }) => {
+    const repo = await setUp(onTestFinished)
     await landTask(repo.root, { title: 'Add b', files: { 'src/b.ts': 'export const b = 1\n' } })
     const head = await git(repo.root, ['rev-parse', 'HEAD'])
     const staged = await colony(repo.root, ['adopt', '--no-commit'])
@@ -182,7 +190,8 @@ describe('colony adopt: the target into the branch the person has checked out', 
     expect((await git(repo.root, ['log', '-1', '--format=%P'])).split(' ')).toHaveLength(2)
   })
 
-  it('fetches the target from the remote colony.json names before adopting it', async () => {
+  it('fetches the target from the remote colony.json names before adopting it', async ({ onTestFinished }) => {
+    const repo = await setUp(onTestFinished)
     const remote = `${repo.root}-remote.git`
     const other = `${repo.root}-other`
     await git(repo.root, ['init', '-q', '--bare', remote])

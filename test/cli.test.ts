@@ -4,19 +4,20 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it, type TestContext } from 'vitest'
 import { cliEntry, colony, createTempRepository, git } from './support/cli.ts'
 
-describe('colony CLI', () => {
-  let repo: { root: string; dispose(): Promise<void> }
-  beforeEach(async () => {
-    repo = await createTempRepository({ 'README.md': '# sample\n', '.gitignore': 'node_modules/\n' })
-  })
-  afterEach(async () => {
-    await repo.dispose()
-  })
+// PERF: each test has its own repository, and mostly waits on CLI and git processes: they run at once.
+describe.concurrent('colony CLI', () => {
+  /** A throwaway repository, removed when the test ends. */
+  async function setUp(onTestFinished: TestContext['onTestFinished']) {
+    const repo = await createTempRepository({ 'README.md': '# sample\n', '.gitignore': 'node_modules/\n' })
+    onTestFinished(() => repo.dispose())
+    return repo
+  }
 
-  it('init sets up .colony, hides it through .git/info/exclude, writes colony.json and creates the target from HEAD', async () => {
+  it('init sets up .colony, hides it through .git/info/exclude, writes colony.json and creates the target from HEAD', async ({ onTestFinished }) => {
+    const repo = await setUp(onTestFinished)
     await writeFile(join(repo.root, 'notes.txt'), 'my uncommitted work\n')
     const head = await git(repo.root, ['rev-parse', 'HEAD'])
     const result = await colony(repo.root, ['init'])
@@ -34,7 +35,8 @@ describe('colony CLI', () => {
     expect((await colony(repo.root, ['init'])).code).toBe(0)
   })
 
-  it('init refuses the checked-out branch as target, and a repository without commits', async () => {
+  it('init refuses the checked-out branch as target, and a repository without commits', async ({ onTestFinished }) => {
+    const repo = await setUp(onTestFinished)
     const refused = await colony(repo.root, ['init', '--target', 'main'])
     expect(refused.code).toBe(1)
     expect(refused.stderr).toContain(`the target branch main is checked out in ${repo.root}; Colony never moves a branch that is checked out`)
@@ -63,7 +65,8 @@ describe('colony CLI', () => {
     }
   })
 
-  it('run and worker refuse a target a person has checked out, before recording anything', async () => {
+  it('run and worker refuse a target a person has checked out, before recording anything', async ({ onTestFinished }) => {
+    const repo = await setUp(onTestFinished)
     await colony(repo.root, ['init'])
     const before = (await colony(repo.root, ['events', '--json'])).stdout
     const look = join(await mkdtemp(join(tmpdir(), 'colony-look-')), 'look')
@@ -82,7 +85,8 @@ describe('colony CLI', () => {
     }
   })
 
-  it('outside a git repository, and in a repository never initialized, says so and how to fix it', async () => {
+  it('outside a git repository, and in a repository never initialized, says so and how to fix it', async ({ onTestFinished }) => {
+    const repo = await setUp(onTestFinished)
     const outside = await colony('/', ['status'])
     expect(outside.code).toBe(1)
     expect(outside.stderr).toMatch(/not inside a git repository\n {2}fix: /)
@@ -92,7 +96,8 @@ describe('colony CLI', () => {
     expect(uninitialized.stderr).toContain('fix: run `colony init`')
   })
 
-  it('adds, lists, shows and cancels tasks, with stable JSON', async () => {
+  it('adds, lists, shows and cancels tasks, with stable JSON', async ({ onTestFinished }) => {
+    const repo = await setUp(onTestFinished)
     await colony(repo.root, ['init'])
     const first = await colony(repo.root, ['task', 'add', 'Parse ISO dates', '--accept', 'npm test', '--scope', 'src/date/**', '--description', 'Support 2024-01-02'])
     expect(first).toMatchObject({ code: 0, stdout: '1\n' })
@@ -121,7 +126,8 @@ describe('colony CLI', () => {
     expect(text.stdout).toContain('$ npm test')
   })
 
-  it('bad input gets a clear error and changes nothing', async () => {
+  it('bad input gets a clear error and changes nothing', async ({ onTestFinished }) => {
+    const repo = await setUp(onTestFinished)
     await colony(repo.root, ['init'])
     await colony(repo.root, ['task', 'add', 'only task'])
     const before = (await colony(repo.root, ['events', '--json'])).stdout
@@ -153,7 +159,8 @@ describe('colony CLI', () => {
     expect(tasks).toHaveLength(1)
   })
 
-  it('names the field of a malformed colony.json and changes nothing', async () => {
+  it('names the field of a malformed colony.json and changes nothing', async ({ onTestFinished }) => {
+    const repo = await setUp(onTestFinished)
     await colony(repo.root, ['init'])
     await writeFile(join(repo.root, 'colony.json'), JSON.stringify({ workers: 'many' }))
     const result = await colony(repo.root, ['task', 'add', 'x'])
@@ -168,7 +175,8 @@ describe('colony CLI', () => {
     expect(JSON.parse((await colony(repo.root, ['task', 'list', '--json'])).stdout)).toEqual([])
   })
 
-  it('reports a corrupt database and a locked one, with the fix', async () => {
+  it('reports a corrupt database and a locked one, with the fix', async ({ onTestFinished }) => {
+    const repo = await setUp(onTestFinished)
     await colony(repo.root, ['init'])
     const path = join(repo.root, '.colony', 'colony.db')
     const holder = new DatabaseSync(path)
@@ -188,7 +196,8 @@ describe('colony CLI', () => {
     expect(corrupt.stderr).toContain('fix: move it aside')
   })
 
-  it('status and events show what happened, as text and JSON', async () => {
+  it('status and events show what happened, as text and JSON', async ({ onTestFinished }) => {
+    const repo = await setUp(onTestFinished)
     await colony(repo.root, ['init'])
     await colony(repo.root, ['task', 'add', 'one'])
     await colony(repo.root, ['task', 'add', 'two'])
@@ -204,7 +213,8 @@ describe('colony CLI', () => {
     expect(text).toMatch(/^#3 \S+ \S+ task-created task=2 title=two/)
   })
 
-  it('events --follow prints new events as they are appended by another process', async () => {
+  it('events --follow prints new events as they are appended by another process', async ({ onTestFinished }) => {
+    const repo = await setUp(onTestFinished)
     await colony(repo.root, ['init'])
     const follower = spawn(process.execPath, [cliEntry, 'events', '--follow'], { cwd: repo.root, stdio: ['ignore', 'pipe', 'pipe'] })
     let output = ''
