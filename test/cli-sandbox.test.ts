@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { describe, expect, it, type TestContext } from 'vitest'
 import { probeBubblewrap } from '../src/sandbox/index.ts'
 import { cliEntry, colony, createTempRepository } from './support/cli.ts'
 
@@ -24,15 +24,18 @@ async function pendingCommand(cwd: string): Promise<{ id: number; subject: strin
   throw new Error('no command request appeared')
 }
 
-describe('colony sandbox and command approvals', () => {
-  let repo: { root: string; dispose(): Promise<void> }
-  beforeEach(async () => {
-    repo = await createTempRepository({ 'README.md': '# sample\n', 'colony.json': JSON.stringify({ sandbox: { approve: ['echo deploy*'] } }) })
+// PERF: each test has its own repository, and mostly waits on CLI and git processes: they run at once.
+describe.concurrent('colony sandbox and command approvals', () => {
+  /** A repository with Colony set up and a policy that holds `echo deploy*` for approval, removed when the test ends. */
+  async function setUp(onTestFinished: TestContext['onTestFinished']) {
+    const repo = await createTempRepository({ 'README.md': '# sample\n', 'colony.json': JSON.stringify({ sandbox: { approve: ['echo deploy*'] } }) })
+    onTestFinished(() => repo.dispose())
     expect((await colony(repo.root, ['init'])).code).toBe(0)
-  })
-  afterEach(() => repo.dispose())
+    return repo
+  }
 
-  it('reports the mode and what it guarantees', async () => {
+  it('reports the mode and what it guarantees', async ({ onTestFinished }) => {
+    const repo = await setUp(onTestFinished)
     const status = JSON.parse((await colony(repo.root, ['sandbox', 'status', '--json'])).stdout) as { mode: string; guarantees: string[]; notCovered: string[]; policy: { approve: string[] } }
     expect(status.mode).toBe(probeBubblewrap().available ? 'bubblewrap' : 'host')
     expect(status.guarantees).toContain('limits')
@@ -42,14 +45,16 @@ describe('colony sandbox and command approvals', () => {
     expect(JSON.parse((await colony(repo.root, ['sandbox', 'status', '--json'])).stdout)).toMatchObject({ agentClisWithNetwork: [] })
   })
 
-  it('says that agent CLIs run with the network and their model\'s key, and so does what they run', async () => {
+  it('says that agent CLIs run with the network and their model\'s key, and so does what they run', async ({ onTestFinished }) => {
+    const repo = await setUp(onTestFinished)
     await writeFile(join(repo.root, 'colony.json'), JSON.stringify({ agents: { worker: [{ cli: 'claude-code', model: 'anthropic:claude-sonnet-4-5' }, { cli: 'codex', model: 'openai:gpt-5.5' }], judge: { cli: 'qwen-code', model: 'openai:gpt-5.5' } } }))
     const status = JSON.parse((await colony(repo.root, ['sandbox', 'status', '--json'])).stdout) as { agentClisWithNetwork: string[] }
     expect(status.agentClisWithNetwork).toEqual(['judge qwen-code', 'worker claude-code', 'worker codex'])
     expect((await colony(repo.root, ['sandbox', 'status'])).stdout).toContain("agent CLIs (judge qwen-code, worker claude-code, worker codex): run with the network and their model's key")
   })
 
-  it('runs a command in a scratch worktree of the target and refuses what the policy refuses', async () => {
+  it('runs a command in a scratch worktree of the target and refuses what the policy refuses', async ({ onTestFinished }) => {
+    const repo = await setUp(onTestFinished)
     const listed = await colony(repo.root, ['sandbox', 'exec', '--', 'cat README.md && git status --short | wc -l'])
     expect(listed.code).toBe(0)
     expect(listed.stdout).toContain('# sample')
@@ -62,7 +67,8 @@ describe('colony sandbox and command approvals', () => {
     expect(await readFile(join(repo.root, 'README.md'), 'utf8')).toBe('# sample\n')
   })
 
-  it('prepares the scratch worktree as an agent\'s: linked dependencies are there, copied files too', async () => {
+  it('prepares the scratch worktree as an agent\'s: linked dependencies are there, copied files too', async ({ onTestFinished }) => {
+    const repo = await setUp(onTestFinished)
     // An ignored dependency directory, as `npm install` leaves it, and an ignored local settings file.
     await writeFile(join(repo.root, '.gitignore'), 'deps/\n.env.local\n')
     await mkdir(join(repo.root, 'deps', 'tool'), { recursive: true })
@@ -74,7 +80,8 @@ describe('colony sandbox and command approvals', () => {
     expect(result.stdout).toBe('module.exports = 42\nLOCAL=1\n')
   })
 
-  it('holds a command that needs approval until a person approves or rejects it', async () => {
+  it('holds a command that needs approval until a person approves or rejects it', async ({ onTestFinished }) => {
+    const repo = await setUp(onTestFinished)
     const approved = startColony(repo.root, ['sandbox', 'exec', '--', 'echo deploy now'])
     const request = await pendingCommand(repo.root)
     expect(request.subject).toBe('echo deploy now')
