@@ -8,6 +8,7 @@ import { bubblewrapArguments, probeBubblewrap } from './bubblewrap.ts'
 import { BubblewrapUnavailableError } from './errors.ts'
 import { sandboxEnvironment } from './environment.ts'
 import { OutputCapture } from './output-capture.ts'
+import { failedSetupByUnmount, setupAttempts } from './setup-race.ts'
 import { createProcessCgroup } from './process-cgroup.ts'
 import type { SandboxPolicy } from './policy.ts'
 import { killTree, markerVariable, processesOfCurrentUser, processesWithMarker, residentBytes, signalTree } from './process-tree.ts'
@@ -101,6 +102,7 @@ function detectProcessCap(): ProcessCap {
 
 let warnedAboutHostMode = false
 
+
 /**
  * Runs commands for agents and gates. With bubblewrap: read-only system, the
  * worktree the only writable place, secrets and the user's tree hidden, no
@@ -135,7 +137,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   const graceMs = options.graceMs ?? 2_000
   const watchMs = options.watchMs ?? 100
 
-  async function run(command: string | readonly string[], runOptions: RunOptions): Promise<CommandResult> {
+  async function runOnce(command: string | readonly string[], runOptions: RunOptions): Promise<CommandResult> {
     const started = Date.now()
     const marker = randomUUID()
     const environment: Record<string, string> = { ...sandboxEnvironment(parentEnvironment, policy.env), ...runOptions.environment, [markerVariable]: marker }
@@ -208,6 +210,13 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   }
 
   const notCovered = allGuarantees.filter((guarantee) => !guarantees.includes(guarantee))
+  async function run(command: string | readonly string[], runOptions: RunOptions): Promise<CommandResult> {
+    for (let attempt = 1; ; attempt++) {
+      const result = await runOnce(command, runOptions)
+      if (mode !== 'bubblewrap' || attempt >= setupAttempts || !failedSetupByUnmount(result)) return result
+    }
+  }
+
   return { mode, weakness, processCap, guarantees, notCovered, run }
 }
 
