@@ -48,8 +48,9 @@ export function createPlannerTurns(options: PlannerTurnsOptions) {
   }
 
   async function childHandoffs(planId: number, afterId: number): Promise<Handoff[]> {
-    const children = new Set((await store.listTasks({ parentId: planId })).map((task) => task.id))
-    return (await store.listHandoffs({ runId, afterId })).filter((handoff) => children.has(handoff.taskId))
+    // PERF: only the plan's own tasks' handoffs: the root plan waits on every loop while its areas work, and reading all
+    // of the run's handoffs since its last turn grew with every task that landed.
+    return store.listHandoffs({ runId, afterId, parentId: planId })
   }
 
   async function childrenSettled(planId: number): Promise<boolean> {

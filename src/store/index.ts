@@ -1,4 +1,4 @@
-export type { Store, TaskFilter, EventFilter, UsageFilter, MemoryFilter } from './store.ts'
+export type { Store, TaskFilter, EventFilter, HandoffFilter, UsageFilter, MemoryFilter } from './store.ts'
 export type { StoreKind } from './kysely/context.ts'
 export { openStore, isPostgresUrl, type OpenStoreOptions } from './open-store.ts'
 export {

@@ -44,6 +44,15 @@ export interface TaskFilter {
   offset?: number
 }
 
+export interface HandoffFilter {
+  runId?: number
+  taskId?: number
+  /** Only the handoffs of the tasks whose parent (plan) is this task. */
+  parentId?: number
+  /** Handoffs with an id greater than this one. */
+  afterId?: number
+}
+
 export interface EventFilter<T extends EventType = EventType> {
   /** Events with an id greater than this one, oldest first. */
   afterId?: number
@@ -107,7 +116,7 @@ export interface Store {
   listEvents<T extends EventType = EventType>(filter?: EventFilter<T>): Promise<ColonyEventOf<T>[]>
 
   addHandoff(input: NewHandoff, events?: NewEvent[]): Promise<Handoff>
-  listHandoffs(filter: { runId?: number; taskId?: number; afterId?: number }): Promise<Handoff[]>
+  listHandoffs(filter: HandoffFilter): Promise<Handoff[]>
 
   appendTranscript(agentId: number, entries: { role: string; content: unknown }[]): Promise<void>
   getTranscript(agentId: number): Promise<TranscriptEntry[]>

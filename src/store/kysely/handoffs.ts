@@ -1,5 +1,6 @@
 import type { Handoff, NewEvent, NewHandoff } from '../records.ts'
 import { toHandoff } from '../row-mapping.ts'
+import type { HandoffFilter } from '../store.ts'
 import { redactSecrets } from '../../secrets/index.ts'
 import type { StoreContext } from './context.ts'
 import { insertEvents } from './events.ts'
@@ -28,10 +29,12 @@ export async function addHandoff(context: StoreContext, input: NewHandoff, event
   })
 }
 
-export async function listHandoffs(context: StoreContext, filter: { runId?: number; taskId?: number; afterId?: number }): Promise<Handoff[]> {
+export async function listHandoffs(context: StoreContext, filter: HandoffFilter): Promise<Handoff[]> {
   let query = context.db.selectFrom('handoffs').selectAll()
   if (filter.runId !== undefined) query = query.where('run_id', '=', filter.runId)
   if (filter.taskId !== undefined) query = query.where('task_id', '=', filter.taskId)
+  const parentId = filter.parentId
+  if (parentId !== undefined) query = query.where('task_id', 'in', (sub) => sub.selectFrom('tasks').select('id').where('parent_id', '=', parentId))
   if (filter.afterId !== undefined) query = query.where('id', '>', filter.afterId)
   return (await query.orderBy('id').execute()).map(toHandoff)
 }
