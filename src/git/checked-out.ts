@@ -87,9 +87,10 @@ export async function worktreeHolding(git: Git, branch: string): Promise<string 
   const commonDir = await commonDirOf(git)
   const ref = branchRef(branch)
   if (refsHeldBy(commonDir).includes(ref)) return commonDir.endsWith('/.git') ? dirname(commonDir) : commonDir
+  const worktrees = join(commonDir, 'worktrees')
   let names: string[]
   try {
-    names = readdirSync(join(commonDir, 'worktrees'))
+    names = readdirSync(worktrees)
   } catch (error) {
     // git removes the directory with the last linked worktree, so it may go at any time.
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
@@ -98,13 +99,13 @@ export async function worktreeHolding(git: Git, branch: string): Promise<string 
   const listed = new Set<string>()
   let holder: string | undefined
   for (const name of names) {
-    const gitDir = join(commonDir, 'worktrees', name)
+    const gitDir = join(worktrees, name)
     listed.add(gitDir)
     if (holder !== undefined || !refsHeldByCached(gitDir).includes(ref)) continue
     const pointer = readText(join(gitDir, 'gitdir'))
     holder = pointer ? dirname(pointer) : gitDir
   }
-  for (const gitDir of heldRefs.keys()) if (gitDir.startsWith(join(commonDir, 'worktrees')) && !listed.has(gitDir)) heldRefs.delete(gitDir)
+  for (const gitDir of heldRefs.keys()) if (gitDir.startsWith(worktrees) && !listed.has(gitDir)) heldRefs.delete(gitDir)
   return holder
 }
 

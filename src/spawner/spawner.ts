@@ -17,11 +17,7 @@ export interface ProcessResult {
   exitCode: number | null
 }
 
-export interface StreamingRequest {
-  file: string
-  args: readonly string[]
-  cwd: string
-  env: NodeJS.ProcessEnv
+export interface StreamingRequest extends Omit<ProcessRequest, 'input'> {
   /** In a process group of its own, so that the group can be signalled as one. */
   detached?: boolean
   onOutput: (chunk: Buffer, from: 'stdout' | 'stderr') => void
