@@ -24,12 +24,15 @@ export interface PrepareWorktreeOptions {
 /** Links and copies the configured paths from the repository into a new worktree, then runs its setup commands there. */
 export async function prepareWorktree(path: string, { root, preparation = { link: [], copy: [], setup: [] }, runSetup }: PrepareWorktreeOptions): Promise<void> {
   const linked = resolveLinkedPaths(root, preparation.link)
-  const places = { repositoryRoot: await realpath(root), worktree: path, linkedRealPaths: await Promise.all(linked.map((entry) => realpath(join(root, entry)))) }
-  for (const relativePath of linked) {
-    const destination = join(path, relativePath)
-    if (existsSync(destination)) continue
-    await mkdir(dirname(destination), { recursive: true })
-    await linkIntoWorktree(join(root, relativePath), destination, places)
+  // Real paths only when something is linked: every workspace is prepared, most with nothing to link.
+  if (linked.length > 0) {
+    const places = { repositoryRoot: await realpath(root), worktree: path, linkedRealPaths: await Promise.all(linked.map((entry) => realpath(join(root, entry)))) }
+    for (const relativePath of linked) {
+      const destination = join(path, relativePath)
+      if (existsSync(destination)) continue
+      await mkdir(dirname(destination), { recursive: true })
+      await linkIntoWorktree(join(root, relativePath), destination, places)
+    }
   }
   for (const relativePath of resolveLinkedPaths(root, preparation.copy)) {
     await cp(join(root, relativePath), join(path, relativePath), { recursive: true, force: true })

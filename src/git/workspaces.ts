@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs'
-import { mkdir, rm } from 'node:fs/promises'
+import { existsSync, mkdirSync } from 'node:fs'
+import { rm } from 'node:fs/promises'
 import { availableParallelism } from 'node:os'
 import pLimit from 'p-limit'
 import { createDetachedWorktrees } from './detached-worktrees.ts'
@@ -102,7 +102,7 @@ export function createWorkspaces(options: WorkspacesOptions) {
     await administerTask(async () => {
       // What an earlier attempt left (an overlay's branch is reset by `-B` anyway).
       if (!layers || existsSync(path) || layers.isOverlay(path)) await removeNow(taskId)
-      await mkdir(worktreesDir, { recursive: true })
+      mkdirSync(worktreesDir, { recursive: true })
       if (layers) await layers.add(path, { commit: start, branch: taskBranch(taskId) })
       else await git.run(['worktree', 'add', '--quiet', '-B', taskBranch(taskId), path, start])
     })

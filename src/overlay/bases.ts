@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs'
-import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { isAbsolute, join, relative } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
 import { commonDirOf, createGit, type Git } from '../git/index.ts'
@@ -98,12 +98,13 @@ export function createOverlayBases(git: Git, basesDir: string) {
   }
 
   /** Ready bases, newest first. */
-  async function readyBases(): Promise<{ commit: string; readyAt: number }[]> {
+  function readyBases(): { commit: string; readyAt: number }[] {
     if (!existsSync(basesDir)) return []
     const found: { commit: string; readyAt: number }[] = []
-    for (const name of await readdir(basesDir)) {
+    // Synchronously: asked by every workspace made, of a directory of a few entries.
+    for (const name of readdirSync(basesDir)) {
       const match = /^([0-9a-f]{40,64})\.ready$/.exec(name)
-      if (match) found.push({ commit: match[1]!, readyAt: (await stat(join(basesDir, name))).mtimeMs })
+      if (match) found.push({ commit: match[1]!, readyAt: statSync(join(basesDir, name)).mtimeMs })
     }
     return found.sort((a, b) => b.readyAt - a.readyAt)
   }
@@ -118,7 +119,7 @@ export function createOverlayBases(git: Git, basesDir: string) {
    */
   async function baseFor(commit: string): Promise<Base> {
     if (isReady(commit)) return baseAt(commit)
-    const newest = (await readyBases())[0]
+    const newest = readyBases()[0]
     if (!newest) return buildInTurn(commit)
     if (builds.size === 0 && Date.now() - lastBuild.endedAt >= Math.max(minimumBuildIntervalMs, 5 * lastBuild.ms)) buildInTurn(commit).catch(() => undefined)
     return baseAt(newest.commit)
@@ -143,7 +144,7 @@ export function createOverlayBases(git: Git, basesDir: string) {
   async function removeUnused(inUse: ReadonlySet<string>, { keepNewest = true, graceMs = unusedBaseGraceMs } = {}): Promise<string[]> {
     // At a run's end a build started for a later landing may still be writing its base.
     if (!keepNewest) await Promise.allSettled([...builds.values()])
-    const older = (await readyBases()).slice(keepNewest ? 1 : 0)
+    const older = readyBases().slice(keepNewest ? 1 : 0)
     const removed: string[] = []
     for (const base of older) {
       if (inUse.has(base.commit) || builds.has(base.commit) || Date.now() - base.readyAt < graceMs) continue
@@ -167,7 +168,7 @@ export function createOverlayBases(git: Git, basesDir: string) {
 
 /** A worktree's directory under `.git/worktrees`, from the `.git` pointer at its root. */
 export async function administrationOf(tree: string): Promise<string> {
-  const pointer = await readFile(join(tree, '.git'), 'utf8')
+  const pointer = readFileSync(join(tree, '.git'), 'utf8')
   const match = /^gitdir: (.+)$/m.exec(pointer)
   if (!match) throw new Error(`${join(tree, '.git')} is not a git worktree pointer`)
   return match[1]!.trim()
@@ -181,7 +182,8 @@ export async function administrationOf(tree: string): Promise<string> {
 export async function forgetWorktree(git: Git, directory: string): Promise<void> {
   const administration = await administrationOf(directory)
   const inside = relative(join(await commonDirOf(git), 'worktrees'), administration)
-  if (inside && !inside.startsWith('..') && !isAbsolute(inside)) await rm(administration, { recursive: true, force: true })
+  // Synchronously: a few small files (an index the largest), asked for by every workspace removed.
+  if (inside && !inside.startsWith('..') && !isAbsolute(inside)) rmSync(administration, { recursive: true, force: true })
 }
 
 export type OverlayBases = ReturnType<typeof createOverlayBases>

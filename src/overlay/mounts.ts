@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs'
+import { rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
 import { runProcess } from '../spawner/index.ts'
 import { OverlayMountError } from './errors.ts'
+import { takeTurnsInBatches, type BatchItem } from './take-turns-in-batches.ts'
 
 /** Runs a mount command through Colony's spawn helper; rejects with its stderr when it fails. */
 async function run(file: string, args: string[]): Promise<void> {
@@ -40,20 +44,102 @@ export function overlayOptions({ lower, upper, work }: OverlayLayers): string {
  */
 let mounted: Set<string> | undefined
 
-/** Mounts `layers` at `target` (this process must be in Colony's workspace namespace). */
-export async function mountOverlay(layers: OverlayLayers, target: string): Promise<void> {
-  try {
-    await run('mount', ['-t', 'overlay', 'overlay', '-o', overlayOptions(layers), target])
-    mounted?.add(target)
-  } catch (error) {
-    mounted = undefined
-    throw new OverlayMountError(target, (error as { stderr?: string }).stderr?.trim() || (error as Error).message)
+interface UnmountAsked extends BatchItem {
+  target: string
+}
+
+interface MountAsked extends UnmountAsked {
+  options: string
+}
+
+/** The most mounts or unmounts one `mount` or `umount` process is given (its arguments stay well under the kernel's limit). */
+const mostAtOnce = 256
+let fstabs = 0
+
+/**
+ * Mounts a batch of overlays with one `mount --all` over an fstab of theirs:
+ * a burst of agents asking at once (a planner's hundreds of tasks claimed
+ * together) waits for one process instead of a process each, which on 2 cores
+ * with a thousand agents was most of a workspace's making. One that did not
+ * mount (or whose paths an fstab line cannot carry) is mounted alone, for its
+ * own error.
+ */
+async function mountBatch(batch: MountAsked[]): Promise<void> {
+  let alone = batch
+  if (batch.length > 1) {
+    const together = batch.filter((asked) => !/\s/.test(asked.target + asked.options))
+    const fstab = join(tmpdir(), `colony-overlays-${process.pid}-${++fstabs}.fstab`)
+    await writeFile(fstab, together.map((asked) => `overlay ${asked.target} overlay ${asked.options} 0 0\n`).join(''))
+    const allMounted = await run('mount', ['--all', '--fstab', fstab]).then(
+      () => true,
+      () => false,
+    )
+    await rm(fstab, { force: true })
+    // mountinfo is read only when one failed: with a thousand mounts it is a thousand lines.
+    const now = allMounted ? undefined : mountedOverlays()
+    const made = new Set(together.filter((asked) => !now || now.has(asked.target)))
+    for (const asked of made) {
+      mounted?.add(asked.target)
+      asked.resolve()
+    }
+    if (now) mounted = now
+    alone = batch.filter((asked) => !made.has(asked))
+  }
+  for (const asked of alone) {
+    try {
+      await run('mount', ['-t', 'overlay', 'overlay', '-o', asked.options, asked.target])
+      mounted?.add(asked.target)
+      asked.resolve()
+    } catch (error) {
+      mounted = undefined
+      asked.reject(new OverlayMountError(asked.target, (error as { stderr?: string }).stderr?.trim() || (error as Error).message))
+    }
   }
 }
 
-/** Unmounts `target`; a process still holding a file there is given a few moments, then the mount is detached lazily. */
-export async function unmountOverlay(target: string): Promise<void> {
+const mountInTurns = takeTurnsInBatches(mountBatch, mostAtOnce)
+
+/** Mounts `layers` at `target` (this process must be in Colony's workspace namespace); mounts asked for together are made together. */
+export function mountOverlay(layers: OverlayLayers, target: string): Promise<void> {
+  const { promise, resolve, reject } = Promise.withResolvers<void>()
+  mountInTurns({ target, options: overlayOptions(layers), resolve, reject })
+  return promise
+}
+
+/**
+ * Unmounts a batch with one `umount` (it goes on past a target it cannot
+ * unmount); those still mounted after it are tried again alone.
+ */
+async function unmountBatch(batch: UnmountAsked[]): Promise<void> {
+  const allUnmounted = await run('umount', batch.map((asked) => asked.target)).then(
+    () => true,
+    () => false,
+  )
+  const now = allUnmounted ? undefined : mountedOverlays()
+  for (const asked of batch) {
+    if (!now?.has(asked.target)) {
+      mounted?.delete(asked.target)
+      asked.resolve()
+    }
+    // Not awaited: a workspace whose files a process still holds must not hold up the next batch.
+    else void unmountAlone(asked.target).then(asked.resolve, asked.reject)
+  }
+  if (now) mounted = now
+}
+
+const unmountInTurns = takeTurnsInBatches(unmountBatch, mostAtOnce)
+
+/** Unmounts `target`; unmounts asked for together are made together. */
+export function unmountOverlay(target: string): Promise<void> {
+  const { promise, resolve, reject } = Promise.withResolvers<void>()
+  unmountInTurns({ target, resolve, reject })
+  return promise
+}
+
+/** A process still holding a file at `target` is given a few moments, then the mount is detached lazily. */
+async function unmountAlone(target: string): Promise<void> {
   for (let attempt = 1; attempt <= 3; attempt++) {
+    await delay(200 * attempt)
     try {
       await run('umount', [target])
       mounted?.delete(target)
@@ -62,7 +148,6 @@ export async function unmountOverlay(target: string): Promise<void> {
       mounted = undefined
       if (!isMounted(target)) return
     }
-    await delay(200 * attempt)
   }
   await run('umount', ['--lazy', target]).finally(() => (mounted = undefined))
 }

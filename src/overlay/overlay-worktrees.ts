@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs'
-import { link, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises'
+import { existsSync, linkSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { readdir, readFile, rm } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import { createGit, type Git } from '../git/index.ts'
 import { createOverlayBases, forgetWorktree, type Base } from './bases.ts'
@@ -38,8 +38,7 @@ export function createOverlayWorktrees({ git, colonyDir }: OverlayWorktreesOptio
 
   async function mount(path: string, base: Base): Promise<void> {
     const layer = layerOf(path)
-    await mkdir(path, { recursive: true })
-    await writeFile(ownerFile(colonyDir, path), `${process.pid}\n`)
+    mkdirSync(path, { recursive: true })
     await mountOverlay({ lower: base.tree, upper: join(layer, 'upper'), work: join(layer, 'work') }, path)
   }
 
@@ -54,18 +53,24 @@ export function createOverlayWorktrees({ git, colonyDir }: OverlayWorktreesOptio
     }
   }
 
+  /**
+   * The layer's few small files are written synchronously: each awaited write
+   * is three trips through libuv's thread pool, and a thousand workspaces asked
+   * at once spent seconds of system time waking its threads.
+   */
   async function addOnce(path: string, start: WorktreeStart): Promise<void> {
     const base = await bases.baseFor(start.commit)
     const layer = layerOf(path)
-    await rm(layer, { recursive: true, force: true })
-    await mkdir(join(layer, 'upper'), { recursive: true })
-    await mkdir(join(layer, 'work'))
+    // What an earlier attempt left may be large (an agent's installed dependencies): removed without holding up the event loop.
+    if (existsSync(layer)) await rm(layer, { recursive: true, force: true })
+    mkdirSync(join(layer, 'upper'), { recursive: true })
+    mkdirSync(join(layer, 'work'))
     // The owner first: a layer whose owner is gone and that git never registered is debris sweep removes.
-    await writeFile(ownerFile(colonyDir, path), `${process.pid}\n`)
-    await writeFile(join(layer, 'base'), `${base.commit}\n`)
+    writeFileSync(ownerFile(colonyDir, path), `${process.pid}\n`)
+    writeFileSync(join(layer, 'base'), `${base.commit}\n`)
     // Locked: a `git worktree prune` run outside Colony's namespace sees an empty directory and would forget a live worktree.
     const administration = await registerWorktree(git, { path, pointerAt: join(layer, 'upper'), commit: start.commit, branch: start.branch })
-    for (const file of base.indexFiles) await link(file, join(administration, basename(file)))
+    for (const file of base.indexFiles) linkSync(file, join(administration, basename(file)))
     await mount(path, base)
     // The worktree's HEAD is `start`; its files and index are the base's until moved there (only what differs is written).
     if (base.commit !== start.commit) await createGit(path).run(['read-tree', '-m', '-u', base.commit, start.commit])
@@ -85,7 +90,8 @@ export function createOverlayWorktrees({ git, colonyDir }: OverlayWorktreesOptio
     if (!existsSync(join(layer, 'upper', '.git')) || !existsSync(join(layer, 'base'))) return false
     // Another live Colony (a `colony worker`) has it mounted in its own namespace: one upper directory in two mounts corrupts both.
     if (mountedElsewhere(colonyDir, path)) throw new OverlayMountError(path, 'another running Colony process has it mounted')
-    const commit = (await readFile(join(layer, 'base'), 'utf8')).trim()
+    const commit = readFileSync(join(layer, 'base'), 'utf8').trim()
+    writeFileSync(ownerFile(colonyDir, path), `${process.pid}\n`)
     await mount(path, await bases.exactBase(commit))
     return true
   }
@@ -104,7 +110,7 @@ export function createOverlayWorktrees({ git, colonyDir }: OverlayWorktreesOptio
   /** Where the worker can have changed the overlay worktree at `path` (see layerChanges); undefined when git should look everywhere. */
   async function changedPaths(path: string): Promise<string[] | undefined> {
     const layer = layerOf(path)
-    const commit = (await readFile(join(layer, 'base'), 'utf8').catch(() => '')).trim()
+    const commit = existsSync(join(layer, 'base')) ? readFileSync(join(layer, 'base'), 'utf8').trim() : ''
     if (!commit || !isMounted(path)) return undefined
     return layerChanges({ upper: join(layer, 'upper'), lower: bases.treeOf(commit), merged: path })
   }

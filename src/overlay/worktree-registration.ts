@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs'
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { branchRef, commonDirOf, type Git } from '../git/index.ts'
 import { administrationOf } from './bases.ts'
@@ -15,15 +14,15 @@ export interface WorktreeRegistration {
 }
 
 /** Writes `content` to `file` as git writes a ref: through `<file>.lock`, which also keeps out a git writing it at the same moment. */
-async function writeLocked(file: string, content: string): Promise<boolean> {
-  await mkdir(dirname(file), { recursive: true })
+function writeLocked(file: string, content: string): boolean {
+  mkdirSync(dirname(file), { recursive: true })
   try {
-    await writeFile(`${file}.lock`, content, { flag: 'wx' })
+    writeFileSync(`${file}.lock`, content, { flag: 'wx' })
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false
     throw error
   }
-  await rename(`${file}.lock`, file)
+  renameSync(`${file}.lock`, file)
   return true
 }
 
@@ -41,33 +40,39 @@ async function writeLocked(file: string, content: string): Promise<boolean> {
 export async function registerWorktree(git: Git, registration: WorktreeRegistration): Promise<string> {
   const common = await commonDirOf(git)
   const administration = join(common, 'worktrees', basename(registration.path))
-  if (existsSync(join(common, 'reftable')) || !(await makeAdministration(common, administration, registration))) return registerThroughGit(git, registration)
+  if (existsSync(join(common, 'reftable')) || !makeAdministration(common, administration, registration)) return registerThroughGit(git, registration)
   return administration
 }
 
-async function makeAdministration(common: string, administration: string, { path, pointerAt, commit, branch }: WorktreeRegistration): Promise<boolean> {
-  await mkdir(join(common, 'worktrees'), { recursive: true })
+/**
+ * The files, written synchronously: a dozen small files, where each awaited
+ * write is three trips through libuv's thread pool (open, write, close) and
+ * a thousand workspaces asked at once spent seconds of system time waking
+ * its threads.
+ */
+function makeAdministration(common: string, administration: string, { path, pointerAt, commit, branch }: WorktreeRegistration): boolean {
+  mkdirSync(join(common, 'worktrees'), { recursive: true })
   try {
-    await mkdir(administration)
+    mkdirSync(administration)
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false
     throw error
   }
   // Locked first, as git does: a `git worktree prune` meanwhile (it sees no files at `path` yet) leaves it alone.
-  await writeFile(join(administration, 'locked'), 'added with --lock\n')
-  await writeFile(join(administration, 'commondir'), '../..\n')
-  await writeFile(join(administration, 'gitdir'), `${join(path, '.git')}\n`)
-  if (branch && !(await writeLocked(join(common, branchRef(branch)), `${commit}\n`))) {
-    await rm(administration, { recursive: true, force: true })
+  writeFileSync(join(administration, 'locked'), 'added with --lock\n')
+  writeFileSync(join(administration, 'commondir'), '../..\n')
+  writeFileSync(join(administration, 'gitdir'), `${join(path, '.git')}\n`)
+  if (branch && !writeLocked(join(common, branchRef(branch)), `${commit}\n`)) {
+    rmSync(administration, { recursive: true, force: true })
     return false
   }
-  await writeFile(join(administration, 'HEAD'), branch ? `ref: ${branchRef(branch)}\n` : `${commit}\n`)
-  await writeFile(join(pointerAt, '.git'), `gitdir: ${administration}\n`)
+  writeFileSync(join(administration, 'HEAD'), branch ? `ref: ${branchRef(branch)}\n` : `${commit}\n`)
+  writeFileSync(join(pointerAt, '.git'), `gitdir: ${administration}\n`)
   return true
 }
 
 async function registerThroughGit(git: Git, { path, pointerAt, commit, branch }: WorktreeRegistration): Promise<string> {
   await git.run(['worktree', 'add', '--no-checkout', '--lock', '--quiet', ...(branch ? ['-B', branch] : ['--detach']), path, commit])
-  await rename(join(path, '.git'), join(pointerAt, '.git'))
+  renameSync(join(path, '.git'), join(pointerAt, '.git'))
   return administrationOf(pointerAt)
 }
