@@ -41,14 +41,18 @@ describe('worktreeHolding', () => {
     const linked = join(repository.root, '..', `${repository.root.split('/').at(-1)}-idle`)
     await git.run(['worktree', 'add', '-q', '--detach', linked])
     const admin = join(repository.root, '.git', 'worktrees', linked.split('/').at(-1)!)
-    // Idle for an hour: what it holds is remembered by the directory's modification time.
+    // Idle for an hour: what it holds is remembered by its HEAD file's identity and modification time.
     const hourAgo = new Date(Date.now() - 3_600_000)
-    await utimes(admin, hourAgo, hourAgo)
+    await utimes(join(admin, 'HEAD'), hourAgo, hourAgo)
     expect(await worktreeHolding(git, 'colony/main')).toBeUndefined()
     expect(await worktreeHolding(git, 'colony/main')).toBeUndefined()
     await git.run(['-C', linked, 'checkout', '-q', 'colony/main'])
     expect(await worktreeHolding(git, 'colony/main')).toBe(linked)
-    await utimes(admin, hourAgo, hourAgo)
+    await utimes(join(admin, 'HEAD'), hourAgo, hourAgo)
+    expect(await worktreeHolding(git, 'colony/main')).toBe(linked)
+    // Work in the worktree (its index renamed into the directory) leaves what it holds as it was.
+    await writeFile(join(linked, 'new.txt'), 'new\n')
+    await git.run(['-C', linked, 'add', 'new.txt'])
     expect(await worktreeHolding(git, 'colony/main')).toBe(linked)
     await git.run(['-C', linked, 'checkout', '-q', '--detach'])
     expect(await worktreeHolding(git, 'colony/main')).toBeUndefined()

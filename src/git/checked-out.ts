@@ -44,32 +44,34 @@ function refsHeldBy(gitDir: string): string[] {
 /** How long after a change a directory's refs are read again every time. */
 const racyMs = 2_000
 
-/** What refsHeldBy found in a git directory, and the directory's identity and last change when it did. */
+/** What refsHeldBy found in a git directory, and its HEAD file's identity and last change when it did. */
 const heldRefs = new Map<string, { stamp: string; refs: string[] }>()
 
 /**
- * refsHeldBy, read again only when the directory changed: git moves HEAD by
- * renaming HEAD.lock over it and starts a rebase or bisect by creating entries,
- * each of which changes the directory's modification time. One stat per
+ * refsHeldBy, read again only when the directory's HEAD changed: git writes
+ * HEAD by renaming HEAD.lock over it (a new file each time), and starting or
+ * ending a rebase or a bisect's checkout moves HEAD too. One stat per
  * worktree instead of a listing and reads: with a thousand worktrees, reading
- * them all on every loop and landing was a tenth of Colony's CPU.
+ * them all on every loop and landing was a tenth of Colony's CPU. (Not the
+ * directory's own time: every `git add` in a worktree renames its index there.)
  */
 function refsHeldByCached(gitDir: string): string[] {
   let stamp: string
   let changedMs: number
   try {
-    const stat = statSync(gitDir, { bigint: true })
-    stamp = `${stat.ino}:${stat.mtimeNs}`
+    const stat = statSync(join(gitDir, 'HEAD'), { bigint: true })
+    stamp = `${stat.ino}:${stat.mtimeNs}:${stat.size}`
     changedMs = Number(stat.mtimeNs / 1_000_000n)
   } catch {
+    // Being made or removed: read as it is, not kept.
     heldRefs.delete(gitDir)
-    return []
+    return refsHeldBy(gitDir)
   }
   const known = heldRefs.get(gitDir)
   if (known?.stamp === stamp) return known.refs
   const refs = refsHeldBy(gitDir)
   // The kernel stamps times at its clock tick: a second change within the tick of the first leaves the same time, so a
-  // directory changed just now is read again next time (git's "racily clean" index entries have the same answer).
+  // HEAD changed just now is read again next time (git's "racily clean" index entries have the same answer).
   if (Date.now() - changedMs > racyMs) heldRefs.set(gitDir, { stamp, refs })
   else heldRefs.delete(gitDir)
   return refs
