@@ -54,6 +54,13 @@ export interface IntegrateOptions {
   /** False stops after the gate (approval.merge: a person approves before the change lands). Default true. */
   land?: boolean
   /**
+   * The caller removes the worktree once the change lands, so it is not moved
+   * to the landed commit first. With a thousand agents that move wrote every
+   * file other landings changed since the worktree's last gate into its
+   * overlay layer, only for the layer to be removed a moment later.
+   */
+  worktreeRemovedAfterLanding?: boolean
+  /**
    * Serializes the last step (catch up with the tip, swap) among integrations
    * sharing it, e.g. all workers of one process: they then never lose a race
    * to each other, only to other processes. The gate runs outside it.

@@ -68,7 +68,7 @@ export async function landCandidate({ git, options, emit, candidate, gate }: Lan
     const landed = await landing(swap)
     if (typeof landed === 'object') {
       // Outside the landing turn: the others need not wait while this worktree catches up with its own commit.
-      if (landed.status === 'merged') await candidate.syncWorktree()
+      if (landed.status === 'merged' && !options.worktreeRemovedAfterLanding) await candidate.syncWorktree()
       return landed
     }
     if (landed === 'lost') {

@@ -23,6 +23,8 @@ export function integrateTask(context: RoleContext, task: Task, workspace: Works
     emit: async (type, data) => void (await store.appendEvents([newEvent(type, data, { runId: task.runId, taskId: task.id, agentId: agentId || null })])),
     signal,
     land,
+    // Every attempt's worktree goes when it ends, and a landed change ends it.
+    worktreeRemovedAfterLanding: true,
     landing: context.landing,
   })
 }
