@@ -114,6 +114,11 @@ function settle(running: Helper): void {
 function send(request: { file: string; args: readonly string[]; cwd: string; env: NodeJS.ProcessEnv; input?: string; stream?: boolean; detached?: boolean }, listener: Listener): void {
   helper ??= startHelper()
   const running = helper
+  // Requests sent in one turn of the event loop go to the helper in one write (one wake-up of it, not one each).
+  if (running.stdin.writableCorked === 0) {
+    running.stdin.cork()
+    process.nextTick(() => running.stdin.uncork())
+  }
   const id = nextId++
   running.listeners.set(id, listener)
   settle(running)
