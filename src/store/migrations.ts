@@ -16,6 +16,8 @@ export function createMigrationProvider(kind: StoreKind): MigrationProvider {
     '0002_approvals': { up: (db) => createApprovals(db, kind) },
     '0003_locks': { up: (db) => createLocks(db) },
     '0004_memory': { up: (db) => createMemory(db as Kysely<Tables>, kind) },
+    // A waiting plan asks on every supervisor loop whether its tasks settled, and reads their handoffs.
+    '0005_tasks_by_parent': { up: (db) => db.schema.createIndex('tasks_by_parent').on('tasks').columns(['parent_id', 'status']).execute() },
   }
   return { getMigrations: () => Promise.resolve(migrations) }
 }

@@ -103,6 +103,8 @@ export interface Store {
   getTask(id: number): Promise<Task>
   findTask(id: number): Promise<Task | undefined>
   listTasks(filter?: TaskFilter): Promise<Task[]>
+  /** Whether any task matches (`limit` and `offset` aside): one index probe, where listTasks sorts every match. */
+  hasTasks(filter: TaskFilter): Promise<boolean>
   countTasksByStatus(runId?: number): Promise<Partial<Record<TaskStatus, number>>>
   updateTask(id: number, expectedVersion: number, change: TaskChange, events?: NewEvent[]): Promise<Task>
 

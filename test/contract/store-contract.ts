@@ -51,6 +51,9 @@ export function describeStoreContract(backend: StoreBackend) {
       expect(await store.countTasksByStatus(run.id)).toEqual({ ready: 2 })
       await store.updateTask(first.id, 1, { status: 'claimed', owner: 'worker-1', leaseUntil: now() + 60_000 })
       expect((await store.listTasks({ runId: run.id, unowned: true })).map((task) => task.title)).toEqual(['second'])
+      expect(await store.hasTasks({ runId: run.id, statuses: ['claimed'] })).toBe(true)
+      expect(await store.hasTasks({ runId: run.id, statuses: ['merged', 'failed'] })).toBe(false)
+      expect(await store.hasTasks({ runId: run.id, dependenciesMerged: true, statuses: ['ready'] })).toBe(false)
     })
 
     it('holds a named lock for one owner until it lets go or its time runs out', async () => {
@@ -124,6 +127,8 @@ export function describeStoreContract(backend: StoreBackend) {
       expect((await store.listHandoffs({ runId: run.id, parentId: plan.id })).map((handoff) => handoff.summary)).toEqual(['child did it', 'child did more'])
       expect((await store.listHandoffs({ runId: run.id, parentId: plan.id, afterId: first.id })).map((handoff) => handoff.summary)).toEqual(['child did more'])
       expect(await store.listHandoffs({ runId: run.id, parentId: child.id })).toEqual([])
+      expect(await store.hasTasks({ parentId: plan.id, statuses: ['ready'] })).toBe(true)
+      expect(await store.hasTasks({ parentId: child.id })).toBe(false)
       await store.appendTranscript(agent.id, [{ role: 'user', content: 'hi' }])
       await store.appendTranscript(agent.id, [{ role: 'assistant', content: [{ type: 'text', text: 'hello' }] }])
       expect((await store.getTranscript(agent.id)).map((entry) => [entry.seq, entry.role])).toEqual([[0, 'user'], [1, 'assistant']])

@@ -10,7 +10,7 @@ import { addHandoff, listHandoffs } from './handoffs.ts'
 import { lockHolder, tryLock, unlock } from './locks.ts'
 import { addMemory, forgetMemory, getMemory, listMemories, markMemoriesStale, recallMemories } from './memories.ts'
 import { createRun, getRun, latestRun, updateRun } from './runs.ts'
-import { countTasksByStatus, createTask, findTask, getTask, listTasks, updateTask } from './tasks.ts'
+import { countTasksByStatus, createTask, findTask, getTask, hasTasks, listTasks, updateTask } from './tasks.ts'
 import { appendTranscript, getTranscript } from './transcripts.ts'
 import { recordUsage, usageTotals } from './usage.ts'
 
@@ -41,6 +41,7 @@ export function createKyselyStore(options: {
     getTask: (id) => getTask(context, id),
     findTask: (id) => findTask(context, id),
     listTasks: (filter) => listTasks(context, filter),
+    hasTasks: (filter) => hasTasks(context, filter),
     countTasksByStatus: (runId) => countTasksByStatus(context, runId),
     updateTask: (id, expectedVersion, change, events) => updateTask(context, id, expectedVersion, change, events),
 

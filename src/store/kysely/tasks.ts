@@ -70,7 +70,21 @@ export async function findTask(context: StoreContext, id: number): Promise<Task 
 
 export async function listTasks(context: StoreContext, filter: TaskFilter = {}): Promise<Task[]> {
   const { db } = context
-  let query = db.selectFrom('tasks').selectAll('tasks')
+  let ordered = filteredTasks(db, filter).selectAll('tasks').orderBy('tasks.priority', 'desc').orderBy('tasks.id')
+  if (filter.limit !== undefined) ordered = ordered.limit(filter.limit).offset(filter.offset ?? 0)
+  const rows = await ordered.execute()
+  const dependencies = await dependenciesOf(db, rows.map((row) => Number(row.id)))
+  return rows.map((row) => toTask(row, dependencies.get(Number(row.id)) ?? []))
+}
+
+export async function hasTasks(context: StoreContext, filter: TaskFilter): Promise<boolean> {
+  const found = await filteredTasks(context.db, filter).select('tasks.id').limit(1).executeTakeFirst()
+  return found !== undefined
+}
+
+/** The tasks `filter` asks for, before choosing columns. */
+function filteredTasks(db: Database, filter: TaskFilter) {
+  let query = db.selectFrom('tasks')
   if (filter.runId !== undefined) query = query.where('tasks.run_id', '=', filter.runId)
   if (filter.statuses) query = query.where('tasks.status', 'in', filter.statuses.length > 0 ? [...filter.statuses] : ['-'])
   if (filter.parentId !== undefined) query = query.where('tasks.parent_id', '=', filter.parentId)
@@ -94,11 +108,7 @@ export async function listTasks(context: StoreContext, filter: TaskFilter = {}):
       ),
     )
   }
-  let ordered = query.orderBy('tasks.priority', 'desc').orderBy('tasks.id')
-  if (filter.limit !== undefined) ordered = ordered.limit(filter.limit).offset(filter.offset ?? 0)
-  const rows = await ordered.execute()
-  const dependencies = await dependenciesOf(db, rows.map((row) => Number(row.id)))
-  return rows.map((row) => toTask(row, dependencies.get(Number(row.id)) ?? []))
+  return query
 }
 
 export async function countTasksByStatus(context: StoreContext, runId?: number): Promise<Partial<Record<TaskStatus, number>>> {
