@@ -158,6 +158,30 @@ export function isMounted(target: string): boolean {
   return mounted.has(target)
 }
 
+/** How many overlays are mounted in this process's mount namespace. */
+export function mountedOverlayCount(): number {
+  mounted ??= mountedOverlays()
+  return mounted.size
+}
+
+/** Whether an overlay is mounted under `directory` in this process's mount namespace. */
+export function overlayMountedUnder(directory: string): boolean {
+  mounted ??= mountedOverlays()
+  for (const point of mounted) if (point.startsWith(`${directory}/`)) return true
+  return false
+}
+
+/** Whether anything (of any kind) is mounted at or under `directory` in this process's mount namespace. */
+export function mountedAtOrUnder(directory: string): boolean {
+  return readFileSync('/proc/self/mountinfo', 'utf8')
+    .split('\n')
+    .some((line) => {
+      const field = line.split(' ')[4]
+      const point = field === undefined ? undefined : unescapeMountPath(field)
+      return point !== undefined && (point === directory || point.startsWith(`${directory}/`))
+    })
+}
+
 /** Mount points of the overlays in this process's mount namespace. */
 export function mountedOverlays(): Set<string> {
   const points = new Set<string>()

@@ -1,12 +1,13 @@
 import { existsSync, linkSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { readdir, readFile, rm } from 'node:fs/promises'
-import { basename, join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 import { createGit, type Git } from '../git/index.ts'
 import { createOverlayBases, forgetWorktree, type Base } from './bases.ts'
 import { OverlayMountError } from './errors.ts'
 import { layerChanges } from './layer-changes.ts'
 import { isMounted, mountOverlay, unmountOverlay } from './mounts.ts'
 import { mountedElsewhere, ownerAlive, ownerFile } from './workspace-via.ts'
+import { prepareDetach, releaseDetach } from './workspace-detach.ts'
 import { registerWorktree } from './worktree-registration.ts'
 
 export interface OverlayWorktreesOptions {
@@ -38,6 +39,7 @@ export function createOverlayWorktrees({ git, colonyDir }: OverlayWorktreesOptio
 
   async function mount(path: string, base: Base): Promise<void> {
     const layer = layerOf(path)
+    await prepareDetach(dirname(path), join(colonyDir, 'sandbox-hold'))
     mkdirSync(path, { recursive: true })
     await mountOverlay({ lower: base.tree, upper: join(layer, 'upper'), work: join(layer, 'work') }, path)
   }
@@ -105,6 +107,7 @@ export function createOverlayWorktrees({ git, colonyDir }: OverlayWorktreesOptio
     if (pointerAt) await forgetWorktree(git, pointerAt)
     await rm(layer, { recursive: true, force: true })
     await rm(path, { recursive: true, force: true })
+    await releaseDetach(dirname(path))
   }
 
   /** Where the worker can have changed the overlay worktree at `path` (see layerChanges); undefined when git should look everywhere. */

@@ -8,6 +8,8 @@ import { isInside, pathExposure } from './path-executables.ts'
 export interface BubblewrapLayout {
   /** Writable: the task's worktree. */
   workspace: string
+  /** Where the worktree's files are bound from, when not from `workspace` itself (see workspaceDetach). */
+  workspaceSource?: string | undefined
   /** The user's repository: hidden, except its `.git` (read-only) and the linked paths. */
   repositoryRoot: string
   /** workspace.link entries (paths relative to the repository, or globs): what worktrees' links lead to is exposed. */
@@ -165,11 +167,12 @@ export function bubblewrapArguments(layout: BubblewrapLayout): string[] {
   for (const mount of mounts.sort((a, b) => a.path.length - b.path.length)) args.push(...mount.args)
   for (const path of readable) args.push('--ro-bind', path, path)
 
-  args.push('--bind', workspace, workspace)
+  const source = layout.workspaceSource ?? workspace
+  args.push('--bind', source, workspace)
   // Colony's own git runs in the worktree outside the sandbox; a command that could rewrite the
   // worktree's .git would choose the config (core.fsmonitor, filters) that git runs on the host.
   const gitPointer = join(workspace, '.git')
-  if (existsSync(gitPointer) && !lstatSync(gitPointer).isSymbolicLink()) args.push('--ro-bind', gitPointer, gitPointer)
+  if (existsSync(gitPointer) && !lstatSync(gitPointer).isSymbolicLink()) args.push('--ro-bind', join(source, '.git'), gitPointer)
   for (const path of writable) args.push('--bind', path, path)
 
   // As root, bwrap leaves the command every capability in its user namespace: enough to

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { resolve } from 'node:path'
 import { setTimeout as delay } from 'node:timers/promises'
 import { hostUid } from '../overlay/namespace.ts'
+import { detachedCommand, workspaceDetach } from '../overlay/workspace-detach.ts'
 import { createRedactor, environmentWithSecrets, type Redactor } from '../secrets/index.ts'
 import { startProcess } from '../spawner/index.ts'
 import { bubblewrapArguments, probeBubblewrap } from './bubblewrap.ts'
@@ -145,10 +146,9 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     // RLIMIT_NPROC counts all of the user's processes, so its cap sits above those already running.
     const limited = processCap === 'rlimit' ? ['bash', '-c', `ulimit -u ${processesOfCurrentUser() + policy.processes}; exec "$@"`, 'colony-sandbox', ...commandArgv] : commandArgv
     const workspace = resolve(runOptions.cwd)
-    const sandboxed =
-      mode === 'bubblewrap'
-        ? ['bwrap', ...bubblewrapArguments({ workspace, repositoryRoot: options.repositoryRoot, links: options.links ?? [], readable: policy.readable, writable: [...policy.writable, ...(runOptions.writable ?? [])], network: runOptions.network ?? policy.network, path: environment.PATH, home: environment.HOME, tmpfsMb: policy.memoryMb }), '--chdir', workspace, '--', ...limited]
-        : limited
+    const detach = mode === 'bubblewrap' ? workspaceDetach(workspace) : undefined
+    const bwrap = ['bwrap', ...bubblewrapArguments({ workspace, workspaceSource: detach?.hold, repositoryRoot: options.repositoryRoot, links: options.links ?? [], readable: policy.readable, writable: [...policy.writable, ...(runOptions.writable ?? [])], network: runOptions.network ?? policy.network, path: environment.PATH, home: environment.HOME, tmpfsMb: policy.memoryMb }), '--chdir', workspace, '--', ...limited]
+    const sandboxed = mode !== 'bubblewrap' ? limited : detach ? detachedCommand(detach, workspace, bwrap) : bwrap
     // bwrap and everything under it join the cgroup before anything can fork.
     const cgroup = processCap === 'cgroup' ? createProcessCgroup(marker, policy.processes + 3) : undefined
     const argv = cgroup ? ['bash', '-c', 'echo $$ > "$0" && exec "$@"', cgroup.procsFile, ...sandboxed] : sandboxed

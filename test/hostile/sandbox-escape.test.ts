@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createGit } from '../../src/git/index.ts'
 import { createOverlayWorktrees, mountedOverlays, probeOverlays, type OverlayWorktrees } from '../../src/overlay/index.ts'
+import { detachFrom, workspaceDetach } from '../../src/overlay/workspace-detach.ts'
 import { createSandbox, probeBubblewrap, type CommandResult, type Guarantee, type SandboxMode, type SandboxPolicy } from '../../src/sandbox/index.ts'
 import { createTempRepository, git } from '../support/cli.ts'
 
@@ -708,7 +709,13 @@ function sandboxEnvironmentFor(world: World, path = process.env.PATH): Record<st
 
 const world = {} as World
 const servers: Server[] = []
-/** Set when the worktrees are to be overlay workspaces: this file then runs in Colony's namespace (see sandbox-escape-overlay.test.ts). */
+/**
+ * Set when the worktrees are to be overlay workspaces: this file then runs in Colony's namespace (see
+ * sandbox-escape-overlay.test.ts). `overlay-detached`: with enough other workspaces mounted beside them that each
+ * command detaches those first (see workspaceDetach).
+ */
+const overlayWorkspaces = ['overlay', 'overlay-detached'].includes(process.env.COLONY_ESCAPE_WORKSPACES ?? '')
+const crowd = process.env.COLONY_ESCAPE_WORKSPACES === 'overlay-detached' ? Array.from({ length: detachFrom }, (_, index) => `crowd-${index}`) : []
 let overlays: OverlayWorktrees | undefined
 let base: string
 const cleanups: string[] = []
@@ -718,7 +725,7 @@ beforeAll(async () => {
   const repository = await createTempRepository({ 'README.md': '# sample\n', 'src/app.ts': 'export {}\n', '.gitignore': 'node_modules/\n.env\n' })
   world.repository = realpathSync(repository.root)
   cleanups.push(world.repository)
-  if (process.env.COLONY_ESCAPE_WORKSPACES === 'overlay') {
+  if (overlayWorkspaces) {
     const probe = probeOverlays(join(world.repository, '.colony'))
     if (!probe.available) throw new Error(`overlay workspaces were asked for, and cannot be made here: ${probe.reason}`)
     overlays = createOverlayWorktrees({ git: createGit(world.repository), colonyDir: join(world.repository, '.colony') })
@@ -743,6 +750,7 @@ beforeAll(async () => {
     // Colony's own overlay workspaces (test/hostile/sandbox-escape-overlay.test.ts runs this file in a user and mount namespace).
     const head = (await git(world.repository, ['rev-parse', 'HEAD'])).trim()
     for (const [path, branch] of [[world.worktree, 'colony/task/1'], [world.sibling, 'colony/task/2']] as const) await overlays.add(path, { commit: head, branch })
+    await Promise.all(crowd.map((name) => overlays!.add(join(world.repository, '.colony', 'worktrees', name), { commit: head })))
   } else {
     await git(world.repository, ['worktree', 'add', '-q', '-b', 'colony/task/1', world.worktree])
     await git(world.repository, ['worktree', 'add', '-q', '-b', 'colony/task/2', world.sibling])
@@ -808,7 +816,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   world.host?.kill('SIGKILL')
-  if (overlays) for (const path of [world.worktree, world.sibling]) await overlays.remove(path)
+  if (overlays) for (const path of [world.worktree, world.sibling, ...crowd.map((name) => join(world.repository, '.colony', 'worktrees', name))]) await overlays.remove(path)
   for (const server of servers) server.close()
   expect(survivors()).toEqual([])
   for (const path of cleanups) await rm(path, { recursive: true, force: true })
@@ -846,6 +854,17 @@ describe.each<SandboxMode>(['bubblewrap', 'host'])('an agent trying to escape th
 
   it.runIf(mode === 'bubblewrap' && process.env.COLONY_ESCAPE_WORKSPACES === 'overlay')('attacks from overlay workspaces: the worktree and its sibling are overlays mounted here', () => {
     expect(mountedOverlays()).toEqual(new Set([world.worktree, world.sibling]))
+    expect(workspaceDetach(world.worktree)).toBeUndefined()
+  })
+
+  it.runIf(mode === 'bubblewrap' && process.env.COLONY_ESCAPE_WORKSPACES === 'overlay-detached')('attacks from overlay workspaces among many: each command leaves the other workspaces\' mounts behind', async () => {
+    expect(mountedOverlays().size).toBe(detachFrom + 2)
+    expect(workspaceDetach(world.worktree)).toBeDefined()
+    const seen = await context.run('grep -c " - overlay " /proc/self/mountinfo; cat README.md')
+    expect(seen.exitCode, seen.output).toBe(0)
+    // Its own workspace where it was held, bound where the command runs, and its read-only `.git` pointer; none of the other 65.
+    expect(Number(seen.output.split('\n')[0])).toBeLessThanOrEqual(3)
+    expect(seen.output).toContain('# sample')
   })
 
   it.runIf(mode === 'bubblewrap' && available)('makes at least 26 attempts in bubblewrap mode, each on a guarantee the mode claims', () => {
