@@ -18,7 +18,7 @@ export interface WorkspaceDetach {
 /**
  * From how many mounted workspaces on a command detaches them. PERF: bwrap
  * reads the whole mount table after each of its mounts; with a thousand
- * workspaces mounted a sandboxed command took 140 ms to start against 15 ms
+ * workspaces mounted a sandboxed command took 130–165 ms to start against 12–21 ms
  * with five, while detaching costs three small processes (about 10 ms).
  */
 export const detachFrom = 64
