@@ -51,13 +51,18 @@ export function prepareDetach(worktreesDir: string, hold: string): Promise<void>
 /**
  * Unbinds `worktreesDir` once no workspace is mounted in it (its own mount point
  * would keep anyone from removing the directory); the next workspace binds it again.
- * A workspace mounted there meanwhile makes the unmount fail: it stays bound, unused.
+ * A workspace mounted there meanwhile makes the unmount fail, and it stays bound.
  */
 export async function releaseDetach(worktreesDir: string): Promise<void> {
-  if (!holds.has(worktreesDir) || overlayMountedUnder(worktreesDir)) return
+  const hold = holds.get(worktreesDir)
+  const prepared = binding.get(worktreesDir)
+  if (!hold || !prepared || overlayMountedUnder(worktreesDir)) return
   holds.delete(worktreesDir)
   binding.delete(worktreesDir)
-  await runProcess({ file: 'umount', args: [worktreesDir], cwd: '/', env: process.env })
+  const unbound = await runProcess({ file: 'umount', args: [worktreesDir], cwd: '/', env: process.env })
+  if (unbound.exitCode === 0 || binding.has(worktreesDir)) return
+  holds.set(worktreesDir, hold)
+  binding.set(worktreesDir, prepared)
 }
 
 /** How a command in the workspace at `path` detaches the others, when it is an overlay and enough are mounted for that to pay. */
