@@ -15,12 +15,14 @@ describe('overlay mounts asked for together (one `mount --all` and one `umount` 
     try {
       const { stdout } = await execFileAsync('unshare', ['--user', '--map-root-user', '--mount', '--propagation', 'private', '--', process.execPath, driver, scratch], { env: { ...process.env, COLONY_WORKSPACE_NAMESPACE: '1' } })
       const seen = JSON.parse(stdout) as { mounting: string[]; mountedAfterMounting: string[]; readThrough: string[]; unmounting: string[]; mountedAfterUnmounting: string[] }
-      expect(seen.mounting.slice(0, 21)).toEqual(Array.from({ length: 21 }, () => 'mounted'))
-      expect(seen.mounting[21]).toMatch(new RegExp(`^cannot mount the overlay workspace at ${join(scratch, 'mounts', 'no-upper')}: .+`))
-      expect(seen.mountedAfterMounting).toHaveLength(21)
+      expect(seen.mounting.slice(0, 22)).toEqual(Array.from({ length: 22 }, () => 'mounted'))
+      expect(seen.mounting[22]).toMatch(new RegExp(`^cannot mount the overlay workspace at ${join(scratch, 'mounts', 'no-upper')}: .+`))
+      // Each where it was asked for, once: none at the path an fstab line would have unescaped.
+      expect(seen.mountedAfterMounting).toHaveLength(22)
       expect(seen.mountedAfterMounting).toContain(join(scratch, 'mounts', 'with space'))
-      expect(seen.readThrough).toEqual(Array.from({ length: 21 }, () => 'shared\n'))
-      expect(seen.unmounting).toEqual(Array.from({ length: 21 }, () => 'fulfilled'))
+      expect(seen.mountedAfterMounting).toContain(join(scratch, 'mounts', 'with\\040space'))
+      expect(seen.readThrough).toEqual(Array.from({ length: 22 }, () => 'shared\n'))
+      expect(seen.unmounting).toEqual(Array.from({ length: 22 }, () => 'fulfilled'))
       expect(seen.mountedAfterUnmounting).toEqual([])
     } finally {
       await rm(scratch, { recursive: true, force: true })

@@ -67,7 +67,8 @@ let fstabs = 0
 async function mountBatch(batch: MountAsked[]): Promise<void> {
   let alone = batch
   if (batch.length > 1) {
-    const together = batch.filter((asked) => !/\s/.test(asked.target + asked.options))
+    // fstab separates fields with white space and reads `\` as the start of an octal escape.
+    const together = batch.filter((asked) => !/[\s\\]/.test(asked.target + asked.options))
     const fstab = join(tmpdir(), `colony-overlays-${process.pid}-${++fstabs}.fstab`)
     await writeFile(fstab, together.map((asked) => `overlay ${asked.target} overlay ${asked.options} 0 0\n`).join(''))
     const allMounted = await run('mount', ['--all', '--fstab', fstab]).then(

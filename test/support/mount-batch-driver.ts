@@ -13,15 +13,19 @@ const lower = join(scratch, 'lower')
 await mkdir(lower, { recursive: true })
 await writeFile(join(lower, 'shared.txt'), 'shared\n')
 
-/** Twenty ordinary overlays, one whose path holds a space (no fstab line carries it), one whose upper directory is missing. */
-const names = [...Array.from({ length: 20 }, (_, index) => `overlay-${index}`), 'with space', 'no-upper']
+/**
+ * Twenty ordinary overlays, one whose path holds a space and one whose path holds what fstab reads as an escaped
+ * space (no fstab line carries either as it is), one whose upper directory is missing.
+ */
+const names = [...Array.from({ length: 20 }, (_, index) => `overlay-${index}`), 'with space', 'with\\040space', 'no-upper']
 const targets = names.map((name) => join(scratch, 'mounts', name))
+// Layers by number: overlay's own options cannot carry a `\`, only the mount point may hold one.
 for (const [index, name] of names.entries()) {
   await mkdir(targets[index]!, { recursive: true })
-  await mkdir(join(scratch, 'work', name), { recursive: true })
-  if (name !== 'no-upper') await mkdir(join(scratch, 'upper', name), { recursive: true })
+  await mkdir(join(scratch, 'work', String(index)), { recursive: true })
+  if (name !== 'no-upper') await mkdir(join(scratch, 'upper', String(index)), { recursive: true })
 }
-const mounting = await Promise.allSettled(names.map((name, index) => mountOverlay({ lower, upper: join(scratch, 'upper', name), work: join(scratch, 'work', name) }, targets[index]!)))
+const mounting = await Promise.allSettled(names.map((_, index) => mountOverlay({ lower, upper: join(scratch, 'upper', String(index)), work: join(scratch, 'work', String(index)) }, targets[index]!)))
 const mountedAfterMounting = [...mountedOverlays()].filter((point) => point.startsWith(scratch)).sort()
 const readThrough = targets.filter((_, index) => mounting[index]!.status === 'fulfilled').map((target) => readFileSync(join(target, 'shared.txt'), 'utf8'))
 
