@@ -19,6 +19,8 @@ const slowest = [
   'test/hostile/api.test.ts',
   'test/run-workspaces.test.ts',
   'test/run-model-check.test.ts',
+  // Two runs of the adversarial suite in a namespace: with two workspaces, and among 66.
+  'test/hostile/sandbox-escape-overlay.test.ts',
   'test/contract/postgres.test.ts',
   'test/hostile/cli-output.test.ts',
   'test/cli-memory.test.ts',
