@@ -37,8 +37,12 @@ export function createOverlayWorktrees({ git, colonyDir }: OverlayWorktreesOptio
   const bases = createOverlayBases(git, join(colonyDir, 'bases'))
   const layerOf = (path: string) => join(layersDir, basename(path))
 
+  /** Directories workspaces were mounted in, bound onto themselves for commands to detach (see prepareDetach). */
+  const mountedIn = new Set<string>()
+
   async function mount(path: string, base: Base): Promise<void> {
     const layer = layerOf(path)
+    mountedIn.add(dirname(path))
     await prepareDetach(dirname(path), join(colonyDir, 'sandbox-hold'))
     mkdirSync(path, { recursive: true })
     await mountOverlay({ lower: base.tree, upper: join(layer, 'upper'), work: join(layer, 'work') }, path)
@@ -107,7 +111,6 @@ export function createOverlayWorktrees({ git, colonyDir }: OverlayWorktreesOptio
     if (pointerAt) await forgetWorktree(git, pointerAt)
     await rm(layer, { recursive: true, force: true })
     await rm(path, { recursive: true, force: true })
-    await releaseDetach(dirname(path))
   }
 
   /** Where the worker can have changed the overlay worktree at `path` (see layerChanges); undefined when git should look everywhere. */
@@ -132,7 +135,7 @@ export function createOverlayWorktrees({ git, colonyDir }: OverlayWorktreesOptio
     }
   }
 
-  /** Removes bases no layer uses. */
+  /** Removes bases no layer uses; at the end (`final`), the worktrees directories' own mounts too. */
   async function sweep({ final = false }: { final?: boolean } = {}): Promise<void> {
     const inUse = new Set<string>()
     if (existsSync(layersDir)) {
@@ -148,6 +151,7 @@ export function createOverlayWorktrees({ git, colonyDir }: OverlayWorktreesOptio
       }
     }
     await bases.removeUnused(inUse, final ? { keepNewest: false, graceMs: 0 } : {})
+    if (final) for (const directory of mountedIn) await releaseDetach(directory)
   }
 
   return { add, warm, remount, remountAll, remove, isOverlay, changedPaths, sweep }

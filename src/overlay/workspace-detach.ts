@@ -42,27 +42,23 @@ export function prepareDetach(worktreesDir: string, hold: string): Promise<void>
       mkdirSync(hold, { recursive: true })
       const bound = await runProcess({ file: 'mount', args: ['--bind', worktreesDir, worktreesDir], cwd: '/', env: process.env })
       if (bound.exitCode === 0) holds.set(worktreesDir, hold)
-    })()
+    })().catch(() => undefined)
     binding.set(worktreesDir, prepared)
   }
   return prepared
 }
 
 /**
- * Unbinds `worktreesDir` once no workspace is mounted in it (its own mount point
- * would keep anyone from removing the directory); the next workspace binds it again.
- * A workspace mounted there meanwhile makes the unmount fail, and it stays bound.
+ * Unbinds `worktreesDir` when no workspace is mounted in it any more (at the
+ * end of a run: its own mount point would keep anyone in this namespace from
+ * removing the directory); a workspace made later binds it again.
  */
 export async function releaseDetach(worktreesDir: string): Promise<void> {
-  const hold = holds.get(worktreesDir)
-  const prepared = binding.get(worktreesDir)
-  if (!hold || !prepared || overlayMountedUnder(worktreesDir)) return
+  if (!holds.has(worktreesDir) || overlayMountedUnder(worktreesDir)) return
+  const unbound = await runProcess({ file: 'umount', args: [worktreesDir], cwd: '/', env: process.env }).catch(() => undefined)
+  if (unbound?.exitCode !== 0) return
   holds.delete(worktreesDir)
   binding.delete(worktreesDir)
-  const unbound = await runProcess({ file: 'umount', args: [worktreesDir], cwd: '/', env: process.env })
-  if (unbound.exitCode === 0 || binding.has(worktreesDir)) return
-  holds.set(worktreesDir, hold)
-  binding.set(worktreesDir, prepared)
 }
 
 /** How a command in the workspace at `path` detaches the others, when it is an overlay and enough are mounted for that to pay. */

@@ -817,6 +817,8 @@ beforeAll(async () => {
 afterAll(async () => {
   world.host?.kill('SIGKILL')
   if (overlays) for (const path of [world.worktree, world.sibling, ...crowd.map((name) => join(world.repository, '.colony', 'worktrees', name))]) await overlays.remove(path)
+  // As a run ends: the bases go, and the worktrees directory's own mount with them.
+  await overlays?.sweep({ final: true })
   for (const server of servers) server.close()
   expect(survivors()).toEqual([])
   for (const path of cleanups) await rm(path, { recursive: true, force: true })
