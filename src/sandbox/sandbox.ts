@@ -138,6 +138,14 @@ export function createSandbox(options: SandboxOptions): Sandbox {
   const graceMs = options.graceMs ?? 2_000
   const watchMs = options.watchMs ?? 100
 
+  /** `argv` in bubblewrap, in the worktree at `workspace`; among many workspaces, with the others' mounts detached first. */
+  function inBubblewrap(workspace: string, environment: Record<string, string>, runOptions: RunOptions, argv: string[]): string[] {
+    const detach = workspaceDetach(workspace)
+    const layout = { workspace, workspaceSource: detach?.hold, repositoryRoot: options.repositoryRoot, links: options.links ?? [], readable: policy.readable, writable: [...policy.writable, ...(runOptions.writable ?? [])], network: runOptions.network ?? policy.network, path: environment.PATH, home: environment.HOME, tmpfsMb: policy.memoryMb }
+    const bwrap = ['bwrap', ...bubblewrapArguments(layout), '--chdir', workspace, '--', ...argv]
+    return detach ? detachedCommand(detach, workspace, bwrap) : bwrap
+  }
+
   async function runOnce(command: string | readonly string[], runOptions: RunOptions): Promise<CommandResult> {
     const started = Date.now()
     const marker = randomUUID()
@@ -146,9 +154,7 @@ export function createSandbox(options: SandboxOptions): Sandbox {
     // RLIMIT_NPROC counts all of the user's processes, so its cap sits above those already running.
     const limited = processCap === 'rlimit' ? ['bash', '-c', `ulimit -u ${processesOfCurrentUser() + policy.processes}; exec "$@"`, 'colony-sandbox', ...commandArgv] : commandArgv
     const workspace = resolve(runOptions.cwd)
-    const detach = mode === 'bubblewrap' ? workspaceDetach(workspace) : undefined
-    const bwrap = ['bwrap', ...bubblewrapArguments({ workspace, workspaceSource: detach?.hold, repositoryRoot: options.repositoryRoot, links: options.links ?? [], readable: policy.readable, writable: [...policy.writable, ...(runOptions.writable ?? [])], network: runOptions.network ?? policy.network, path: environment.PATH, home: environment.HOME, tmpfsMb: policy.memoryMb }), '--chdir', workspace, '--', ...limited]
-    const sandboxed = mode !== 'bubblewrap' ? limited : detach ? detachedCommand(detach, workspace, bwrap) : bwrap
+    const sandboxed = mode === 'bubblewrap' ? inBubblewrap(workspace, environment, runOptions, limited) : limited
     // bwrap and everything under it join the cgroup before anything can fork.
     const cgroup = processCap === 'cgroup' ? createProcessCgroup(marker, policy.processes + 3) : undefined
     const argv = cgroup ? ['bash', '-c', 'echo $$ > "$0" && exec "$@"', cgroup.procsFile, ...sandboxed] : sandboxed
