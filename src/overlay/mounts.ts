@@ -153,46 +153,52 @@ async function unmountAlone(target: string): Promise<void> {
   await run('umount', ['--lazy', target]).finally(() => (mounted = undefined))
 }
 
+/** The overlays mounted in this namespace, as kept (read from mountinfo when not known). */
+function knownMounts(): Set<string> {
+  mounted ??= mountedOverlays()
+  return mounted
+}
+
 /** Whether an overlay is mounted at `target` in this process's mount namespace. */
 export function isMounted(target: string): boolean {
-  mounted ??= mountedOverlays()
-  return mounted.has(target)
+  return knownMounts().has(target)
 }
 
 /** How many overlays are mounted in this process's mount namespace. */
 export function mountedOverlayCount(): number {
-  mounted ??= mountedOverlays()
-  return mounted.size
+  return knownMounts().size
 }
 
 /** Whether an overlay is mounted under `directory` in this process's mount namespace. */
 export function overlayMountedUnder(directory: string): boolean {
-  mounted ??= mountedOverlays()
-  for (const point of mounted) if (point.startsWith(`${directory}/`)) return true
+  for (const point of knownMounts()) if (point.startsWith(`${directory}/`)) return true
   return false
 }
 
 /** Whether anything (of any kind) is mounted at or under `directory` in this process's mount namespace. */
 export function mountedAtOrUnder(directory: string): boolean {
-  return readFileSync('/proc/self/mountinfo', 'utf8')
-    .split('\n')
-    .some((line) => {
-      const field = line.split(' ')[4]
-      const point = field === undefined ? undefined : unescapeMountPath(field)
-      return point !== undefined && (point === directory || point.startsWith(`${directory}/`))
-    })
+  return mountTable().some(({ point }) => point === directory || point.startsWith(`${directory}/`))
 }
 
 /** Mount points of the overlays in this process's mount namespace. */
 export function mountedOverlays(): Set<string> {
-  const points = new Set<string>()
+  return new Set(
+    mountTable()
+      .filter((mount) => mount.type === 'overlay')
+      .map((mount) => mount.point),
+  )
+}
+
+/** Every mount in this process's namespace: where, and of what file system type. */
+function mountTable(): { point: string; type: string }[] {
+  const table: { point: string; type: string }[] = []
   for (const line of readFileSync('/proc/self/mountinfo', 'utf8').split('\n')) {
     const fields = line.split(' ')
     const separator = fields.indexOf('-')
-    if (separator < 0 || fields[separator + 1] !== 'overlay') continue
-    points.add(unescapeMountPath(fields[4]!))
+    if (separator < 0 || fields[4] === undefined) continue
+    table.push({ point: unescapeMountPath(fields[4]), type: fields[separator + 1] ?? '' })
   }
-  return points
+  return table
 }
 
 /** mountinfo writes space, tab, newline and backslash in paths as octal escapes. */
