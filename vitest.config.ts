@@ -9,6 +9,7 @@ process.env.PATH = [fileURLToPath(new URL('./test/fixtures/agent-clis/node_modul
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    globalSetup: ['test/support/bundle-cli-for-tests.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /* global process */
-// The published entry point runs the compiled CLI (`npm run build`, done by `prepare`).
+// The published entry point runs the bundled CLI (`npm run build`, done by `prepare`: scripts/bundle-cli.ts).
 // It is plain JavaScript that any Node.js can parse, so an old one hears what to do instead of a stack trace.
 const [major, minor] = process.versions.node.split('.').map(Number)
 if (major < 22 || (major === 22 && minor < 13)) {
@@ -10,4 +10,4 @@ if (major < 22 || (major === 22 && minor < 13)) {
   )
   process.exit(1)
 }
-await import('../dist/cli/main.js')
+await import('../dist/main.js')

@@ -9,8 +9,8 @@ import { readFileSync } from 'node:fs'
  * `{{...}}`, and a limit dropped from the text is noticed. The file's final
  * newline is not part of the text.
  *
- * The build copies these files into dist/ at the same relative paths
- * (scripts/copy-assets.ts).
+ * The build copies these files into dist/ at their paths under src/ and points
+ * the URL there (scripts/bundle-cli.ts).
  *
  * @example
  *   const maxLines = 400

@@ -3,7 +3,7 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, wr
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { overlayOptions } from './mounts.ts'
-import { commandMakesNoWorkspaces, namespaceState, restartInNamespace } from './namespace.ts'
+import { commandMakesNoWorkspaces, namespaceState } from './namespace.ts'
 
 export type OverlayProbe = { available: true } | { available: false; reason: string }
 
@@ -84,10 +84,5 @@ function probeInChild(colonyDir: string): OverlayProbe {
   }
 }
 
-const probeScript = fileURLToPath(import.meta.url)
-
-// Run as a script (probeInChild): restart in the namespace, probe, print the answer.
-if (process.argv[1] === probeScript) {
-  const entered = restartInNamespace(process.argv)
-  process.stdout.write(`${JSON.stringify(entered.inside ? probeOverlays(process.argv[2]!) : { available: false, reason: entered.reason })}\n`)
-}
+// Run as .ts from a clone, bundled as .js in dist/: the script sits beside this module either way.
+const probeScript = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? './probe-overlays-child.ts' : './probe-overlays-child.js', import.meta.url))

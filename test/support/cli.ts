@@ -2,11 +2,12 @@ import { execFile, spawn } from 'node:child_process'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
+import { inject } from 'vitest'
 
 const execFileAsync = promisify(execFile)
-export const cliEntry = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url))
+/** The CLI bundled from src/ for this test run (test/support/bundle-cli-for-tests.ts). */
+export const cliEntry = inject('colonyCli')
 
 export interface CliResult {
   code: number
