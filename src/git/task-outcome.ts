@@ -1,6 +1,8 @@
 import { assertNotCheckedOut } from './checked-out.ts'
+import { commonDirOf } from './common-dir.ts'
 import { GitError } from './errors.ts'
 import { branchRef, type Git } from './git.ts'
+import { refPlainlyAbsent } from './ref-absent.ts'
 import type { TargetLocation } from './target-branch.ts'
 
 /**
@@ -38,7 +40,8 @@ export async function readTaskOutcome(git: Git, location: TargetLocation, task: 
   const ref = taskOutcomeRef(task)
   let value: string | undefined
   if (location.remote === undefined) {
-    value = await git.resolveRef(ref)
+    // PERF: asked by every worker before it starts (a thousand at once with a thousand agents), and almost always absent.
+    value = refPlainlyAbsent(await commonDirOf(git), ref) ? undefined : await git.resolveRef(ref)
   } else {
     value = await remoteRefValue(git, location.remote, ref)
     if (value) await git.run(['fetch', '--quiet', '--no-tags', location.remote, `+${ref}:${ref}`])

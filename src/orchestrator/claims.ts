@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises'
 import { changedByAnother, createTaskHandle, leasedStatuses, type Board } from '../board/index.ts'
 import type { Store, Task } from '../store/index.ts'
 import type { PlannerTurns } from './planner-turns.ts'
@@ -16,6 +17,9 @@ export interface ClaimsOptions {
   /** Let tasks whose scopes overlap run at the same time. */
   allowOverlap?: boolean | undefined
 }
+
+/** How long claiming goes on before it lets the event loop take a turn. */
+const claimingSliceMs = 20
 
 /**
  * What free slots take on: ready tasks claimed from the board (a work task
@@ -47,6 +51,7 @@ export function createClaims(options: ClaimsOptions) {
         }
         return busyScopes.some((scope) => scopesOverlap(scope, candidate.scope))
       }
+      let sinceTurn = performance.now()
       while (slots.size < capacity) {
         const owner = slots.nextOwner()
         const task = await board.claim({
@@ -61,6 +66,14 @@ export function createClaims(options: ClaimsOptions) {
           startWorker(task, owner)
         } else {
           await planners.first(task)
+        }
+        // SQLite answers synchronously, so claiming is one chain of promises that never waits for I/O: without a
+        // turn of the event loop now and then, a thousand claims ran for seconds in which no mount, process or model
+        // reply that the workers already started could be heard finishing (a workspace's mount took 1.2 s to be
+        // seen). A turn after every claim was too many: when the loop is busy, each waits for all of it.
+        if (performance.now() - sinceTurn >= claimingSliceMs) {
+          await setImmediate()
+          sinceTurn = performance.now()
         }
       }
     },

@@ -111,6 +111,29 @@ describe('supervisor', () => {
     expect((await store.getRun(run.id)).status).toBe('done')
   })
 
+  it('lets the first workers hear their I/O while it is still claiming the rest of hundreds of tasks', async () => {
+    const count = 300
+    const { plan } = planner(Array.from({ length: count }, (_, index) => ({ title: `t${index}`, scope: [`src/t${index}/**`] })))
+    let started = 0
+    let startedWhenFirstHeard: number | undefined
+    const roles: Roles = {
+      plan,
+      work: async (attempt) => {
+        const first = started++ === 0
+        // A macrotask, as a mount's or a git process's end is: heard only when claiming lets the event loop turn.
+        await new Promise((resolve) => setTimeout(resolve, 0))
+        if (first) startedWhenFirstHeard = started
+        return mergeAs(attempt, `commit-${attempt.handle.task.title}`)
+      },
+      judge: async () => ({ decision: 'done', reason: 'all merged' }),
+    }
+    const result = await createSupervisor({ store, board, runId: run.id, roles, workers: count, pollMs: 20 }).run()
+    expect(result).toMatchObject({ status: 'done' })
+    expect(started).toBe(count)
+    // Claiming 300 tasks in SQLite takes far longer than one slice of claiming (20 ms) on any machine.
+    expect(startedWhenFirstHeard).toBeLessThan(count)
+  })
+
   it('a worker process joins the run: it takes work tasks (never plans), shares the board without doubles, and leaves when the run ends', async () => {
     const { plan } = planner(['a', 'b', 'c', 'd', 'e', 'f'].map((title) => ({ title, scope: [`src/${title}/**`] })))
     const ranBy: Record<string, string> = {}

@@ -43,10 +43,22 @@ export function createOverlayBases(git: Git, basesDir: string) {
   const builderMarker = (commit: string) => join(basesDir, `${commit}.building`)
   const isReady = (commit: string) => existsSync(readyMarker(commit))
 
-  async function baseAt(commit: string): Promise<Base> {
-    const administration = await administrationOf(treeOf(commit))
-    const indexFiles = (await readdir(administration)).filter((name) => name === 'index' || name.startsWith('sharedindex.')).map((name) => join(administration, name))
-    return { commit, tree: treeOf(commit), indexFiles }
+  /** Ready bases by commit. A base never changes once ready (no git writes its index again), so its files are listed once. */
+  const known = new Map<string, Base>()
+
+  /**
+   * PERF: synchronous and listed once: every workspace made asks for its base, and in a
+   * burst of a thousand an awaited directory listing each waited ~120 ms for libuv's thread pool.
+   */
+  function baseAt(commit: string): Base {
+    let base = known.get(commit)
+    if (!base) {
+      const administration = administrationOf(treeOf(commit))
+      const indexFiles = readdirSync(administration).filter((name) => name === 'index' || name.startsWith('sharedindex.')).map((name) => join(administration, name))
+      base = { commit, tree: treeOf(commit), indexFiles }
+      known.set(commit, base)
+    }
+    return base
   }
 
   async function build(commit: string): Promise<Base> {
@@ -127,10 +139,11 @@ export function createOverlayBases(git: Git, basesDir: string) {
 
   /** The base a stopped workspace was mounted on, made again if it is gone (resuming needs the very same lower tree). */
   function exactBase(commit: string): Promise<Base> {
-    return isReady(commit) ? baseAt(commit) : buildInTurn(commit)
+    return isReady(commit) ? Promise.resolve(baseAt(commit)) : buildInTurn(commit)
   }
 
   async function removeBase(commit: string): Promise<void> {
+    known.delete(commit)
     const tree = treeOf(commit)
     if (existsSync(join(tree, '.git'))) await forgetWorktree(git, tree)
     await rm(readyMarker(commit), { force: true })
@@ -167,7 +180,7 @@ export function createOverlayBases(git: Git, basesDir: string) {
 }
 
 /** A worktree's directory under `.git/worktrees`, from the `.git` pointer at its root. */
-export async function administrationOf(tree: string): Promise<string> {
+export function administrationOf(tree: string): string {
   const pointer = readFileSync(join(tree, '.git'), 'utf8')
   const match = /^gitdir: (.+)$/m.exec(pointer)
   if (!match) throw new Error(`${join(tree, '.git')} is not a git worktree pointer`)
@@ -180,7 +193,7 @@ export async function administrationOf(tree: string): Promise<string> {
  * `git worktree prune` does for a worktree that is gone.
  */
 export async function forgetWorktree(git: Git, directory: string): Promise<void> {
-  const administration = await administrationOf(directory)
+  const administration = administrationOf(directory)
   const inside = relative(join(await commonDirOf(git), 'worktrees'), administration)
   // Synchronously: a few small files (an index the largest), asked for by every workspace removed.
   if (inside && !inside.startsWith('..') && !isAbsolute(inside)) rmSync(administration, { recursive: true, force: true })

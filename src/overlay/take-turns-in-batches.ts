@@ -5,28 +5,29 @@ export interface BatchItem {
 }
 
 /**
- * Hands items to `runBatch` in batches of at most `most`: the first is run at
- * once, and those that arrive while a batch runs wait and go together in the
- * next (group commit). `runBatch` settles its items; when it throws, those it
- * left are rejected with its error.
+ * Hands items to `runBatch` in batches of at most `most`, at most `lanes`
+ * batches running at once: an item that finds a lane free is run at once,
+ * and those that arrive while every lane is busy wait and go together in
+ * the next batch a lane takes (group commit). `runBatch` settles its items;
+ * when it throws, those it left are rejected with its error.
  */
-export function takeTurnsInBatches<Item extends BatchItem>(runBatch: (batch: Item[]) => Promise<void>, most: number): (item: Item) => void {
+export function takeTurnsInBatches<Item extends BatchItem>(runBatch: (batch: Item[]) => Promise<void>, most: number, lanes = 1): (item: Item) => void {
   let waiting: Item[] = []
-  let running = false
+  let running = 0
 
   async function runWaiting(): Promise<void> {
-    running = true
+    running++
     while (waiting.length > 0) {
       const batch = waiting.slice(0, most)
       waiting = waiting.slice(batch.length)
       // A settled promise ignores a second settling: rejecting every item rejects only those runBatch left.
       await runBatch(batch).catch((error: Error) => batch.forEach((item) => item.reject(error)))
     }
-    running = false
+    running--
   }
 
   return (item) => {
     waiting.push(item)
-    if (!running) void runWaiting()
+    if (running < lanes) void runWaiting()
   }
 }
