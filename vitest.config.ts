@@ -13,9 +13,10 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    // Most tests wait on child processes (colony, git, agent CLIs, bwrap) rather than compute: two at once on
-    // 2 cores took 450 s against 558 s for vitest's default of one; three at once starved the replay test.
-    maxWorkers: 2,
+    // Most tests wait on child processes (colony, git, agent CLIs, bwrap) rather than compute. With the CLI bundled
+    // (a colony process starts in ~0.09 s, not ~0.27 s), three at once on 2 cores: 288 s against 318 s for two, and
+    // all passing with two more processes spinning on both cores (391 s). Before the bundle, three starved the replay test.
+    maxWorkers: 3,
     sequence: { sequencer: SlowestFirstSequencer },
   },
 })
