@@ -43,21 +43,25 @@ export function createOverlayBases(git: Git, basesDir: string) {
   const builderMarker = (commit: string) => join(basesDir, `${commit}.building`)
   const isReady = (commit: string) => existsSync(readyMarker(commit))
 
-  /** Ready bases by commit. A base never changes once ready (no git writes its index again), so its files are listed once. */
-  const known = new Map<string, Base>()
+  /**
+   * Ready bases by commit, with the time their ready marker was written. A base never changes once ready (no git
+   * writes its index again), but another Colony process on the repository may remove it and build it again, with
+   * index files of other names and a new marker.
+   */
+  const known = new Map<string, { base: Base; readyAt: number }>()
 
   /**
-   * PERF: synchronous and listed once: every workspace made asks for its base, and in a
+   * PERF: synchronous and listed once per build: every workspace made asks for its base, and in a
    * burst of a thousand an awaited directory listing each waited ~120 ms for libuv's thread pool.
    */
   function baseAt(commit: string): Base {
-    let base = known.get(commit)
-    if (!base) {
-      const administration = administrationOf(treeOf(commit))
-      const indexFiles = readdirSync(administration).filter((name) => name === 'index' || name.startsWith('sharedindex.')).map((name) => join(administration, name))
-      base = { commit, tree: treeOf(commit), indexFiles }
-      known.set(commit, base)
-    }
+    const readyAt = statSync(readyMarker(commit)).mtimeMs
+    const cached = known.get(commit)
+    if (cached?.readyAt === readyAt) return cached.base
+    const administration = administrationOf(treeOf(commit))
+    const indexFiles = readdirSync(administration).filter((name) => name === 'index' || name.startsWith('sharedindex.')).map((name) => join(administration, name))
+    const base = { commit, tree: treeOf(commit), indexFiles }
+    known.set(commit, { base, readyAt })
     return base
   }
 
